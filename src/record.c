@@ -1,0 +1,302 @@
+/* record.c - ordered typed key/value records. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "record.h"
+#include "xmalloc.h"
+
+void
+rec_init(struct record *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void
+rec_free(struct record *r)
+{
+	free(r->f);
+	free(r->el);
+	free(r->arena);
+	rec_init(r);
+}
+
+void
+rec_reset(struct record *r)
+{
+	r->nf = r->nel = 0;
+	r->alen = 0;
+	r->ext = 0;
+	r->ext_marked = false;
+}
+
+static struct rval *
+rec_slot(struct record *r, const char *key)
+{
+	struct rfield	*f;
+
+	if (r->nf == r->capf) {
+		r->capf = r->capf ? r->capf * 2 : 16;
+		r->f = xreallocarray(r->f, r->capf, sizeof *r->f);
+	}
+	f = &r->f[r->nf++];
+	f->key = key;
+	memset(&f->val, 0, sizeof f->val);
+	return &f->val;
+}
+
+static struct rval *
+rec_elslot(struct record *r)
+{
+	struct rval	*v;
+
+	if (r->nel == r->capel) {
+		r->capel = r->capel ? r->capel * 2 : 16;
+		r->el = xreallocarray(r->el, r->capel, sizeof *r->el);
+	}
+	v = &r->el[r->nel++];
+	memset(v, 0, sizeof *v);
+	r->f[r->nf - 1].val.v.a.count++;
+	return v;
+}
+
+static void
+rec_copy(struct record *r, struct rval *v, const void *p, size_t n)
+{
+	size_t	cap;
+
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	if (r->acap - r->alen < n) {
+		cap = r->acap ? r->acap : 1024;
+		while (cap - r->alen < n)
+			cap *= 2;
+		r->arena = xrealloc(r->arena, cap);
+		r->acap = cap;
+	}
+	v->type = R_STR;
+	v->ref = false;
+	v->v.s.off = (uint32_t)r->alen;
+	v->v.s.len = (uint32_t)n;
+	if (n)
+		memcpy(r->arena + r->alen, p, n);
+	r->alen += n;
+}
+
+void
+rec_mark_ext(struct record *r)
+{
+	r->ext = r->nf;
+	r->ext_marked = true;
+}
+
+uint32_t
+rec_ext_index(const struct record *r)
+{
+	return r->ext_marked ? r->ext : r->nf;
+}
+
+void
+rec_str(struct record *r, const char *key, const void *p, size_t n)
+{
+	rec_copy(r, rec_slot(r, key), p, n);
+}
+
+void
+rec_cstr(struct record *r, const char *key, const char *s)
+{
+	rec_str(r, key, s, strlen(s));
+}
+
+#define REC_SET(r, key, body) do {				\
+	struct rval	*v = rec_slot((r), (key));		\
+	body;							\
+} while (0)
+
+void
+rec_strref(struct record *r, const char *key, const void *p, size_t n)
+{
+	REC_SET(r, key, { v->type = R_STR; v->ref = true; v->v.s.ptr = p;
+	    v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n; });
+}
+
+void
+rec_int(struct record *r, const char *key, int64_t i)
+{
+	REC_SET(r, key, { v->type = R_INT; v->v.i = i; });
+}
+
+void
+rec_uint(struct record *r, const char *key, uint64_t u)
+{
+	REC_SET(r, key, { v->type = R_UINT; v->v.u = u; });
+}
+
+void
+rec_float(struct record *r, const char *key, double f)
+{
+	REC_SET(r, key, { v->type = R_FLOAT; v->v.f = f; });
+}
+
+void
+rec_bool(struct record *r, const char *key, bool b)
+{
+	REC_SET(r, key, { v->type = R_BOOL; v->v.b = b; });
+}
+
+void
+rec_time(struct record *r, const char *key, int64_t t_us)
+{
+	REC_SET(r, key, { v->type = R_TIME; v->v.t_us = t_us; });
+}
+
+void
+rec_null(struct record *r, const char *key)
+{
+	REC_SET(r, key, { v->type = R_NULL; });
+}
+
+void
+rec_printf(struct record *r, const char *key, const char *fmt, ...)
+{
+	char	tmp[256];
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof tmp)
+		n = sizeof tmp - 1;
+	rec_str(r, key, tmp, (size_t)n);
+}
+
+void
+rec_array_begin(struct record *r, const char *key)
+{
+	REC_SET(r, key, { v->type = R_ARRAY; v->v.a.first = r->nel;
+	    v->v.a.count = 0; });
+}
+
+void
+rec_array_end(struct record *r)
+{
+	(void)r;
+}
+
+void
+rec_el_str(struct record *r, const void *p, size_t n)
+{
+	rec_copy(r, rec_elslot(r), p, n);
+}
+
+void
+rec_el_int(struct record *r, int64_t i)
+{
+	struct rval *v = rec_elslot(r);
+	v->type = R_INT;
+	v->v.i = i;
+}
+
+void
+rec_el_uint(struct record *r, uint64_t u)
+{
+	struct rval *v = rec_elslot(r);
+	v->type = R_UINT;
+	v->v.u = u;
+}
+
+void
+rec_el_float(struct record *r, double f)
+{
+	struct rval *v = rec_elslot(r);
+	v->type = R_FLOAT;
+	v->v.f = f;
+}
+
+void
+rec_el_float32(struct record *r, float f)
+{
+	struct rval *v = rec_elslot(r);
+	v->type = R_FLOAT32;
+	v->v.f = f;
+}
+
+void
+rec_el_bool(struct record *r, bool b)
+{
+	struct rval *v = rec_elslot(r);
+	v->type = R_BOOL;
+	v->v.b = b;
+}
+
+void
+rec_el_null(struct record *r)
+{
+	rec_elslot(r)->type = R_NULL;
+}
+
+const char *
+rec_sval(const struct record *r, const struct rval *v, size_t *n)
+{
+	*n = v->v.s.len;
+	if (v->ref)
+		return v->v.s.ptr;
+	return r->arena + v->v.s.off;
+}
+
+const struct rval *
+rec_elem(const struct record *r, const struct rval *a, uint32_t i)
+{
+	return &r->el[a->v.a.first + i];
+}
+
+static void
+rec_appendval(struct record *dst, struct rval *dv, const struct record *src,
+    const struct rval *sv)
+{
+	size_t		 n;
+	uint32_t	 i;
+
+	*dv = *sv;
+	if (sv->type == R_STR) {
+		dv->ref = true;
+		dv->v.s.ptr = rec_sval(src, sv, &n);
+	} else if (sv->type == R_ARRAY) {
+		dv->v.a.first = dst->nel;
+		dv->v.a.count = 0;
+		for (i = 0; i < sv->v.a.count; i++) {
+			struct rval *e = rec_elslot(dst);
+			rec_appendval(dst, e, src, rec_elem(src, sv, i));
+		}
+	}
+}
+
+void
+rec_append(struct record *dst, const struct record *src, uint32_t from,
+    uint32_t to)
+{
+	uint32_t	 i;
+	struct rval	*dv;
+
+	if (to > src->nf)
+		to = src->nf;
+	for (i = from; i < to; i++) {
+		dv = rec_slot(dst, src->f[i].key);
+		rec_appendval(dst, dv, src, &src->f[i].val);
+	}
+}
+
+const struct rfield *
+rec_find(const struct record *r, const char *key)
+{
+	uint32_t	i;
+
+	for (i = 0; i < r->nf; i++)
+		if (strcmp(r->f[i].key, key) == 0)
+			return &r->f[i];
+	return NULL;
+}
+

@@ -1,0 +1,115 @@
+/* record.h - a dump or log record: an ordered list of typed key/value pairs.
+ *
+ * Keys are static strings (every key we write is a literal). String values
+ * are either copied into the record's own arena (rec_str) or borrowed from
+ * memory that outlives the record's use (rec_strref, used when composing an
+ * output record out of a decoder's record and a connection's metadata).
+ * Fields, array elements and the arena grow geometrically and are reused
+ * after rec_reset(), so a record that is reused per packet stops allocating
+ * once warm.
+ *
+ * A decoder writes upstream's keys first, then calls rec_mark_ext() and
+ * writes our additions (latency, rows, errors): the composer places the
+ * per-mode and per-connection keys between the two parts, so upstream's key
+ * order is kept and our keys come last. */
+#ifndef TCPDP_RECORD_H
+#define TCPDP_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum rtype {
+	R_STR,		/* text (JSON string; repaired to valid UTF-8 on output) */
+	R_INT,
+	R_UINT,
+	R_FLOAT,	/* double, shortest round-trip */
+	R_FLOAT32,	/* single precision, shortest round-trip as a float */
+	R_BOOL,
+	R_TIME,		/* microseconds since the epoch, printed in local time */
+	R_NULL,
+	R_ARRAY,	/* elements in the record's element list */
+};
+
+struct rval {
+	uint8_t		type;
+	bool		ref;		/* R_STR: s.ptr valid, else s.off into arena */
+	union {
+		struct {
+			uint32_t	 off;
+			uint32_t	 len;
+			const char	*ptr;
+		} s;
+		int64_t		i;
+		uint64_t	u;
+		double		f;
+		bool		b;
+		int64_t		t_us;
+		struct {
+			uint32_t	first;
+			uint32_t	count;
+		} a;
+	} v;
+};
+
+struct rfield {
+	const char	*key;
+	struct rval	 val;
+};
+
+struct record {
+	struct rfield	*f;
+	uint32_t	 nf, capf;
+	struct rval	*el;
+	uint32_t	 nel, capel;
+	char		*arena;
+	size_t		 alen, acap;
+	uint32_t	 ext;		/* index of our first extension key */
+	bool		 ext_marked;
+};
+
+void	 rec_init(struct record *);
+void	 rec_free(struct record *);
+void	 rec_reset(struct record *);
+
+void	 rec_str(struct record *, const char *key, const void *p, size_t n);
+void	 rec_cstr(struct record *, const char *key, const char *s);
+void	 rec_strref(struct record *, const char *key, const void *p, size_t n);
+void	 rec_int(struct record *, const char *key, int64_t);
+void	 rec_uint(struct record *, const char *key, uint64_t);
+void	 rec_float(struct record *, const char *key, double);
+void	 rec_bool(struct record *, const char *key, bool);
+void	 rec_time(struct record *, const char *key, int64_t t_us);
+void	 rec_null(struct record *, const char *key);
+void	 rec_printf(struct record *, const char *key, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Arrays: begin, add elements, end. Elements attach to the last field
+ * added, so nothing else may be added between begin and end. */
+void	 rec_array_begin(struct record *, const char *key);
+void	 rec_el_str(struct record *, const void *p, size_t n);
+void	 rec_el_int(struct record *, int64_t);
+void	 rec_el_uint(struct record *, uint64_t);
+void	 rec_el_float(struct record *, double);
+void	 rec_el_float32(struct record *, float);
+void	 rec_el_bool(struct record *, bool);
+void	 rec_el_null(struct record *);
+void	 rec_array_end(struct record *);
+
+/* Everything added after this is an extension key (see above). */
+void	 rec_mark_ext(struct record *);
+/* The first extension field, or nf when none was marked. */
+uint32_t rec_ext_index(const struct record *);
+/* Appends fields [from, to) of src by reference: src must stay unchanged
+ * while dst is in use. */
+void	 rec_append(struct record *dst, const struct record *src,
+	    uint32_t from, uint32_t to);
+
+/* Read access for encoders, sinks and tests. */
+const char		*rec_sval(const struct record *, const struct rval *,
+			    size_t *);
+const struct rfield	*rec_find(const struct record *, const char *key);
+const struct rval	*rec_elem(const struct record *, const struct rval *,
+			    uint32_t i);
+
+#endif

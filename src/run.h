@@ -1,0 +1,26 @@
+/* run.h - what the command line hands to each mode's runner. */
+#ifndef TCPDP_RUN_H
+#define TCPDP_RUN_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "emit.h"
+
+struct run {
+	struct config	*cfg;		/* effective: defaults < file < flags */
+	const char	*cmd;		/* "read", "probe", "proxy" */
+	const char	*file;		/* read: path, "-" = stdin */
+	const char	*target;	/* read: -t (not bound to config) */
+	enum fmt	 stdout_fmt;	/* dump records on stdout */
+	bool		 batch;		/* headless */
+	bool		 tcpdp;		/* invoked as tcpdp: upstream behaviour */
+	bool		 stdout_flag;	/* --stdout given */
+};
+
+/* Each returns the process exit status. */
+int	read_main(struct run *);
+int	probe_main(struct run *);
+int	proxy_main(struct run *);
+
+#endif
