@@ -4,7 +4,6 @@
  * --proxy-protocol), and bad usage is one line on stderr and exit 2. */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -372,10 +371,9 @@ cli_main(int argc, char **argv)
 	struct run	 r;
 	const char	*base;
 	int		 i, rc, first;
-	char		*a0;
 
-	a0 = xstrdup(argv[0]);
-	base = basename(a0);
+	base = strrchr(argv[0], '/');
+	base = base != NULL ? base + 1 : argv[0];
 	if (strcmp(base, "tcpdp") == 0) {
 		as_tcpdp = true;
 		progname = "tcpdp";
@@ -488,6 +486,5 @@ cli_main(int argc, char **argv)
 	else
 		rc = proxy_main(&r);
 	config_free(&cfg);
-	free(a0);
 	return rc;
 }
