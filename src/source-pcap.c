@@ -456,6 +456,9 @@ probe_main(struct run *r)
 	tv.tv_usec = 0;
 	event_add(ps.ev_tick, &tv);
 	for (i = 0; i < 3; i++) {
+		/* libevent restores this when the event goes: a second
+		 * signal during shutdown is then ignored, not fatal. */
+		signal(sigs[i], SIG_IGN);
 		ps.ev_sig[i] = evsignal_new(ps.base, sigs[i], probe_sig_cb,
 		    &ps);
 		event_add(ps.ev_sig[i], NULL);
