@@ -33,6 +33,7 @@
 #include "xmalloc.h"
 
 #define READ_BATCH	4096	/* packets between flushes in read */
+#define READ_BUFSZ	(1024 * 1024)
 #define PROBE_BUDGET	2048	/* packets per wake-up in probe */
 #define PROBE_TIMEOUT_MS 100	/* libpcap read timeout (block delivery) */
 #define PROBE_POLL_US	50000	/* fallback poll */
@@ -113,6 +114,30 @@ psrc_free(struct psrc *ps)
 
 /* ---- read ---- */
 
+/* Large stdio buffers: stdio's default 4 KB reads cost more than the
+ * parsing of what they bring. */
+static pcap_t *
+read_open(const char *file, char *err)
+{
+	static char	 bufs[READ_BUFSZ];
+	FILE		*f;
+	pcap_t		*p;
+
+	if (file == NULL || strcmp(file, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(file, "rb")) == NULL) {
+		snprintf(err, PCAP_ERRBUF_SIZE, "%s: %s", file,
+		    strerror(errno));
+		return NULL;
+	}
+	setvbuf(f, bufs, _IOFBF, sizeof bufs);
+	if (f != stdin)
+		posix_fadvise(fileno(f), 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((p = pcap_fopen_offline(f, err)) == NULL && f != stdin)
+		fclose(f);
+	return p;
+}
+
 int
 read_main(struct run *r)
 {
@@ -129,11 +154,7 @@ read_main(struct run *r)
 		psrc_free(&ps);
 		return 1;
 	}
-	if (file == NULL || strcmp(file, "-") == 0)
-		ps.p = pcap_fopen_offline(stdin, err);
-	else
-		ps.p = pcap_open_offline(file, err);
-	if (ps.p == NULL) {
+	if ((ps.p = read_open(file, err)) == NULL) {
 		fprintf(out, "%s\n", err);
 		psrc_free(&ps);
 		return 1;
