@@ -34,7 +34,8 @@
 
 #define READ_BATCH	4096	/* packets between flushes in read */
 #define READ_BUFSZ	(1024 * 1024)
-#define PROBE_BUDGET	2048	/* packets per wake-up in probe */
+#define PROBE_BUDGET	2048	/* packets per dispatch in probe */
+#define PROBE_ROUNDS	16	/* dispatches per wake-up at most */
 #define PROBE_TIMEOUT_MS 100	/* libpcap read timeout (block delivery) */
 #define PROBE_POLL_US	50000	/* fallback poll */
 #define PROBE_MTU_ANY	1500
@@ -237,16 +238,24 @@ probe_pcap_stats(struct psrc *ps, bool final)
 static void
 probe_read(struct psrc *ps)
 {
-	int	n;
+	int	n, i, total = 0;
 
-	n = pcap_dispatch(ps->p, PROBE_BUDGET, psrc_frame, (u_char *)ps);
-	if (n == PCAP_ERROR) {
-		probe_fields(ps, pcap_geterr(ps->p));
-		log_write(LOG_FATAL, "source-pcap", "ReadAndDump error");
-		event_base_loopbreak(ps->base);
-		return;
+	/* Several budgets per wake-up while the ring stays full, so a busy
+	 * capture catches up without starving the rest of the loop. */
+	for (i = 0; i < PROBE_ROUNDS; i++) {
+		n = pcap_dispatch(ps->p, PROBE_BUDGET, psrc_frame,
+		    (u_char *)ps);
+		if (n == PCAP_ERROR) {
+			probe_fields(ps, pcap_geterr(ps->p));
+			log_write(LOG_FATAL, "source-pcap", "ReadAndDump error");
+			event_base_loopbreak(ps->base);
+			return;
+		}
+		if (n <= 0)
+			break;
+		total += n;
 	}
-	if (n > 0)
+	if (total > 0)
 		engine_flush(&ps->eng);
 }
 
