@@ -14,6 +14,7 @@
 #define FLOW_BUCKETS_MIN	4096
 #define FLOW_MAX		(256 * 1024)
 #define FLOW_IDLE_US		(600LL * 1000000)	/* as upstream's buffers */
+#define FLOW_HOLE_US		(2LL * 1000000)	/* beyond a few RTOs */
 
 /* The PROXY protocol parser lives with the proxy; until it is linked in,
  * the reference stays weak and headers are left in the payload. */
@@ -73,6 +74,7 @@ flow_table_init(struct flow_table *ft, struct engine *eng,
 	ft->buckets = xcalloc(ft->nbuckets, sizeof *ft->buckets);
 	ft->max_flows = FLOW_MAX;
 	ft->idle_us = FLOW_IDLE_US;
+	ft->hole_us = FLOW_HOLE_US;
 	reasm_ctx_init(&ft->rx);
 }
 
@@ -415,6 +417,26 @@ flow_expire(struct flow_table *ft, int64_t now_us)
 	    ft->lru_head->last_us + ft->idle_us < now_us) {
 		ft->st.expired++;
 		flow_close(ft, ft->lru_head, now_us);
+	}
+}
+
+void
+flow_tick(struct flow_table *ft, int64_t now_us)
+{
+	struct flow	*f;
+	int		 d;
+
+	flow_expire(ft, now_us);
+	if (ft->rx.st.held_bytes == 0)
+		return;
+	for (f = ft->lru_head; f != NULL; f = f->lnext) {
+		for (d = 0; d < 2; d++) {
+			if (f->r[d].held == NULL ||
+			    reasm_held_since(&f->r[d]) + ft->hole_us > now_us)
+				continue;
+			ft->st.stale_holes++;
+			reasm_flush(&ft->rx, &f->r[d], f, now_us);
+		}
 	}
 }
 

@@ -37,6 +37,7 @@ struct flow_stats {
 	uint64_t	closed_rst;
 	uint64_t	expired;	/* closed after idling */
 	uint64_t	flow_cap_hits;	/* oldest flow evicted for room */
+	uint64_t	stale_holes;	/* held data released after hole_us */
 };
 
 struct flow_table {
@@ -50,6 +51,7 @@ struct flow_table {
 	struct flow		*lru_tail;
 	size_t			 max_flows;
 	int64_t			 idle_us;
+	int64_t			 hole_us;	/* longest wait for a hole */
 	int64_t			 now_us;	/* latest packet time */
 	struct reasm_ctx	 rx;
 	struct flow_stats	 st;
@@ -64,6 +66,9 @@ void	flow_frame(struct flow_table *, int dlt, const uint8_t *, size_t caplen,
 void	flow_input(struct flow_table *, const struct pkt *, int64_t ts_us);
 /* Closes flows idle since before now - idle_us. */
 void	flow_expire(struct flow_table *, int64_t now_us);
+/* Periodic work (about once a second): idle expiry, and data held longer
+ * than hole_us behind a hole is delivered with a gap. */
+void	flow_tick(struct flow_table *, int64_t now_us);
 /* Closes every flow (end of file, shutdown), oldest first. */
 void	flow_close_all(struct flow_table *, int64_t ts_us);
 void	flow_table_free(struct flow_table *);

@@ -219,3 +219,15 @@ reasm_free(struct reasm_ctx *x, struct reasm *r)
 	while (r->held != NULL)
 		reasm_pop(x, r);
 }
+
+int64_t
+reasm_held_since(const struct reasm *r)
+{
+	const struct reasm_seg	*s;
+	int64_t			 t = INT64_MAX;
+
+	for (s = r->held; s != NULL; s = s->next)
+		if (s->ts_us < t)
+			t = s->ts_us;
+	return t;
+}

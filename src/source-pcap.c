@@ -54,6 +54,8 @@ struct psrc {
 	struct event		*ev_sig[3];
 	const char		*iface;
 	const char		*target_str;
+	bool			 internal_stats;	/* log.enableInternal */
+	unsigned		 ticks;
 };
 
 static struct psrc	*psrc_cur;
@@ -71,6 +73,40 @@ psrc_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 
 	flow_frame(&ps->ft, ps->dlt, bytes, h->caplen,
 	    (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec);
+}
+
+/* `tcpdp internal stats` (SPEC §3.3): our capture-health counters in
+ * place of Go's memory statistics. */
+static void
+psrc_log_stats(struct psrc *ps)
+{
+	const struct flow_stats		*f = &ps->ft.st;
+	const struct reasm_stats	*x = &ps->ft.rx.st;
+	struct record			*r = log_fields();
+
+	rec_uint(r, "packets", f->packets);
+	rec_uint(r, "bytes", f->bytes);
+	rec_uint(r, "tcp_packets", f->tcp_packets);
+	rec_uint(r, "payload_bytes", f->payload_bytes);
+	rec_uint(r, "non_tcp", f->non_tcp);
+	rec_uint(r, "fragments", f->fragments);
+	rec_uint(r, "malformed", f->bad);
+	rec_uint(r, "truncated", f->truncated);
+	rec_uint(r, "bad_tcp_options", f->bad_options);
+	rec_uint(r, "connections", f->conns);
+	rec_uint(r, "connections_active", f->active);
+	rec_uint(r, "connections_ignored", f->ignored);
+	rec_uint(r, "connections_expired", f->expired);
+	rec_uint(r, "connection_cap_hits", f->flow_cap_hits);
+	rec_uint(r, "out_of_order", x->ooo);
+	rec_uint(r, "retransmitted", x->retrans);
+	rec_uint(r, "overlaps", x->overlaps);
+	rec_uint(r, "gaps", x->gaps);
+	rec_uint(r, "gap_bytes", x->gap_bytes);
+	rec_uint(r, "reassembly_cap_hits", x->cap_hits);
+	rec_uint(r, "reassembly_held_bytes", x->held_bytes);
+	rec_uint(r, "reassembly_held_max", x->held_max);
+	log_write(LOG_INFO, NULL, "tcpdp internal stats");
 }
 
 static const struct decoder *
@@ -147,7 +183,7 @@ read_main(struct run *r)
 	FILE		*out = r->tcpdp ? stdout : stderr;
 	const char	*file = r->file;
 	int		 n;
-	int64_t		 last_expire = 0;
+	int64_t		 last_tick = 0;
 
 	psrc_init(&ps, ENG_READ, r->cfg);
 	if (target_parse(&ps.tgt, r->target, err, sizeof err) == -1) {
@@ -172,11 +208,11 @@ read_main(struct run *r)
 
 	while ((n = pcap_dispatch(ps.p, READ_BATCH, psrc_frame,
 	    (u_char *)&ps)) > 0) {
-		/* Idle expiry on capture time, checked every few seconds of
-		 * it so the scan stays rare. */
-		if (ps.ft.now_us - last_expire > 5000000) {
-			flow_expire(&ps.ft, ps.ft.now_us);
-			last_expire = ps.ft.now_us;
+		/* Periodic work on capture time, about once a second of
+		 * it, so the scans stay rare. */
+		if (ps.ft.now_us - last_tick > 1000000) {
+			flow_tick(&ps.ft, ps.ft.now_us);
+			last_tick = ps.ft.now_us;
 		}
 		engine_flush(&ps.eng);
 	}
@@ -285,7 +321,10 @@ probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	probe_pcap_stats(ps, false);
 	gettimeofday(&tv, NULL);
-	flow_expire(&ps->ft, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+	/* Live: the wall clock, not the last packet, tells idle. */
+	flow_tick(&ps->ft, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+	if (ps->internal_stats && ++ps->ticks % 60 == 0)
+		psrc_log_stats(ps);
 	engine_flush(&ps->eng);
 }
 
@@ -411,6 +450,7 @@ probe_main(struct run *r)
 	ps.target_str = cfg->probe.target ? cfg->probe.target : "";
 	ps.eng.interface = ps.iface;
 	ps.eng.target = ps.target_str;
+	ps.internal_stats = cfg->log.enable_internal;
 
 	if (*ps.iface == '\0' || (strcmp(ps.iface, "any") != 0 &&
 	    if_nametoindex(ps.iface) == 0)) {

@@ -461,3 +461,23 @@ TEST(flow_pcap_file_roundtrip)
 	CHECK_STREAM(&g, DIR_C2S, "abcdefgh");
 	rig_free(&g);
 }
+
+TEST(flow_tick_releases_stale_holes)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "abc", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 6, "ghi", NULL, 0);
+	flow_tick(&g.ft, g.ts + 1000);
+	CHECK_STREAM(&g, DIR_C2S, "abc");	/* still waiting */
+	flow_tick(&g.ft, g.ts + g.ft.hole_us + 1000);
+	CHECK_STREAM(&g, DIR_C2S, "abcghi");
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 3);
+	CHECK_INT(g.ft.st.stale_holes, 1);
+	CHECK_INT(g.c.closes, 0);
+	rig_send(&g, 1, TH_ACK, 9, "jk", NULL, 0);
+	CHECK_STREAM(&g, DIR_C2S, "abcghijk");
+	rig_free(&g);
+}
