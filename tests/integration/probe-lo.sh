@@ -3,6 +3,8 @@
 # (issue 3): hex and conn records with the probe keys, a query larger than
 # many segments reassembled whole, the dump file, and the pcap Stats line.
 # Needs root (live capture); port 33601.
+# tests/run.sh and make start us with sh: bash features need bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
