@@ -40,6 +40,11 @@
 #define PROBE_POLL_US	50000	/* fallback poll */
 #define PROBE_MTU_ANY	1500
 
+/* zap-style caller: file:line of the message. */
+#define CALLER_STR2(l)	#l
+#define CALLER_STR(l)	CALLER_STR2(l)
+#define CALLER		(__FILE__ ":" CALLER_STR(__LINE__))
+
 struct psrc {
 	pcap_t			*p;
 	int			 dlt;
@@ -228,6 +233,8 @@ read_main(struct run *r)
 
 /* ---- probe ---- */
 
+#define probe_fatal(ps, msg, error) probe_fatal_at(ps, CALLER, msg, error)
+
 static void
 probe_fields(struct psrc *ps, const char *error)
 {
@@ -239,10 +246,11 @@ probe_fields(struct psrc *ps, const char *error)
 }
 
 static void __attribute__((noreturn))
-probe_fatal(struct psrc *ps, const char *msg, const char *error)
+probe_fatal_at(struct psrc *ps, const char *caller, const char *msg,
+    const char *error)
 {
 	probe_fields(ps, error);
-	log_fatal("source-pcap", msg);
+	log_fatal(caller, msg);
 }
 
 static void
@@ -283,7 +291,7 @@ probe_read(struct psrc *ps)
 		    (u_char *)ps);
 		if (n == PCAP_ERROR) {
 			probe_fields(ps, pcap_geterr(ps->p));
-			log_write(LOG_FATAL, "source-pcap", "ReadAndDump error");
+			log_write(LOG_FATAL, CALLER, "ReadAndDump error");
 			event_base_loopbreak(ps->base);
 			return;
 		}

@@ -67,5 +67,5 @@ bench() {
 
 bench none
 bench tcpdump tcpdump -i lo -n -w /dev/null "tcp port $PORT"
-bench tcpdp-conn "$BIN" probe --batch -i lo -t $PORT -d conn
+bench tcpdp-conn ${BENCH_WRAP_CONN:-} "$BIN" probe --batch -i lo -t $PORT -d conn
 bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch -i lo -t $PORT -d hex
