@@ -481,3 +481,27 @@ TEST(flow_tick_releases_stale_holes)
 	CHECK_STREAM(&g, DIR_C2S, "abcghijk");
 	rig_free(&g);
 }
+
+TEST(flow_host_target_both_ends_loopback)
+{
+	struct rig	g;
+
+	/* Both ends are 127.0.0.1: the target names both, the SYN decides. */
+	rig_init(&g, "127.0.0.1", 4, 0);
+	memcpy(g.s.sip, g.s.cip, 4);
+	g.s.cport = 3306;	/* the client even has the lower port */
+	g.s.sport = 50000;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "q", NULL, 0);
+	CHECK_STR(g.c.cli, "127.0.0.1:3306");
+	CHECK_STREAM(&g, DIR_C2S, "q");
+	rig_free(&g);
+
+	/* Mid-stream, nothing else to go by: the lower port serves. */
+	rig_init(&g, "127.0.0.1", 4, 0);
+	memcpy(g.s.sip, g.s.cip, 4);
+	rig_send(&g, 0, TH_ACK, 0, "r", NULL, 0);
+	CHECK_STR(g.c.srv, "127.0.0.1:3306");
+	CHECK_STREAM(&g, DIR_S2C, "r");
+	rig_free(&g);
+}
