@@ -80,7 +80,7 @@ main(int argc, char **argv)
 	char			 err[1024];
 	const char		*file = NULL;
 	bool			 force_stdout = false, pid = false;
-	int			 ch;
+	int			 ch, rc = 1;
 
 	while ((ch = getopt(argc, argv, "b:c:l:n:ps")) != -1) {
 		switch (ch) {
@@ -102,21 +102,19 @@ main(int argc, char **argv)
 		return 1;
 	}
 	base = event_base_new();
-	if (log_open(&cfg.log, base) == -1)
-		return 1;
 	engine_init(&eng, ENG_PROBE, NULL);
 	eng.base = base;
+	if (log_open(&cfg.log, base) == -1)
+		goto out;
 	if (dumpsinks_add(&eng, &cfg, force_stdout, err, sizeof err) == -1) {
-		rec_cstr(log_fields(), "error", err);
-		log_write(LOG_FATAL, NULL, "dump log setting error");
 		fprintf(stderr, "tcpdp-top: %s\n", err);
-		return 1;
+		goto out;
 	}
 	if (daemon_signals(base, drv_stop, NULL) == -1)
-		return 1;
+		goto out;
 	if (pid && pidfile_write(cfg.pidfile, err, sizeof err) == -1) {
 		fprintf(stderr, "tcpdp-top: %s\n", err);
-		log_fatal(NULL, err);
+		goto out;
 	}
 	log_write(LOG_INFO, NULL, "Starting probe.");
 	health_start(base, drv_fill, NULL, cfg.log.enable_internal);
@@ -128,12 +126,14 @@ main(int argc, char **argv)
 	event_free(tick);
 	engine_flush(&eng);
 	health_stop();
-	engine_free(&eng);
 	rec_free(&rec);
+	rc = 0;
+out:
+	engine_free(&eng);
 	daemon_signals_free();
 	pidfile_remove();
 	log_close();
 	config_free(&cfg);
 	event_base_free(base);
-	return 0;
+	return rc;
 }

@@ -16,11 +16,12 @@ DRV=${TCPDP_LOGS_DRIVER:-$(dirname "${TCPDP_BIN:-./tcpdp-top}")/logs-driver}
 T=$(mktemp -d "${TCPDP_TMP:-/tmp}/logs.XXXXXX")
 BG_PID=""
 MOUNTS=""
+EXTRA=""	# more directories to remove
 
 logs_cleanup() {
 	if [ -n "$BG_PID" ]; then kill "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; fi
 	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
-	rm -rf "$T"
+	rm -rf "$T" $EXTRA
 }
 trap logs_cleanup EXIT INT TERM
 
@@ -57,10 +58,12 @@ with open(f, "w") as o:
 PY
 }
 
-wait_grep() {	# wait_grep SECONDS PATTERN FILE...
+wait_grep() {	# wait_grep SECONDS PATTERN FILE-OR-QUOTED-GLOB...
 	_n=$(($1 * 10)) _p=$2; shift 2
 	while [ "$_n" -gt 0 ]; do
-		cat "$@" 2>/dev/null | grep -q -- "$_p" && return 0
+		# Unquoted on purpose: a quoted glob is expanded afresh each time.
+		# shellcheck disable=SC2048,SC2086
+		cat $* 2>/dev/null | grep -q -- "$_p" && return 0
 		sleep 0.1
 		_n=$((_n - 1))
 	done
