@@ -528,6 +528,20 @@ lf_hook_report(struct lf_hook *h)
 	    ok ? "rotation hook done" : "rotation hook failed");
 }
 
+static long
+lf_hook_slow(void)
+{
+	static long	 slow;
+	const char	*s;
+
+	if (slow == 0) {
+		/* Tests shorten it. */
+		s = getenv("TCPDP_TEST_HOOK_SLOW");
+		slow = s != NULL && atol(s) > 0 ? atol(s) : LF_HOOK_SLOW;
+	}
+	return slow;
+}
+
 static void
 lf_hook_check(struct lf_hook *h)
 {
@@ -552,7 +566,7 @@ lf_hook_check(struct lf_hook *h)
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!h->slow_reported && now.tv_sec - h->started.tv_sec >= LF_HOOK_SLOW) {
+	if (!h->slow_reported && now.tv_sec - h->started.tv_sec >= lf_hook_slow()) {
 		h->slow_reported = true;
 		rec_cstr(log_fields(), "hook", h->lf->hook);
 		rec_cstr(log_fields(), "file", h->cur);
@@ -611,6 +625,11 @@ lf_hook_run(struct logfile *lf, const char *prev, const char *cur)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	/* Sockets and capture handles without close-on-exec must not stay
+	 * open for as long as the hook runs. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	sigemptyset(&dfl);

@@ -107,3 +107,26 @@ for kind in failing missing; do
 		pass "logs-rotation: $kind hook reported, all records written"
 	else fail "logs-rotation: $kind hook reported, all records written" "rc $rc"; fi
 done
+
+# --- a hook that hangs: reported, never more than a few at once, logging
+# goes on and the process still exits at once --------------------------------
+D=$T/hang; mkdir -p "$D"
+cat >"$T/hang.sh" <<HOOK
+#!/bin/sh
+echo \$\$ >>"$T/hang.pids"
+exec sleep 30
+HOOK
+chmod +x "$T/hang.sh"
+cfg "$T/hang.toml" "$D" dumpLog.rotationHook="$T/hang.sh"
+start=$(date +%s)
+TCPDP_TEST_HOOK_SLOW=1 timeout 60 "$DRV" -c "$T/hang.toml" -n 20000 -b 10 2>"$T/hang.err"
+rc=$?
+took=$(($(date +%s) - start))
+for p in $(cat "$T/hang.pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
+running=$(wc -l <"$T/hang.pids")
+if [ $rc -eq 0 ] && seq_check "$D" 20000 && [ "$took" -lt 20 ] && [ "$running" -le 4 ] &&
+	grep -q '"msg":"rotation hook skipped: earlier runs still running"' "$D"/tcpdp.log.2* &&
+	grep -q '"msg":"rotation hook still running".*"pid":' "$D"/tcpdp.log.2* &&
+	grep -q 'rotation hook still running at exit' "$T/hang.err" "$D"/tcpdp.log.2*; then
+	pass "logs-rotation: hanging hook reported and bounded, logging unaffected"
+else fail "logs-rotation: hanging hook reported and bounded, logging unaffected" "rc $rc, ${took}s, $running started"; fi
