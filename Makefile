@@ -142,7 +142,7 @@ fuzz: fuzz-build
 run: all
 	./$(BIN) read contrib/samples/demo.pcap -t 33306 -d mysql
 
-bench: all $(B)/bench-encode
+bench: all $(B)/bench-encode $(B)/logs-driver
 	$(Q)sh tests/bench/run.sh
 
 $(B)/bench-encode: $(B)/tests/bench/encode.o $(LIBA)
