@@ -1,5 +1,17 @@
 /* daemon.h - what a headless probe or proxy needs to be a good daemon:
- * signals on the event loop, the pidfile (SPEC §1.9, §1.10). */
+ * signals on the event loop, the pidfile (SPEC §1.9, §1.10).
+ *
+ * A runner's start and end (tests/drivers/logs-driver.c does exactly this):
+ *
+ *	log_open_flags(&cfg->log, base, ui ? LOG_F_NOCONSOLE : 0)  -1: exit 1
+ *	dumpsinks_add(eng, cfg, run->stdout_flag, err, len)        -1: exit 1
+ *	daemon_signals(base, stop_cb, arg)
+ *	pidfile_write(cfg->pidfile, err, len)     probe/proxy;     -1: exit 1
+ *	log "Starting ..."; health_start(base, fill_cb, arg,
+ *	    cfg->log.enable_internal)                              probe/proxy
+ *	event_base_dispatch(base)       stop_cb: event_base_loopexit
+ *	health_stop(); engine_free(eng)     (flushes and closes the dump log)
+ *	daemon_signals_free(); pidfile_remove(); log_close(); exit 0 */
 #ifndef TCPDP_DAEMON_H
 #define TCPDP_DAEMON_H
 
