@@ -541,6 +541,7 @@ px_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	s->px = px;
 	conn_init(&s->c, &px->eng);
 	s->c.owner = s;
+	s->c.syn_seen = true;	/* a proxy sees every connection from its start */
 	connid_new(s->c.id, time(NULL));
 	px_addr_str(sa, s->c.cli, sizeof s->c.cli);
 	px_sock_str(fd, 0, s->c.listen, sizeof s->c.listen);
