@@ -207,4 +207,64 @@ if [ $rc -eq 1 ] && grep -q 'server-starter listen error.*no listening target' "
 else
 	fail proxy/server-starter-missing "rc=$rc $(cat "$T/ss/stdout3" "$T/ss/stderr3")"
 fi
+# --- IPv6 and names ---------------------------------------------------------
+socat TCP6-LISTEN:18661,bind=[::1],reuseaddr,fork EXEC:cat &
+PIDS="$PIDS $!"
+sleep 0.3
+start_proxy v6 -l '[::1]:18660' -r '[::1]:18661' -d hex --stdout
+sleep 0.5
+got=$(printf 'six' | timeout 5 socat -t 2 - 'TCP6:[::1]:18660' 2>&1)
+sleep 0.3
+if [ "$got" = six ] && grep -q '"client_addr":"\[::1\]:[0-9]*","proxy_listen_addr":"\[::1\]:18660","proxy_client_addr":"\[::1\]:[0-9]*","remote_addr":"\[::1\]:18661"' "$PXDIR/stdout" &&
+   grep -q 'Starting proxy. \[::1\]:18660 <-> \[::1\]:18661' "$PXDIR/stdout" "$PXDIR/stderr"; then
+	pass proxy/ipv6
+else
+	fail proxy/ipv6 "got=$got $(cat "$PXDIR/stdout" "$PXDIR/stderr")"
+fi
+stop_proxy
+start_proxy names -l localhost:18662 -r localhost:$ECHO -d hex --stdout
+wait_port 18662 10
+got=$(printf 'name' | timeout 5 socat -t 2 - TCP4:127.0.0.1:18662 2>&1)
+sleep 0.3
+if [ "$got" = name ] && grep -q "Starting proxy. 127.0.0.1:18662 <-> 127.0.0.1:$ECHO.*\"proxy_listen_addr\": \"localhost:18662\", \"remote_addr\": \"localhost:$ECHO\"" "$PXDIR/stdout" "$PXDIR/stderr"; then
+	pass proxy/host-names
+else
+	fail proxy/host-names "got=$got $(cat "$PXDIR/stdout" "$PXDIR/stderr")"
+fi
+stop_proxy
+
+# --- connect timeout: a remote whose accept queue is full drops our SYN -----
+cat >"$T/full.py" <<'PYEOF'
+import socket, time
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 18663)); l.listen(0)
+cs = []
+for i in range(4):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(("127.0.0.1", 18663))
+    except BlockingIOError: pass
+    cs.append(c)
+time.sleep(0.5)
+print("ready", flush=True)
+time.sleep(30)
+PYEOF
+python3 "$T/full.py" >"$T/full.out" &
+FP=$!; PIDS="$PIDS $FP"
+for _ in $(seq 1 50); do grep -q ready "$T/full.out" && break; sleep 0.1; done
+export TCPDP_CONNECT_TIMEOUT_MS=700
+start_proxy ctimeout -l 127.0.0.1:18664 -r 127.0.0.1:18663 -d hex --stdout
+unset TCPDP_CONNECT_TIMEOUT_MS
+wait_port 18664 10
+t0=$(date +%s%N)
+got=$(printf 'x' | timeout 10 socat -t 5 - TCP:127.0.0.1:18664 2>&1)
+dt=$(( ($(date +%s%N) - t0) / 1000000 ))
+sleep 0.2
+if [ -z "$got" ] && [ $dt -ge 600 ] && [ $dt -lt 4000 ] && grep -q 'remoteAddr DialTCP error.*i/o timeout' "$PXDIR/stdout" "$PXDIR/stderr"; then
+	pass proxy/connect-timeout
+else
+	fail proxy/connect-timeout "got=$got after ${dt}ms $(cat "$PXDIR/stdout" "$PXDIR/stderr")"
+fi
+echo "connect timeout: client closed after ${dt} ms (timeout 700 ms)"
+stop_proxy
+kill $FP 2>/dev/null
 exit 0
