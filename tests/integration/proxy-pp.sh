@@ -3,6 +3,8 @@
 # (IPv4, IPv6 with TLVs, LOCAL), UNKNOWN, headers split across reads,
 # malformed headers close only their connection, the header is forwarded
 # unchanged. Ports 18670-18679.
+# run.sh starts every part with sh: come back to bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)

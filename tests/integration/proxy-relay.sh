@@ -4,6 +4,8 @@
 # through; remote unreachable; 1,000 concurrent connections (RSS printed);
 # SIGTERM drain; pidfile; server_starter fd passing.
 # Ports 18650-18669.
+# run.sh starts every part with sh: come back to bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -54,7 +56,7 @@ echo "bulk: $out; proxy RSS $(rss_kb $PX) kB"
 # Back-pressure: 4 slow readers of 20 MB each must not make the proxy
 # buffer what they have not read yet.
 base_rss=$(rss_kb $PX)
-timeout 120 "$LOAD" client 18650 -c 4 -b 8000000 -s 1 -t 100 >"$T/slow.out" 2>&1 &
+timeout 120 "$LOAD" client 18650 -c 4 -b 4000000 -s 1 -t 100 >"$T/slow.out" 2>&1 &
 LP=$!
 sleep 2
 mid_rss=$(rss_kb $PX)
@@ -144,7 +146,7 @@ stop_proxy
 # --- SIGTERM: stop accepting, drain open connections, exit 0 ---------------
 start_proxy drain -l 127.0.0.1:18657 -r 127.0.0.1:$ECHO -d conn
 wait_port 18657 10
-timeout 60 "$LOAD" client 18657 -c 3 -b 8000000 -s 1 -t 50 >"$T/drain.out" 2>&1 &
+timeout 60 "$LOAD" client 18657 -c 3 -b 2500000 -s 1 -t 50 >"$T/drain.out" 2>&1 &
 LP=$!
 sleep 0.5
 kill -TERM $PX

@@ -4,6 +4,8 @@
 # through it; what they send appears in the dump with the proxy keys.
 # Ports: MariaDB 33651 (proxy 33650, 33652), PostgreSQL 54651 (proxy 54650,
 # 54652).
+# run.sh starts every part with sh: come back to bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
