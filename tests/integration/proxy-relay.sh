@@ -167,7 +167,7 @@ export TCPDP_GRACE_MS=1000
 start_proxy grace -l 127.0.0.1:18658 -r 127.0.0.1:$ECHO -d conn
 unset TCPDP_GRACE_MS
 wait_port 18658 10
-sleep 30 | socat - TCP:127.0.0.1:18658 >/dev/null 2>&1 &
+python3 -c "import socket, time; s = socket.create_connection(('127.0.0.1', 18658)); time.sleep(30)" &
 HP=$!
 PIDS="$PIDS $HP"
 sleep 0.3
