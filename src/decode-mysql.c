@@ -111,6 +111,7 @@ struct my_msg {
 	size_t		 n;		/* kept */
 	uint64_t	 total;		/* whole payload */
 	uint8_t		 seq;
+	uint8_t		 seq_last;	/* of the last packet */
 	int64_t		 ts, ts_last;
 	uint64_t	 cseq;
 };
@@ -135,6 +136,7 @@ struct my_dir {
 	uint8_t		 have;
 	uint32_t	 left;
 	uint8_t		 seq;
+	uint8_t		 seq_last;
 	size_t		 keep;
 	struct buf	 msg;
 	uint64_t	 total;
@@ -148,6 +150,7 @@ struct my_pending {
 	bool		 started;
 	uint8_t		 cmd;
 	uint8_t		 rs;
+	uint8_t		 rseq;		/* seq of the response's first packet */
 	int64_t		 ts;
 	uint64_t	 cseq;
 	int64_t		 t_first, t_last;
@@ -334,6 +337,7 @@ my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
 	p->rec = keep;
 	rec_reset(&p->rec);
 	p->cmd = m->p[0];
+	p->rseq = (uint8_t)(m->seq_last + 1);
 	p->ts = m->ts;
 	p->cseq = m->cseq;
 	p->rs = RS_FIRST;
@@ -929,9 +933,10 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 	if (p == NULL || m->n == 0)
 		return;
 	if (!p->started) {
-		/* a response starts at seq 1; anything else is the tail of
-		 * one we did not see (mid-stream pickup, after a gap) */
-		if (m->seq != 1 && !st->compress)
+		/* a response continues the request's sequence; anything
+		 * else is the tail of one we did not see (mid-stream pickup,
+		 * after a gap) */
+		if (m->seq != p->rseq && !st->compress)
 			return;
 		p->started = true;
 		p->t_first = m->ts;
@@ -1143,6 +1148,7 @@ my_pkt_end(struct conn *c, struct my_state *st, enum dir dir, int64_t ts)
 	m.n = d->msg.len;
 	m.total = d->total;
 	m.seq = d->seq;
+	m.seq_last = d->seq_last;
 	m.ts = d->ts;
 	m.ts_last = ts;
 	m.cseq = d->cseq;
@@ -1175,7 +1181,7 @@ my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
 				/* whole packet here: no copy */
 				m.p = p + off + 4;
 				m.total = len;
-				m.seq = p[off + 3];
+				m.seq = m.seq_last = p[off + 3];
 				k = my_keep(st, dir, m.seq);
 				m.n = len < k ? len : k;
 				m.ts = m.ts_last = ts;
@@ -1201,6 +1207,7 @@ my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
 				d->cseq = cseq;
 				d->keep = my_keep(st, dir, d->seq);
 			}
+			d->seq_last = d->hdr[3];
 			d->more = len == 0xffffff;
 			d->left = len;
 			d->inpkt = true;
@@ -1322,8 +1329,6 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 			if (out > 0)
 				my_pfeed(c, st, dir, st->zout, out, ts, cseq,
 				    true);
-			if (out == 0 && rc == Z_OK && d->zulen == 0)
-				rc = Z_DATA_ERROR;
 			if (rc != Z_OK && rc != Z_BUF_ERROR) {
 				if (rc != Z_STREAM_END) {
 					c->st.decode_errors++;

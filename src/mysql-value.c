@@ -46,21 +46,19 @@ mysql_fmt_date(char *out, size_t outsz, struct rd *r, uint8_t type)
 	if (!rd_ok(r))
 		return false;
 	if (type == 0x0b) {	/* TIME */
-		if (len >= 8) {
+		if (len == 8 || len == 12) {
 			neg = rd_u8(r);
 			days = rd_le32(r);
 			h = rd_u8(r);
 			mi = rd_u8(r);
 			s = rd_u8(r);
-			if (len >= 12)
+			if (len == 12)
 				us = rd_le32(r);
-			if (len != 8 && len != 12)
-				rd_skip(r, len - (len >= 12 ? 12 : 8));
-		} else
-			rd_skip(r, len);
+		} else	/* not a valid length: zero, as upstream */
+			rd_skip(r, len < rd_left(r) ? len : rd_left(r));
 		if (!rd_ok(r))
 			return false;
-		if (len >= 12)
+		if (len == 12)
 			snprintf(out, outsz, "%s%ud %02u:%02u:%02u.%03u %03u",
 			    neg == 1 ? "-" : "", days, h % 24, mi % 100,
 			    s % 100, (us / 1000) % 1000, us % 1000);
@@ -70,21 +68,19 @@ mysql_fmt_date(char *out, size_t outsz, struct rd *r, uint8_t type)
 			    s % 100);
 		return true;
 	}
-	if (len >= 4) {
+	if (len == 4 || len == 7 || len == 11) {
 		y = rd_le16(r);
 		mo = rd_u8(r);
 		d = rd_u8(r);
-	}
-	if (len >= 7) {
-		h = rd_u8(r);
-		mi = rd_u8(r);
-		s = rd_u8(r);
-	}
-	if (len >= 11)
-		us = rd_le32(r);
-	if (len != 0 && len != 4 && len != 7 && len != 11)
-		rd_skip(r, len > 11 ? len - 11 : len > 7 ? len - 7 :
-		    len > 4 ? len - 4 : len);
+		if (len >= 7) {
+			h = rd_u8(r);
+			mi = rd_u8(r);
+			s = rd_u8(r);
+		}
+		if (len == 11)
+			us = rd_le32(r);
+	} else
+		rd_skip(r, len < rd_left(r) ? len : rd_left(r));
 	if (!rd_ok(r))
 		return false;
 	if (type == 0x0a)
