@@ -1106,6 +1106,7 @@ my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
     size_t n)
 {
 	uint32_t	len, len2;
+	uint8_t		seq;
 
 	if (n < 5)
 		return false;
@@ -1128,9 +1129,10 @@ my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
 		return n >= 512;
 	if ((uint64_t)len + 8 > n)
 		return false;
+	seq = p[3];
 	p += len + 4;
 	len2 = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
-	return p[3] == (dir == DIR_C2S ? 0 : (uint8_t)(p[-len - 1] + 1)) &&
+	return p[3] == (dir == DIR_C2S ? 0 : (uint8_t)(seq + 1)) &&
 	    len2 < 0xffffff;
 }
 
@@ -1252,7 +1254,7 @@ my_zplausible(const uint8_t *p, size_t n, bool exact)
 {
 	uint32_t	clen, ulen;
 
-	if (n < 8)
+	if (n < 11)	/* header and at least a packet header */
 		return false;
 	clen = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
 	ulen = p[4] | p[5] << 8 | (uint32_t)p[6] << 16;

@@ -295,6 +295,8 @@ rec_sval(const struct record *r, const struct rval *v, size_t *n)
 	*n = v->v.s.len;
 	if (v->ref)
 		return v->v.s.ptr;
+	if (r->arena == NULL)		/* only empty strings so far */
+		return "";
 	return r->arena + v->v.s.off;
 }
 
