@@ -137,8 +137,11 @@ fuzz: fuzz-build
 run: all
 	./$(BIN) read contrib/samples/demo.pcap -t 33306 -d mysql
 
-bench: all
+bench: all $(B)/bench-encode
 	$(Q)sh tests/bench/run.sh
+
+$(B)/bench-encode: $(B)/tests/bench/encode.o $(LIBA)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8

@@ -243,8 +243,8 @@ rec_sval(const struct record *r, const struct rval *v, size_t *n)
 {
 	*n = v->v.s.len;
 	if (v->ref)
-		return v->v.s.ptr;
-	return r->arena + v->v.s.off;
+		return v->v.s.ptr != NULL ? v->v.s.ptr : "";
+	return r->arena != NULL ? r->arena + v->v.s.off : "";
 }
 
 const struct rval *
