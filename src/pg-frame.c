@@ -74,6 +74,9 @@ pg_lim_init(void)
 	lim_done = true;
 }
 
+/* Body of an empty message: readers never see a NULL pointer. */
+static const uint8_t	pg_empty[1];
+
 static uint32_t
 pg_be32(const uint8_t *p)
 {
@@ -173,7 +176,7 @@ pg_frame_deliver(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 
 	m.type = f->type;
 	m.code = f->code;
-	m.p = p;
+	m.p = p != NULL ? p : pg_empty;
 	m.n = n;
 	m.len = f->len;
 	m.ts_first = f->ts_first;
@@ -194,6 +197,7 @@ pg_frame_event(uint8_t type, uint32_t code, int64_t ts, uint64_t seq,
 	struct pg_msg	m;
 
 	memset(&m, 0, sizeof m);
+	m.p = pg_empty;
 	m.type = type;
 	m.code = code;
 	m.ts_first = m.ts = ts;
@@ -307,7 +311,8 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 			f->st = PG_FS_BODY;
 			buf_reset(&f->body);
 			if (f->len == 0)
-				pg_frame_deliver(f, NULL, 0, ts, seq, fn, arg);
+				pg_frame_deliver(f, pg_empty, 0, ts, seq, fn,
+				    arg);
 			break;
 		case PG_FS_BODY:
 			if (f->got == 0 && n - off >= f->len) {
