@@ -1,5 +1,6 @@
 /* pg-value.c - rendering Bind parameters (see pg-value.h). */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -164,6 +165,18 @@ pg_value_uuid(struct record *r, const uint8_t *p)
 	rec_el_str(r, s, 36);
 }
 
+/* JSON has no NaN or infinities: PostgreSQL's own spelling, as text. */
+static void
+pg_value_nonfinite(struct record *r, double d)
+{
+	if (isnan(d))
+		rec_el_str(r, "NaN", 3);
+	else if (d > 0)
+		rec_el_str(r, "Infinity", 8);
+	else
+		rec_el_str(r, "-Infinity", 9);
+}
+
 void
 pg_value_el(struct record *r, uint32_t oid, int fmt, const uint8_t *p,
     size_t n)
@@ -210,14 +223,20 @@ pg_value_el(struct record *r, uint32_t oid, int fmt, const uint8_t *p,
 			goto hex;
 		u32 = pg_be32(p);
 		memcpy(&f, &u32, sizeof f);
-		rec_el_float32(r, f);
+		if (!isfinite(f))
+			pg_value_nonfinite(r, f);
+		else
+			rec_el_float32(r, f);
 		return;
 	case PG_OID_FLOAT8:
 		if (n != 8)
 			goto hex;
 		u64 = pg_be64(p);
 		memcpy(&d, &u64, sizeof d);
-		rec_el_float(r, d);
+		if (!isfinite(d))
+			pg_value_nonfinite(r, d);
+		else
+			rec_el_float(r, d);
 		return;
 	case PG_OID_TEXT:
 	case PG_OID_VARCHAR:

@@ -671,3 +671,49 @@ TEST(pg_huge_messages)
 	CHECK(strcmp(pgt_run(0, 1024 * 1024 + 3, false), o) == 0);
 	free(big);
 }
+
+#include "emit.h"
+#include "pg-value.h"
+
+static const char *
+render(uint32_t oid, int fmt, const char *hex)
+{
+	static struct record r;
+	static struct buf b;
+	uint8_t v[64];
+	size_t n = test_unhex(hex, v, sizeof v);
+
+	rec_reset(&r);
+	buf_reset(&b);
+	rec_array_begin(&r, "v");
+	pg_value_el(&r, oid, fmt, v, n);
+	rec_array_end(&r);
+	emit_json_value(&b, &r, &r.f[0].val, 0);
+	buf_addc(&b, '\0');
+	return b.p;
+}
+
+TEST(pg_value_render)
+{
+	CHECK_STR(render(PG_OID_DATE, 1, "7fffffff"), "[\"infinity\"]");
+	CHECK_STR(render(PG_OID_DATE, 1, "80000000"), "[\"-infinity\"]");
+	/* 2000-01-01 minus 730120 days = 0001-01-01; one more is 1 BC. */
+	CHECK_STR(render(PG_OID_DATE, 1, "fff4dbf9"), "[\"0001-01-01\"]");
+	CHECK_STR(render(PG_OID_DATE, 1, "fff4dbf8"), "[\"0001-12-31 BC\"]");
+	CHECK_STR(render(PG_OID_TIMESTAMP, 1, "ffffffffffffffff"),
+	    "[\"1999-12-31 23:59:59.999999\"]");
+	CHECK_STR(render(PG_OID_TIMESTAMP, 1, "7fffffffffffffff"),
+	    "[\"infinity\"]");
+	CHECK_STR(render(PG_OID_TIMESTAMPTZ, 1, "000000003b9aca00"),
+	    "[\"2000-01-01 00:16:40+00\"]");
+	CHECK_STR(render(PG_OID_INT4, 1, "0102"), "[\"\\\\x0102\"]");
+	CHECK_STR(render(PG_OID_BOOL, 1, "00"), "[false]");
+	CHECK_STR(render(PG_OID_OID, 1, "ffffffff"), "[4294967295]");
+	CHECK_STR(render(PG_OID_INT2, 1, "8000"), "[-32768]");
+	CHECK_STR(render(PG_OID_FLOAT8, 1, "7ff8000000000000"), "[\"NaN\"]");
+	CHECK_STR(render(PG_OID_FLOAT4, 1, "ff800000"), "[\"-Infinity\"]");
+	CHECK_STR(render(PG_OID_JSONB, 1, "02"), "[\"\\\\x02\"]");
+	CHECK_STR(render(PG_OID_INT4, 0, "3132"), "[\"12\"]");
+	CHECK_STR(render(PG_OID_INT4, 7, "3132"), "[\"\\\\x3132\"]");
+	CHECK_STR(render(0, 1, ""), "[\"\\\\x\"]");
+}
