@@ -5,7 +5,9 @@
 # `probe -i lo -d conn` and `probe -i lo -d hex` (default settings). For each:
 # kernel drops (pcap_stats), capture CPU per query and the load's QPS.
 # Target: zero drops and QPS no lower than under tcpdump. Needs root;
-# port 33603. BENCH_WRAP="perf record -o FILE" profiles the hex probe.
+# port 33603. BENCH_WRAP="perf record -o FILE" profiles the hex probe,
+# BENCH_PROBE_ARGS adds flags to both probes (e.g. "-c FILE", "-B 8MB").
+# The box is shared: compare the lines of one run, not runs.
 # tests/run.sh and make start us with sh: bash features need bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -56,16 +58,19 @@ bench() {
 		cpu=$(awk -v a="$t0" -v b="$t1" -v q="$q" -v hz="$(getconf CLK_TCK)" \
 		    'BEGIN { printf "%.2f", (b - a) / hz * 1e6 / (q > 0 ? q : 1) }')
 		drops=$(sed -nE 's/^([0-9]+) packets dropped by kernel.*/\1/p' "$T/$name/err")
-		[ -n "$drops" ] || drops=$(sed -nE 's/.*pcap Stats.*"packet_dropped": ([0-9]+).*/\1/p' "$T/$name/err")
-		recv=$(sed -nE 's/^([0-9]+) packets received by filter.*/\1/p; s/.*pcap Stats.*"packet_received": ([0-9]+).*/\1/p' "$T/$name/err")
+		# ours: the internal log's console lines (stdout by default)
+		[ -n "$drops" ] || drops=$(cat "$T/$name/out" "$T/$name/err" |
+		    sed -nE 's/.*pcap Stats.*"packet_dropped": ([0-9]+).*/\1/p')
+		recv=$(cat "$T/$name/out" "$T/$name/err" |
+		    sed -nE 's/^([0-9]+) packets received by filter.*/\1/p; s/.*pcap Stats.*"packet_received": ([0-9]+).*/\1/p')
 	fi
 	printf '%-22s qps %9s  drops %8s of %9s  capture cpu %6s us/query\n' \
 	    "$name" "${qps:-?}" "${drops:-?}" "${recv:--}" "$cpu"
-	rm -f "$T/$name"/*.log.* "$T/$name"/dump.log 2>/dev/null
+	rm -f "$T/$name"/*.log* "$T/$name/out" 2>/dev/null
 	recv=""
 }
 
 bench none
 bench tcpdump tcpdump -i lo -n -w /dev/null "tcp port $PORT"
-bench tcpdp-conn ${BENCH_WRAP_CONN:-} "$BIN" probe --batch -i lo -t $PORT -d conn
-bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch -i lo -t $PORT -d hex
+bench tcpdp-conn ${BENCH_WRAP_CONN:-} "$BIN" probe --batch ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d conn
+bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d hex
