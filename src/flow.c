@@ -34,6 +34,10 @@ struct flow {
 	struct conn	 conn;
 };
 
+static void	flow_data_cb(void *, struct reasm *, const uint8_t *, size_t,
+		    int64_t);
+static void	flow_gap_cb(void *, struct reasm *, uint64_t, int64_t);
+
 static uint32_t
 flow_mix(const uint8_t *ip, int alen, uint16_t port)
 {
@@ -72,6 +76,8 @@ flow_table_init(struct flow_table *ft, struct engine *eng,
 	ft->idle_us = FLOW_IDLE_US;
 	ft->hole_us = FLOW_HOLE_US;
 	reasm_ctx_init(&ft->rx);
+	ft->rx.data = flow_data_cb;
+	ft->rx.gap = flow_gap_cb;
 }
 
 static struct flow *
@@ -312,8 +318,6 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 	uint32_t	 h = flow_hash(pk), seq = pk->seq;
 	uint8_t		 fl = pk->flags;
 
-	ft->rx.data = flow_data_cb;
-	ft->rx.gap = flow_gap_cb;
 	ft->st.tcp_packets++;
 	ft->st.payload_bytes += pk->len;
 	if (pk->opts_bad)
