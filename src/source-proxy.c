@@ -34,7 +34,6 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -88,7 +87,12 @@ struct proxy {
 
 struct session {
 	struct proxy		*px;
-	struct bufferevent	*bev[2];
+	int			 fd[2];
+	struct event		*rev[2];	/* readable, persistent */
+	struct event		*wev[2];	/* writable; connect on SRV */
+	struct evbuffer		*out[2];	/* bytes waiting to go to side i */
+	struct evbuffer		*hold;		/* client bytes before the
+						 * PROXY header decision */
 	struct conn		 c;
 	uint64_t		 seq;		/* conn_seq_num */
 	int			 connected;
@@ -100,9 +104,10 @@ struct session {
 	TAILQ_ENTRY(session)	 entry;
 };
 
-static void	px_read_cb(struct bufferevent *, void *);
-static void	px_write_cb(struct bufferevent *, void *);
-static void	px_event_cb(struct bufferevent *, short, void *);
+/* One read's worth of bytes: reads land here, are written on at once when
+ * the destination has nothing queued, and are decoded in place. */
+static uint8_t	px_buf[PX_MAX_READ];
+
 static void	px_session_free(struct session *);
 
 static int64_t
@@ -279,47 +284,140 @@ px_session_free(struct session *s)
 	if (s->connected)
 		conn_close(&s->c, px_now_us());
 	conn_free(&s->c);
-	for (i = 0; i < 2; i++)
-		if (s->bev[i] != NULL)
-			bufferevent_free(s->bev[i]);
+	for (i = 0; i < 2; i++) {
+		if (s->rev[i] != NULL)
+			event_free(s->rev[i]);
+		if (s->wev[i] != NULL)
+			event_free(s->wev[i]);
+		if (s->out[i] != NULL)
+			evbuffer_free(s->out[i]);
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+	}
+	if (s->hold != NULL)
+		evbuffer_free(s->hold);
 	TAILQ_REMOVE(&px->sessions, s, entry);
 	px->nsessions--;
 	free(s);
 	px_maybe_done(px);
 }
 
-/* Both directions done: each side got its SHUT_WR after its output
- * drained. */
-static void
-px_check_done(struct session *s)
-{
-	if (s->shut[CLI] && s->shut[SRV])
-		px_session_free(s);
-}
-
-/* Side `to` had EOF from its peer side and its output is empty. */
-static void
-px_shutdown(struct session *s, int to)
-{
-	if (s->shut[to])
-		return;
-	shutdown(bufferevent_getfd(s->bev[to]), SHUT_WR);
-	s->shut[to] = 1;
-}
-
-/* The PROXY header at the start of the client stream (SPEC §1.12). Returns
- * 1 when the stream can go on, 0 to wait for more bytes, -1 when the
- * session was closed. */
+/* Side `to` gets SHUT_WR once its peer side sent EOF and everything read
+ * before the EOF was written. The pair is done when both sides got it.
+ * Returns -1 if the session was freed. */
 static int
-px_proxy_header(struct session *s, struct evbuffer *in)
+px_maybe_shutdown(struct session *s, int to)
+{
+	if (!s->eof[!to] || s->shut[to] || evbuffer_get_length(s->out[to]) > 0)
+		return 0;
+	shutdown(s->fd[to], SHUT_WR);
+	s->shut[to] = 1;
+	if (s->shut[CLI] && s->shut[SRV]) {
+		px_session_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+static enum dir
+px_dir(int from)
+{
+	return from == CLI ? DIR_C2S : DIR_S2C;
+}
+
+/* Socket errors close both sides (SPEC §6.5). */
+static void
+px_fail(struct session *s, const char *msg, int err, enum dir d)
+{
+	px_log_conn(s, msg, strerror(err), d);
+	px_session_free(s);
+}
+
+/* Queued bytes for side `to`. Returns -1 if the session was freed. */
+static int
+px_flush_out(struct session *s, int to)
+{
+	int	n;
+
+	while (evbuffer_get_length(s->out[to]) > 0) {
+		n = evbuffer_write(s->out[to], s->fd[to]);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				break;
+			px_fail(s, "destCon Write error", errno, px_dir(!to));
+			return -1;
+		}
+		if (n == 0)
+			break;
+	}
+	return 0;
+}
+
+/* Relays n bytes read from side `from` and then shows them to the decoder.
+ * Returns -1 if the session was freed. */
+static int
+px_forward(struct session *s, int from, const uint8_t *p, size_t n)
+{
+	int		 to = !from;
+	struct evbuffer	*out = s->out[to];
+	size_t		 off = 0, skip;
+	ssize_t		 w;
+	struct chunk	 ch;
+
+	/* Relaying first: straight to the socket when nothing is queued. */
+	if (evbuffer_get_length(out) == 0) {
+		w = send(s->fd[to], p, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR) {
+				px_fail(s, "destCon Write error", errno,
+				    px_dir(from));
+				return -1;
+			}
+			w = 0;
+		}
+		off = (size_t)w;
+	}
+	if (off < n) {
+		evbuffer_add(out, p + off, n - off);
+		event_add(s->wev[to], NULL);
+		if (evbuffer_get_length(out) >= PX_HIGH) {
+			event_del(s->rev[from]);
+			s->throttled[from] = 1;
+		}
+	}
+
+	skip = 0;
+	if (from == CLI && s->pp_skip > 0) {
+		skip = s->pp_skip < n ? s->pp_skip : n;
+		s->pp_skip -= skip;
+	}
+	if (skip == n)
+		return 0;
+	ch.p = p + skip;
+	ch.n = n - skip;
+	ch.dir = px_dir(from);
+	ch.ts_us = px_now_us();
+	ch.seq = s->seq++;
+	conn_data(&s->c, &ch);
+	return 0;
+}
+
+/* The PROXY header at the start of the client stream (SPEC §1.12): client
+ * bytes are held until the header is complete or known absent. Returns 1
+ * when the stream can go on, 0 to wait for more bytes, -1 when the session
+ * was closed. */
+static int
+px_proxy_header(struct session *s)
 {
 	struct pp_result	 r;
-	size_t			 n = evbuffer_get_length(in);
+	size_t			 n = evbuffer_get_length(s->hold);
 	const uint8_t		*p;
 
 	if (n > PX_PP_MAX)
 		n = PX_PP_MAX;
-	p = evbuffer_pullup(in, (ev_ssize_t)n);
+	p = evbuffer_pullup(s->hold, (ev_ssize_t)n);
 	switch (pp_parse(p, n, &r)) {
 	case PP_MORE:
 		if (s->eof[CLI])
@@ -347,115 +445,88 @@ px_proxy_header(struct session *s, struct evbuffer *in)
 	return -1;
 }
 
-/* Shows the input to the decoder segment by segment, without copying. */
-static void
-px_decode(struct session *s, struct evbuffer *in, enum dir d)
-{
-	struct evbuffer_iovec	 v[16];
-	struct evbuffer_ptr	 ptr;
-	struct chunk		 ch;
-	size_t			 left = evbuffer_get_length(in), off;
-	int			 i, k;
-
-	if (evbuffer_ptr_set(in, &ptr, 0, EVBUFFER_PTR_SET) != 0)
-		return;
-	ch.dir = d;
-	ch.ts_us = px_now_us();
-	while (left > 0) {
-		k = evbuffer_peek(in, (ev_ssize_t)left, &ptr, v, 16);
-		if (k <= 0)
-			break;
-		if (k > 16)
-			k = 16;
-		for (i = 0; i < k && left > 0; i++) {
-			const uint8_t *p = v[i].iov_base;
-			size_t n = v[i].iov_len < left ? v[i].iov_len : left;
-
-			left -= n;
-			evbuffer_ptr_set(in, &ptr, n, EVBUFFER_PTR_ADD);
-			off = 0;
-			if (d == DIR_C2S && s->pp_skip > 0) {
-				off = s->pp_skip < n ? s->pp_skip : n;
-				s->pp_skip -= off;
-			}
-			if (off == n)
-				continue;
-			ch.p = p + off;
-			ch.n = n - off;
-			ch.seq = s->seq++;
-			conn_data(&s->c, &ch);
-		}
-	}
-}
-
-/* Decodes and moves what side `from` has read. Returns -1 if the session
- * was closed. */
+/* Client bytes while the PROXY header is undecided. Returns -1 if the
+ * session was freed. */
 static int
-px_relay(struct session *s, int from)
+px_hold(struct session *s, const uint8_t *p, size_t n)
 {
-	int		 to = !from;
-	struct evbuffer	*in = bufferevent_get_input(s->bev[from]);
-	struct evbuffer	*out = bufferevent_get_output(s->bev[to]);
+	size_t	len;
+	int	rc;
 
-	if (evbuffer_get_length(in) == 0)
-		return 0;
+	if (s->hold == NULL)
+		s->hold = evbuffer_new();
+	if (n > 0)
+		evbuffer_add(s->hold, p, n);
+	rc = px_proxy_header(s);
+	if (rc <= 0)
+		return rc;
+	len = evbuffer_get_length(s->hold);
+	rc = len > 0 ? px_forward(s, CLI, evbuffer_pullup(s->hold, -1), len) : 0;
+	if (rc == 0) {
+		evbuffer_free(s->hold);
+		s->hold = NULL;
+	}
+	return rc;
+}
+
+static void
+px_eof(struct session *s, int from)
+{
+	s->eof[from] = 1;
+	event_del(s->rev[from]);
+	/* A stream that ends inside a header is an error, an empty one
+	 * is not. */
 	if (from == CLI && s->pp_wait) {
-		int rc = px_proxy_header(s, in);
-		if (rc <= 0)
-			return rc;
+		if (s->hold == NULL || evbuffer_get_length(s->hold) == 0)
+			s->pp_wait = 0;
+		else if (px_hold(s, NULL, 0) < 0)
+			return;
 	}
-	px_decode(s, in, from == CLI ? DIR_C2S : DIR_S2C);
-	evbuffer_add_buffer(out, in);
-	if (evbuffer_get_length(out) >= PX_HIGH && !s->throttled[from]) {
-		bufferevent_disable(s->bev[from], EV_READ);
-		s->throttled[from] = 1;
-		bufferevent_setwatermark(s->bev[to], EV_WRITE, PX_LOW, 0);
-	}
-	return 0;
+	px_maybe_shutdown(s, !from);
 }
 
 static void
-px_read_cb(struct bufferevent *bev, void *arg)
+px_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session	*s = arg;
+	int		 from = fd == s->fd[CLI] ? CLI : SRV;
+	ssize_t		 n;
 
-	px_relay(s, bev == s->bev[CLI] ? CLI : SRV);
+	(void)what;
+	n = recv(fd, px_buf, sizeof px_buf, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		px_fail(s, "strCon Read error", errno, px_dir(from));
+		return;
+	}
+	if (n == 0) {
+		px_eof(s, from);
+		return;
+	}
+	if (from == CLI && s->pp_wait)
+		px_hold(s, px_buf, (size_t)n);
+	else
+		px_forward(s, from, px_buf, (size_t)n);
 }
 
-/* Output of side `to` drained (to the low mark, or empty). */
 static void
-px_write_cb(struct bufferevent *bev, void *arg)
+px_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session	*s = arg;
-	int		 to = bev == s->bev[CLI] ? CLI : SRV, from = !to;
+	int		 to = fd == s->fd[CLI] ? CLI : SRV, from = !to;
 
-	if (s->throttled[from]) {
+	(void)what;
+	if (px_flush_out(s, to) < 0)
+		return;
+	if (evbuffer_get_length(s->out[to]) == 0)
+		event_del(s->wev[to]);
+	if (s->throttled[from] && evbuffer_get_length(s->out[to]) <= PX_LOW) {
 		s->throttled[from] = 0;
-		bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
 		if (!s->eof[from])
-			bufferevent_enable(s->bev[from], EV_READ);
+			event_add(s->rev[from], NULL);
 	}
-	if (s->eof[from] && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
-		px_shutdown(s, to);
-		px_check_done(s);
-	}
-}
-
-static void
-px_connected(struct session *s)
-{
-	struct proxy	*px = s->px;
-	int		 fd = bufferevent_getfd(s->bev[SRV]), one = 1;
-
-	s->connected = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	px_sock_str(fd, 0, s->c.pcli, sizeof s->c.pcli);
-	px_sock_str(fd, 1, s->c.srv, sizeof s->c.srv);
-	bufferevent_set_timeouts(s->bev[SRV], NULL, NULL);
-	conn_open(&s->c, px_now_us());
-	s->pp_wait = px->eng.proxy_protocol;
-	bufferevent_enable(s->bev[CLI], EV_READ);
-	bufferevent_enable(s->bev[SRV], EV_READ);
+	px_maybe_shutdown(s, to);
 }
 
 static void
@@ -473,57 +544,49 @@ px_dial_error(struct session *s, const char *err)
 }
 
 static void
-px_event_cb(struct bufferevent *bev, short what, void *arg)
+px_connect_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session	*s = arg;
-	int		 side = bev == s->bev[CLI] ? CLI : SRV;
+	struct proxy	*px = s->px;
 	char		 err[256];
-	int		 e = EVUTIL_SOCKET_ERROR();
+	int		 e = 0, one = 1, i;
+	socklen_t	 el = sizeof e;
 
-	if (what & BEV_EVENT_CONNECTED) {
-		px_connected(s);
-		return;
-	}
-	if (side == SRV && !s->connected) {
-		if (what & BEV_EVENT_TIMEOUT)
-			snprintf(err, sizeof err, "dial tcp %s: i/o timeout",
-			    s->px->cfg->proxy.remote_addr);
-		else
-			snprintf(err, sizeof err, "dial tcp %s: %s",
-			    s->px->cfg->proxy.remote_addr,
-			    evutil_socket_error_to_string(e));
+	if (what & EV_TIMEOUT) {
+		snprintf(err, sizeof err, "dial tcp %s: i/o timeout",
+		    px->cfg->proxy.remote_addr);
 		px_dial_error(s, err);
 		return;
 	}
-	if (what & BEV_EVENT_EOF) {
-		struct evbuffer *in = bufferevent_get_input(bev);
-
-		s->eof[side] = 1;
-		bufferevent_disable(bev, EV_READ);
-		/* A header cut by EOF is an error; bytes still waiting for
-		 * a header decision are relayed now. */
-		if (evbuffer_get_length(in) > 0) {
-			if (px_relay(s, side) < 0)
-				return;
-		} else if (side == CLI && s->pp_wait)
-			s->pp_wait = 0;
-		if (evbuffer_get_length(bufferevent_get_output(s->bev[!side])) == 0) {
-			px_shutdown(s, !side);
-			px_check_done(s);
-		} else
-			bufferevent_setwatermark(s->bev[!side], EV_WRITE, 0, 0);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0)
+		e = errno;
+	if (e != 0) {
+		snprintf(err, sizeof err, "dial tcp %s: %s",
+		    px->cfg->proxy.remote_addr, strerror(e));
+		px_dial_error(s, err);
 		return;
 	}
-	/* Errors and timeouts: close both sides, log with the conn fields. */
-	snprintf(err, sizeof err, "%s", (what & BEV_EVENT_TIMEOUT) ?
-	    "i/o timeout" : evutil_socket_error_to_string(e));
-	if (what & BEV_EVENT_WRITING)
-		px_log_conn(s, "destCon Write error", err,
-		    side == SRV ? DIR_C2S : DIR_S2C);
-	else
-		px_log_conn(s, "strCon Read error", err,
-		    side == CLI ? DIR_C2S : DIR_S2C);
-	px_session_free(s);
+	event_free(s->wev[SRV]);
+	s->wev[SRV] = NULL;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	px_sock_str(fd, 0, s->c.pcli, sizeof s->c.pcli);
+	px_sock_str(fd, 1, s->c.srv, sizeof s->c.srv);
+	for (i = 0; i < 2; i++) {
+		s->rev[i] = event_new(px->base, s->fd[i], EV_READ | EV_PERSIST,
+		    px_read_cb, s);
+		s->wev[i] = event_new(px->base, s->fd[i], EV_WRITE | EV_PERSIST,
+		    px_write_cb, s);
+		s->out[i] = evbuffer_new();
+		if (s->rev[i] == NULL || s->wev[i] == NULL || s->out[i] == NULL) {
+			px_dial_error(s, "out of memory");
+			return;
+		}
+	}
+	s->connected = 1;
+	conn_open(&s->c, px_now_us());
+	s->pp_wait = px->eng.proxy_protocol;
+	event_add(s->rev[CLI], NULL);
+	event_add(s->rev[SRV], NULL);
 }
 
 static void
@@ -532,13 +595,17 @@ px_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 {
 	struct proxy	*px = arg;
 	struct session	*s;
-	int		 one = 1, rfd;
+	char		 err[256];
+	int		 one = 1;
 
 	(void)lev;
 	(void)salen;
+	evutil_make_socket_nonblocking(fd);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	s = xcalloc(1, sizeof *s);
 	s->px = px;
+	s->fd[CLI] = fd;
+	s->fd[SRV] = -1;
 	conn_init(&s->c, &px->eng);
 	s->c.owner = s;
 	s->c.syn_seen = true;	/* a proxy sees every connection from its start */
@@ -549,36 +616,28 @@ px_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&px->sessions, s, entry);
 	px->nsessions++;
 
-	s->bev[CLI] = bufferevent_socket_new(px->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	rfd = socket(px->remote.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (s->bev[CLI] == NULL || rfd < 0) {
-		if (s->bev[CLI] == NULL)
-			close(fd);
-		px_dial_error(s, rfd < 0 ? strerror(errno) : "out of memory");
-		return;
-	}
-	s->bev[SRV] = bufferevent_socket_new(px->base, rfd, BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev[SRV] == NULL) {
-		close(rfd);
-		px_dial_error(s, "out of memory");
-		return;
-	}
-	bufferevent_set_max_single_read(s->bev[CLI], PX_MAX_READ);
-	bufferevent_set_max_single_read(s->bev[SRV], PX_MAX_READ);
-	bufferevent_setcb(s->bev[CLI], px_read_cb, px_write_cb, px_event_cb, s);
-	bufferevent_setcb(s->bev[SRV], px_read_cb, px_write_cb, px_event_cb, s);
 	/* The client is read once the remote answered. */
-	bufferevent_disable(s->bev[CLI], EV_READ);
-	bufferevent_set_timeouts(s->bev[SRV], NULL, &px->connect_tv);
-	if (bufferevent_socket_connect(s->bev[SRV],
-	    (struct sockaddr *)&px->remote, (int)px->remotelen) != 0) {
-		char err[256];
-
+	s->fd[SRV] = socket(px->remote.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (s->fd[SRV] < 0) {
 		snprintf(err, sizeof err, "dial tcp %s: %s",
 		    px->cfg->proxy.remote_addr, strerror(errno));
 		px_dial_error(s, err);
+		return;
 	}
+	if (connect(s->fd[SRV], (struct sockaddr *)&px->remote,
+	    px->remotelen) != 0 && errno != EINPROGRESS) {
+		snprintf(err, sizeof err, "dial tcp %s: %s",
+		    px->cfg->proxy.remote_addr, strerror(errno));
+		px_dial_error(s, err);
+		return;
+	}
+	s->wev[SRV] = event_new(px->base, s->fd[SRV], EV_WRITE, px_connect_cb, s);
+	if (s->wev[SRV] == NULL) {
+		px_dial_error(s, "out of memory");
+		return;
+	}
+	event_add(s->wev[SRV], &px->connect_tv);
 }
 
 static void
