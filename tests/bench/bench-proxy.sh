@@ -137,7 +137,7 @@ printf 'sysbench point-select t=8: direct %8.0f tps, haproxy %8.0f tps, tcpdp-to
 # bulk PORT -> MB/s (4 connections x 16 MB each way, echoed and checked)
 bulk() {
 	t0=$(date +%s%N)
-	"$T/pxload" client "$1" -c 4 -b 16777216 -t 300 >"$T/bulk.out" 2>&1 || { echo 0; return; }
+	"$T/pxload" client "$1" -c 4 -b 16777216 -t 300 >"$T/bulk.out" 2>&1 || { echo "bulk through port $1 failed: $(tail -n 3 "$T/bulk.out")" >&2; echo 0; return; }
 	t1=$(date +%s%N)
 	awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 2 * 4 * 16 / (ns / 1e9) }'
 }
