@@ -1,4 +1,5 @@
 /* emit.c - JSON, LTSV and console encodings of records. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ emit_ts(struct buf *b, int64_t t_us)
 {
 	static time_t	 cached_sec = (time_t)-1;
 	static char	 prefix[32], zone[24];
+	static size_t	 prefix_len, zone_len;
 	time_t		 sec;
 	int64_t		 ms;
 	struct tm	 tm;
@@ -61,12 +63,32 @@ emit_ts(struct buf *b, int64_t t_us)
 			snprintf(zone, sizeof zone, "%c%02ld%02ld",
 			    off < 0 ? '-' : '+', labs(off) / 3600,
 			    (labs(off) % 3600) / 60);
+		prefix_len = strlen(prefix);
+		zone_len = strlen(zone);
 		cached_sec = sec;
 	}
-	buf_adds(b, prefix);
-	snprintf(tmp, sizeof tmp, ".%03d", (int)ms);
-	buf_adds(b, tmp);
-	buf_adds(b, zone);
+	buf_add(b, prefix, prefix_len);
+	tmp[0] = '.';
+	tmp[1] = (char)('0' + ms / 100);
+	tmp[2] = (char)('0' + ms / 10 % 10);
+	tmp[3] = (char)('0' + ms % 10);
+	buf_add(b, tmp, 4);
+	buf_add(b, zone, zone_len);
+}
+
+/* Integers are the most common value: no printf on this path. */
+static void
+emit_u64(struct buf *b, uint64_t u, int neg)
+{
+	char	tmp[24], *p = tmp + sizeof tmp;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (neg)
+		*--p = '-';
+	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /*
@@ -90,7 +112,21 @@ emit_float(struct buf *b, double x, int single)
 		buf_adds(b, signbit(x) ? "-0" : "0");
 		return;
 	}
-	for (prec = 1; prec <= 17; prec++) {
+	if (fabs(x) < 1e15 && x == (double)(int64_t)x) {
+		int64_t iv = (int64_t)x;
+		emit_u64(b, iv < 0 ? (uint64_t)-iv : (uint64_t)iv, iv < 0);
+		return;
+	}
+	/*
+	 * Any decimal of at most 15 (float: 6) digits that reads back as x is
+	 * what rounding x to 15 (6) digits gives, padded with zeros; so start
+	 * there, strip the zeros, and go longer only if that does not read
+	 * back. Subnormals carry fewer digits: search them from one.
+	 */
+	prec = single ? 6 : 15;
+	if (fabs(x) < (single ? FLT_MIN : DBL_MIN))
+		prec = 1;
+	for (; prec <= 17; prec++) {
 		snprintf(digs, sizeof digs, "%.*e", prec - 1, x);
 		if (single ? strtof(digs, NULL) == (float)x :
 		    strtod(digs, NULL) == x)
@@ -145,17 +181,15 @@ emit_float(struct buf *b, double x, int single)
 static void
 emit_scalar(struct buf *b, const struct rval *v)
 {
-	char	tmp[32];
-	int	n;
-
 	switch (v->type) {
 	case R_INT:
-		n = snprintf(tmp, sizeof tmp, "%lld", (long long)v->v.i);
-		buf_add(b, tmp, (size_t)n);
+		if (v->v.i < 0)
+			emit_u64(b, (uint64_t)0 - (uint64_t)v->v.i, 1);
+		else
+			emit_u64(b, (uint64_t)v->v.i, 0);
 		break;
 	case R_UINT:
-		n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v->v.u);
-		buf_add(b, tmp, (size_t)n);
+		emit_u64(b, v->v.u, 0);
 		break;
 	case R_FLOAT:
 		emit_float(b, v->v.f, 0);
