@@ -1,14 +1,17 @@
-/* source-proxy.c - the proxy source (SPEC §1.2, §6): a TCP relay on
- * libevent bufferevents that hands a copy of every chunk to the decoder.
+/* source-proxy.c - the proxy source (SPEC §1.2, §6): a TCP relay on the
+ * libevent loop that hands a copy of every chunk to the decoder.
  *
- * Relaying comes first. Bytes read from one side are shown to the decoder
- * in place (evbuffer_peek, no copy) and then moved, not copied, to the
- * other side's output (evbuffer_add_buffer). Nothing the decoder does can
- * fail a connection; only sockets and a malformed PROXY header do.
+ * Relaying comes first. A read lands in one static buffer and is sent on
+ * at once when the destination has nothing queued (only an unsent rest is
+ * copied, into the destination's evbuffer); the decoder then sees the same
+ * bytes in place, one chunk per read as upstream. Nothing the decoder does
+ * can fail a connection; only sockets and a malformed PROXY header do.
+ * Plain events rather than bufferevents: a bufferevent defers every write
+ * to the next loop pass, one more epoll round trip per query.
  *
- * Back-pressure: when a destination's output grows past PX_HIGH, reading
- * from the source stops until the destination has drained to PX_LOW, so a
- * slow reader costs at most about PX_HIGH + one read per direction.
+ * Back-pressure: when a destination's queue grows past PX_HIGH, reading
+ * from the source stops until the queue has drained to PX_LOW, so a slow
+ * reader costs at most about PX_HIGH + one read per direction.
  *
  * Half-close: EOF from one side becomes shutdown(SHUT_WR) on the other once
  * everything read before it was written; the pair is closed when both
@@ -16,7 +19,6 @@
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <arpa/inet.h>
@@ -25,7 +27,6 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,12 +42,14 @@
 #include "config.h"
 #include "conn.h"
 #include "connid.h"
+#include "daemon.h"
 #include "decode.h"
+#include "dumpsinks.h"
 #include "engine.h"
+#include "health.h"
 #include "log.h"
 #include "proxyproto.h"
 #include "run.h"
-#include "sink.h"
 #include "xmalloc.h"
 
 #define PX_HIGH		(256 * 1024)	/* destination output: stop reading */
@@ -73,16 +76,14 @@ struct proxy {
 	socklen_t		 remotelen;
 	struct timeval		 connect_tv;
 	struct timeval		 grace_tv;
-	struct event		*sig[3];
 	struct event		*flush_ev;
 	struct event		*grace_ev;
 	struct event		*relisten_ev;
 	struct sessions		 sessions;
 	unsigned		 nsessions;
 	int			 stopping;
-	int			 dump_fd;
-	char			*pidfile;
-	int			 pid_check;
+	uint64_t		 bytes[2];	/* relayed, per direction */
+	uint64_t		 dial_errors;
 };
 
 struct session {
@@ -365,6 +366,7 @@ px_forward(struct session *s, int from, const uint8_t *p, size_t n)
 	ssize_t		 w;
 	struct chunk	 ch;
 
+	s->px->bytes[from] += n;
 	/* Relaying first: straight to the socket when nothing is queued. */
 	if (evbuffer_get_length(out) == 0) {
 		w = send(s->fd[to], p, n, MSG_NOSIGNAL);
@@ -539,6 +541,7 @@ px_dial_error(struct session *s, const char *err)
 	rec_cstr(f, "proxy_listen_addr", s->c.listen);
 	rec_cstr(f, "remote_addr", s->px->cfg->proxy.remote_addr);
 	log_write(LOG_ERROR, PX_CALLER, "remoteAddr DialTCP error");
+	s->px->dial_errors++;
 	px_error_record(s, err, DIR_C2S);
 	px_session_free(s);
 }
@@ -625,6 +628,9 @@ px_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		px_dial_error(s, err);
 		return;
 	}
+	/* Our connections' TIME_WAIT remnants must not keep anyone (us
+	 * after a restart included) from binding their ephemeral port. */
+	setsockopt(s->fd[SRV], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (connect(s->fd[SRV], (struct sockaddr *)&px->remote,
 	    px->remotelen) != 0 && errno != EINPROGRESS) {
 		snprintf(err, sizeof err, "dial tcp %s: %s",
@@ -691,12 +697,12 @@ px_grace_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(px->base, NULL);
 }
 
+/* SIGINT, SIGTERM, SIGQUIT (daemon_signals). */
 static void
-px_signal_cb(evutil_socket_t sig, short what, void *arg)
+px_stop_cb(int sig, void *arg)
 {
 	struct proxy	*px = arg;
 
-	(void)what;
 	if (px->stopping) {
 		/* A second signal: do not wait any longer. */
 		px_grace_cb(-1, 0, px);
@@ -774,134 +780,6 @@ px_server_starter_fd(char *err, size_t errlen)
 	return (int)fd;
 }
 
-/* SPEC §1.9, with the "already running" check that upstream never
- * reaches. Under server_starter the old process is still draining while
- * the new one starts, so the check is skipped there; the file is removed
- * only if it still holds our pid. */
-static char *
-px_pidfile_abs(const char *path)
-{
-	char	cwd[PATH_MAX], abs[2 * PATH_MAX];
-
-	if (path == NULL || *path == '\0')
-		return NULL;
-	if (path[0] == '/')
-		return xstrdup(path);
-	if (getcwd(cwd, sizeof cwd) == NULL)
-		return NULL;
-	if (strncmp(path, "./", 2) == 0)
-		path += 2;
-	snprintf(abs, sizeof abs, "%s/%s", cwd, path);
-	return xstrdup(abs);
-}
-
-static long
-px_pidfile_read(const char *path)
-{
-	char	buf[32], *ep;
-	ssize_t	n;
-	long	pid;
-	int	fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	errno = 0;
-	pid = strtol(buf, &ep, 10);
-	while (*ep == '\n' || *ep == '\r' || *ep == ' ')
-		ep++;
-	if (errno != 0 || *ep != '\0' || pid <= 0 || ep == buf)
-		return -1;
-	return pid;
-}
-
-static void
-px_pidfile_write(struct proxy *px)
-{
-	char	buf[32], msg[PATH_MAX + 32];
-	long	old;
-	int	fd, n;
-
-	px->pidfile = px_pidfile_abs(px->cfg->pidfile);
-	if (px->pidfile == NULL) {
-		if (px->cfg->pidfile == NULL || *px->cfg->pidfile == '\0')
-			return;
-		log_fatal(PX_CALLER, "pidfile path error");
-	}
-	if (px->pid_check && (old = px_pidfile_read(px->pidfile)) > 0 &&
-	    old != (long)getpid() && (kill((pid_t)old, 0) == 0 || errno == EPERM)) {
-		snprintf(msg, sizeof msg, "pid already running: %ld", old);
-		free(px->pidfile);
-		px->pidfile = NULL;
-		log_fatal(PX_CALLER, msg);
-	}
-	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	fd = open(px->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0664);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n) {
-		snprintf(msg, sizeof msg, "can not write %s", px->pidfile);
-		if (fd >= 0)
-			close(fd);
-		free(px->pidfile);
-		px->pidfile = NULL;
-		log_fatal(PX_CALLER, msg);
-	}
-	close(fd);
-}
-
-static int
-px_pidfile_remove(struct proxy *px)
-{
-	char	msg[PATH_MAX + 32];
-	int	rc = 0;
-
-	if (px->pidfile == NULL)
-		return 0;
-	if (px_pidfile_read(px->pidfile) == (long)getpid() &&
-	    unlink(px->pidfile) != 0) {
-		snprintf(msg, sizeof msg, "can not delete %s", px->pidfile);
-		log_write(LOG_FATAL, PX_CALLER, msg);
-		rc = 1;
-	}
-	free(px->pidfile);
-	px->pidfile = NULL;
-	return rc;
-}
-
-/* The dump sinks. Kept in one place so the rotating log sinks can
- * replace the plain append file. */
-static int
-px_sinks(struct proxy *px)
-{
-	struct config	*cfg = px->cfg;
-	struct run	*r = px->run;
-	char		 path[2 * PATH_MAX];
-	enum fmt	 fmt = FMT_JSON;
-
-	if (r->stdout_flag || cfg->dump_log.stdout_)
-		engine_add_sink(&px->eng, sink_fd_new(STDOUT_FILENO,
-		    r->stdout_fmt));
-	if (!cfg->dump_log.enable && !r->stdout_flag)
-		return 0;
-	if (cfg->dump_log.format != NULL && fmt_parse(cfg->dump_log.format, &fmt) != 0)
-		fmt = FMT_JSON;
-	snprintf(path, sizeof path, "%s/%s", cfg->dump_log.dir ? cfg->dump_log.dir : ".",
-	    cfg->dump_log.file_name ? cfg->dump_log.file_name : "dump.log");
-	px->dump_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (px->dump_fd < 0) {
-		struct record *f = log_fields();
-		rec_cstr(f, "error", strerror(errno));
-		rec_cstr(f, "path", path);
-		log_write(LOG_FATAL, NULL, "Log setting error");
-		return -1;
-	}
-	engine_add_sink(&px->eng, sink_fd_new(px->dump_fd, fmt));
-	return 0;
-}
-
 /* 1,000 proxied connections need 2,000 descriptors. */
 static void
 px_raise_nofile(void)
@@ -936,6 +814,45 @@ px_ms_tv(struct timeval *tv, int ms)
 	tv->tv_usec = (ms % 1000) * 1000;
 }
 
+/* The proxy's part of the periodic health line. */
+static void
+px_health_fill(struct record *f, void *arg)
+{
+	struct proxy	*px = arg;
+
+	rec_uint(f, "connections", px->nsessions);
+	rec_uint(f, "connections_total", px->eng.st.conns_opened);
+	rec_uint(f, "dial_errors", px->dial_errors);
+	rec_uint(f, "bytes_client_to_remote", px->bytes[CLI]);
+	rec_uint(f, "bytes_remote_to_client", px->bytes[SRV]);
+}
+
+static void
+px_start_line(struct proxy *px, const struct sockaddr_storage *lss,
+    int lempty, int rempty)
+{
+	struct config	*cfg = px->cfg;
+	struct record	*f = log_fields();
+	char		 lstr[ADDR_STRLEN + 8], rstr[ADDR_STRLEN + 8];
+	char		 msg[3 * ADDR_STRLEN];
+
+	px_start_str(&px->remote, rempty, rstr, sizeof rstr);
+	rec_cstr(f, "dumper", px->eng.dec->name);
+	if (cfg->proxy.use_server_starter) {
+		snprintf(msg, sizeof msg,
+		    "Starting proxy. [server_starter] <-> %s", rstr);
+	} else {
+		px_start_str(lss, lempty, lstr, sizeof lstr);
+		snprintf(msg, sizeof msg, "Starting proxy. %s <-> %s", lstr,
+		    rstr);
+		rec_cstr(f, "proxy_listen_addr", cfg->proxy.listen_addr);
+	}
+	rec_cstr(f, "remote_addr", cfg->proxy.remote_addr);
+	rec_bool(f, "use_server_starter", cfg->proxy.use_server_starter);
+	rec_bool(f, "proxy_protocol", cfg->proxy_protocol);
+	log_write(LOG_INFO, NULL, msg);
+}
+
 int
 proxy_main(struct run *r)
 {
@@ -943,16 +860,13 @@ proxy_main(struct run *r)
 	struct config		*cfg = r->cfg;
 	struct sockaddr_storage	 lss;
 	socklen_t		 lsl = 0;
-	char			 err[512], lstr[ADDR_STRLEN + 8], rstr[ADDR_STRLEN + 8];
-	char			 msg[3 * ADDR_STRLEN];
+	char			 err[512];
 	struct timeval		 flush_tv = { 0, 100000 };
-	int			 lempty = 0, rempty = 0, lfd = -1, rc = 0, i;
-	static const int	 sigs[3] = { SIGINT, SIGTERM, SIGQUIT };
+	int			 lempty = 0, rempty = 0, lfd, rc = 1;
 
 	memset(&px, 0, sizeof px);
 	px.run = r;
 	px.cfg = cfg;
-	px.dump_fd = -1;
 	TAILQ_INIT(&px.sessions);
 	px_ms_tv(&px.connect_tv, r->connect_timeout_ms > 0 ?
 	    r->connect_timeout_ms : px_env_ms("TCPDP_CONNECT_TIMEOUT_MS",
@@ -971,50 +885,40 @@ proxy_main(struct run *r)
 		rec_cstr(log_fields(), "error", err);
 		log_fatal(NULL, "error");
 	}
-	signal(SIGPIPE, SIG_IGN);
 	px_raise_nofile();
 
-	px.base = event_base_new();
-	if (px.base == NULL)
-		log_fatal(PX_CALLER, "event_base_new failed");
-	if (log_open(&cfg->log, px.base) != 0)
-		return 1;
+	if ((px.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
 	engine_init(&px.eng, ENG_PROXY, decoder_find(cfg->dumper ?
 	    cfg->dumper : "hex"));
 	if (px.eng.dec == NULL)
 		px.eng.dec = &decoder_hex;	/* upstream: unknown means hex */
 	px.eng.base = px.base;
 	px.eng.proxy_protocol = cfg->proxy_protocol;
-	px.pid_check = !cfg->proxy.use_server_starter;
-	if (px_sinks(&px) != 0) {
-		rc = 1;
+
+	/* The console stays on until a UI owns the terminal. */
+	if (log_open(&cfg->log, px.base) == -1)
+		goto out;
+	if (dumpsinks_add(&px.eng, cfg, r->stdout_flag, err, sizeof err) == -1) {
+		fprintf(stderr, "tcpdp-top: %s\n", err);
 		goto out;
 	}
-
-	px_start_str(&px.remote, rempty, rstr, sizeof rstr);
-	rec_cstr(log_fields(), "dumper", px.eng.dec->name);
-	if (cfg->proxy.use_server_starter) {
-		snprintf(msg, sizeof msg,
-		    "Starting proxy. [server_starter] <-> %s", rstr);
-	} else {
-		px_start_str(&lss, lempty, lstr, sizeof lstr);
-		snprintf(msg, sizeof msg, "Starting proxy. %s <-> %s", lstr, rstr);
-		rec_cstr(log_fields(), "proxy_listen_addr", cfg->proxy.listen_addr);
-	}
-	rec_cstr(log_fields(), "remote_addr", cfg->proxy.remote_addr);
-	rec_bool(log_fields(), "use_server_starter", cfg->proxy.use_server_starter);
-	rec_bool(log_fields(), "proxy_protocol", cfg->proxy_protocol);
-	log_write(LOG_INFO, NULL, msg);
-
-	px_pidfile_write(&px);
+	if (daemon_signals(px.base, px_stop_cb, &px) == -1)
+		goto out;
+	px_start_line(&px, &lss, lempty, rempty);
+	/* Under server_starter the previous generation is still draining
+	 * with its pid in the file: the new one takes the file over (the
+	 * old one removes it only while it holds its own pid). */
+	if (cfg->proxy.use_server_starter && cfg->pidfile != NULL &&
+	    *cfg->pidfile != '\0')
+		unlink(cfg->pidfile);
+	if (pidfile_write(cfg->pidfile, err, sizeof err) == -1)
+		log_fatal(PX_CALLER, err);
 
 	if (cfg->proxy.use_server_starter) {
-		lfd = px_server_starter_fd(err, sizeof err);
-		if (lfd < 0) {
+		if ((lfd = px_server_starter_fd(err, sizeof err)) < 0) {
 			rec_cstr(log_fields(), "error", err);
-			log_write(LOG_FATAL, PX_CALLER, "server-starter listen error");
-			rc = 1;
-			goto out;
+			log_fatal(PX_CALLER, "server-starter listen error");
 		}
 		px.lev = evconnlistener_new(px.base, px_accept_cb, &px,
 		    LEV_OPT_CLOSE_ON_FREE, 0, lfd);
@@ -1026,44 +930,37 @@ proxy_main(struct run *r)
 	if (px.lev == NULL) {
 		rec_cstr(log_fields(), "error",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-		log_write(LOG_FATAL, PX_CALLER, cfg->proxy.use_server_starter ?
+		log_fatal(PX_CALLER, cfg->proxy.use_server_starter ?
 		    "server-starter listen error" : "listenAddr ListenTCP error");
-		rc = 1;
-		goto out;
 	}
 	evconnlistener_set_error_cb(px.lev, px_accept_error_cb);
 
-	for (i = 0; i < 3; i++) {
-		px.sig[i] = evsignal_new(px.base, sigs[i], px_signal_cb, &px);
-		evsignal_add(px.sig[i], NULL);
-	}
 	px.flush_ev = event_new(px.base, -1, EV_PERSIST, px_flush_cb, &px);
 	evtimer_add(px.flush_ev, &flush_tv);
 	px.grace_ev = evtimer_new(px.base, px_grace_cb, &px);
 	px.relisten_ev = evtimer_new(px.base, px_relisten_cb, &px);
+	health_start(px.base, px_health_fill, &px, cfg->log.enable_internal);
 
 	event_base_dispatch(px.base);
 
-out:
 	while (!TAILQ_EMPTY(&px.sessions))
 		px_session_free(TAILQ_FIRST(&px.sessions));
+	engine_flush(&px.eng);
+	health_stop();
+	rc = 0;
+out:
 	if (px.lev != NULL)
 		evconnlistener_free(px.lev);
-	for (i = 0; i < 3; i++)
-		if (px.sig[i] != NULL)
-			event_free(px.sig[i]);
 	if (px.flush_ev != NULL)
 		event_free(px.flush_ev);
 	if (px.grace_ev != NULL)
 		event_free(px.grace_ev);
 	if (px.relisten_ev != NULL)
 		event_free(px.relisten_ev);
-	engine_flush(&px.eng);
 	engine_free(&px.eng);
-	if (px.dump_fd >= 0)
-		close(px.dump_fd);
-	if (px_pidfile_remove(&px) != 0)
-		rc = 1;
+	daemon_signals_free();
+	pidfile_remove();
+	log_close();
 	event_base_free(px.base);
 	return rc;
 }
