@@ -38,9 +38,12 @@ done
 cc -O2 -o "$T/pxload" "$HERE/../tools/pxload.c" || exit 1
 "$T/pxload" echo 18680 & PIDS="$PIDS $!"
 
+# Our ports lie in the ephemeral range: a client elsewhere may hold one
+# for a moment.
+retry() { "$@" || { sleep 3; "$@"; } || { sleep 10; "$@"; }; }
 echo "starting servers..."
-srv_mariadb_start 33660 >"$T/my.log" 2>&1 || { cat "$T/my.log"; exit 1; }
-srv_pg_start 54660 >"$T/pg.log" 2>&1 || { cat "$T/pg.log"; exit 1; }
+retry srv_mariadb_start 33660 >"$T/my.log" 2>&1 || { cat "$T/my.log"; exit 1; }
+retry srv_pg_start 54660 >"$T/pg.log" 2>&1 || { cat "$T/pg.log"; exit 1; }
 
 cat >"$T/haproxy.cfg" <<EOF
 global
