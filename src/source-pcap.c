@@ -22,9 +22,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "decode.h"
+#include "dumpsinks.h"
 #include "engine.h"
 #include "flow.h"
+#include "health.h"
 #include "log.h"
 #include "run.h"
 #include "sink.h"
@@ -51,7 +54,6 @@ struct psrc {
 	struct event		*ev_fd;
 	struct event		*ev_poll;
 	struct event		*ev_tick;
-	struct event		*ev_sig[3];
 	const char		*iface;
 	const char		*target_str;
 	bool			 internal_stats;	/* log.enableInternal */
@@ -175,6 +177,24 @@ read_open(const char *file, char *err)
 	return p;
 }
 
+/* Console lines of the internal log leave stdout to dump records when
+ * those go there too (tcpdp mixed them). */
+static int
+log_flags(const struct run *r)
+{
+	return !r->tcpdp && (r->stdout_flag || r->cfg->dump_log.stdout_) ?
+	    LOG_F_STDERR : 0;
+}
+
+/* read writes the dump log only when asked for plainly: --batch and a
+ * config file given with -c (never one found by the search, and never as
+ * tcpdp, whose read only prints). */
+static bool
+read_dumplog(const struct run *r)
+{
+	return r->batch && !r->tcpdp && r->config_given;
+}
+
 int
 read_main(struct run *r)
 {
@@ -204,7 +224,25 @@ read_main(struct run *r)
 		psrc_free(&ps);
 		return 1;
 	}
-	engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO, r->stdout_fmt));
+	if (read_dumplog(r)) {
+		/* --batch with -c: the logs as the file configures them. */
+		*err = '\0';
+		if ((ps.base = event_base_new()) == NULL)
+			fatalx("event_base_new failed");
+		ps.eng.base = ps.base;
+		if (log_open_flags(&r->cfg->log, ps.base, log_flags(r)) == -1 ||
+		    dumpsinks_add(&ps.eng, r->cfg, r->stdout_flag, err,
+		    sizeof err) == -1) {
+			if (*err != '\0')
+				fprintf(stderr, "tcpdp-top: %s\n", err);
+			psrc_free(&ps);
+			log_close();
+			event_base_free(ps.base);
+			return 1;
+		}
+	} else
+		engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO,
+		    r->stdout_fmt));
 
 	while ((n = pcap_dispatch(ps.p, READ_BATCH, psrc_frame,
 	    (u_char *)&ps)) > 0) {
@@ -223,6 +261,10 @@ read_main(struct run *r)
 	}
 	flow_close_all(&ps.ft, ps.ft.now_us);
 	psrc_free(&ps);
+	if (ps.base != NULL) {
+		log_close();
+		event_base_free(ps.base);
+	}
 	return 0;
 }
 
@@ -329,13 +371,25 @@ probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-probe_sig_cb(evutil_socket_t sig, short what, void *arg)
+probe_stop(int sig, void *arg)
 {
 	struct psrc	*ps = arg;
 
 	(void)sig;
-	(void)what;
 	event_base_loopbreak(ps->base);
+}
+
+/* The health line's counters (health.h). */
+static void
+probe_health_fill(struct record *r, void *arg)
+{
+	struct psrc	*ps = arg;
+
+	rec_uint(r, "packets", ps->ft.st.packets);
+	rec_uint(r, "drops", ps->stats.cap.dropped + ps->stats.cap.if_dropped);
+	rec_uint(r, "gaps", ps->ft.rx.st.gaps);
+	rec_uint(r, "connections", ps->ft.st.conns);
+	rec_uint(r, "connections_active", ps->ft.st.active);
 }
 
 static int
@@ -354,29 +408,6 @@ probe_mtu(const char *iface)
 		mtu = ifr.ifr_mtu;
 	close(s);
 	return mtu;
-}
-
-/* The dump log as a plain append-only file; the rotating writer replaces
- * this function. */
-static struct sink *
-probe_dump_sink(const struct config *cfg)
-{
-	const struct config_log	*dl = &cfg->dump_log;
-	enum fmt		 fmt = FMT_JSON;
-	char			 path[PATH_MAX];
-	int			 fd;
-
-	if (dl->format != NULL && fmt_parse(dl->format, &fmt) == -1)
-		fmt = FMT_JSON;
-	snprintf(path, sizeof path, "%s/%s", dl->dir ? dl->dir : ".",
-	    dl->file_name ? dl->file_name : "dump.log");
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd == -1) {
-		log_msgf(LOG_ERROR, "can not open %s: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	return sink_fd_new(fd, fmt);
 }
 
 static void
@@ -434,18 +465,25 @@ probe_setup(struct psrc *ps, struct run *r, int *snaplen_out, char *filter,
 int
 probe_main(struct run *r)
 {
-	static const int	 sigs[3] = { SIGINT, SIGTERM, SIGQUIT };
 	struct config		*cfg = r->cfg;
 	struct psrc		 ps;
 	struct record		*f;
-	struct sink		*s;
 	struct timeval		 tv;
 	char			 err[512], mtus[16], snaps[32], *filter;
 	const char		*snapstr;
 	long long		 snaplen, bufsize;
-	int			 mtu, fd, i, snap;
+	int			 mtu, fd, snap;
 
 	psrc_init(&ps, ENG_PROBE, cfg);
+	/* The logs first, so even the first fatal error reaches them. */
+	if ((ps.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	ps.eng.base = ps.base;
+	if (log_open_flags(&cfg->log, ps.base, log_flags(r)) == -1) {
+		psrc_free(&ps);
+		event_base_free(ps.base);
+		return 1;
+	}
 	ps.iface = cfg->probe.interface ? cfg->probe.interface : "";
 	ps.target_str = cfg->probe.target ? cfg->probe.target : "";
 	ps.eng.interface = ps.iface;
@@ -502,16 +540,19 @@ probe_main(struct run *r)
 	probe_setup(&ps, r, &snap, filter, 0);
 	free(filter);
 
-	if (cfg->dump_log.stdout_ || r->stdout_flag)
-		engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO,
-		    r->stdout_fmt));
-	if (cfg->dump_log.enable && (s = probe_dump_sink(cfg)) != NULL)
-		engine_add_sink(&ps.eng, s);
+	if (dumpsinks_add(&ps.eng, cfg, r->stdout_flag, err, sizeof err) == -1) {
+		fprintf(stderr, "tcpdp-top: %s\n", err);
+		rec_cstr(log_fields(), "error", err);
+		log_fatal(NULL, "Log setting error");
+	}
+	if (r->batch && pidfile_write(cfg->pidfile, err, sizeof err) == -1)
+		log_fatal(NULL, err);
+	if (daemon_signals(ps.base, probe_stop, &ps) == -1)
+		fatalx("signal set-up failed");
+	if (r->batch)
+		health_start(ps.base, probe_health_fill, &ps,
+		    cfg->log.enable_internal);
 
-	signal(SIGPIPE, SIG_IGN);
-	if ((ps.base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
-	ps.eng.base = ps.base;
 	if ((fd = pcap_get_selectable_fd(ps.p)) != -1) {
 		ps.ev_fd = event_new(ps.base, fd, EV_READ | EV_PERSIST,
 		    probe_fd_cb, &ps);
@@ -525,15 +566,6 @@ probe_main(struct run *r)
 	tv.tv_sec = 1;
 	tv.tv_usec = 0;
 	event_add(ps.ev_tick, &tv);
-	for (i = 0; i < 3; i++) {
-		/* libevent restores this when the event goes: a second
-		 * signal during shutdown is then ignored, not fatal. */
-		signal(sigs[i], SIG_IGN);
-		ps.ev_sig[i] = evsignal_new(ps.base, sigs[i], probe_sig_cb,
-		    &ps);
-		event_add(ps.ev_sig[i], NULL);
-	}
-
 	event_base_dispatch(ps.base);
 
 	log_write(LOG_INFO, NULL, "Shutting down probe...");
@@ -543,13 +575,16 @@ probe_main(struct run *r)
 	probe_pcap_stats(&ps, true);
 	gettimeofday(&tv, NULL);
 	flow_close_all(&ps.ft, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
-	for (i = 0; i < 3; i++)
-		event_free(ps.ev_sig[i]);
+	engine_flush(&ps.eng);
+	health_stop();
 	if (ps.ev_fd != NULL)
 		event_free(ps.ev_fd);
 	event_free(ps.ev_poll);
 	event_free(ps.ev_tick);
 	psrc_free(&ps);
+	daemon_signals_free();
+	pidfile_remove();
+	log_close();
 	event_base_free(ps.base);
 	return 0;
 }

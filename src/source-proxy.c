@@ -44,6 +44,9 @@
 #include "connid.h"
 #include "decode.h"
 #include "engine.h"
+#include "daemon.h"
+#include "dumpsinks.h"
+#include "health.h"
 #include "log.h"
 #include "proxyproto.h"
 #include "run.h"
@@ -74,7 +77,6 @@ struct proxy {
 	socklen_t		 remotelen;
 	struct timeval		 connect_tv;
 	struct timeval		 grace_tv;
-	struct event		*sig[3];
 	struct event		*flush_ev;
 	struct event		*grace_ev;
 	struct event		*relisten_ev;
@@ -812,35 +814,37 @@ px_pidfile_remove(struct proxy *px)
 	return rc;
 }
 
-/* The dump sinks. Kept in one place so the rotating log sinks can
- * replace the plain append file. */
+/* The dump sinks (dumpsinks.c): the rotated dump log and stdout. */
 static int
 px_sinks(struct proxy *px)
 {
-	struct config	*cfg = px->cfg;
-	struct run	*r = px->run;
-	char		 path[2 * PATH_MAX];
-	enum fmt	 fmt = FMT_JSON;
+	char	err[1024];
 
-	if (r->stdout_flag || cfg->dump_log.stdout_)
-		engine_add_sink(&px->eng, sink_fd_new(STDOUT_FILENO,
-		    r->stdout_fmt));
-	if (!cfg->dump_log.enable && !r->stdout_flag)
-		return 0;
-	if (cfg->dump_log.format != NULL && fmt_parse(cfg->dump_log.format, &fmt) != 0)
-		fmt = FMT_JSON;
-	snprintf(path, sizeof path, "%s/%s", cfg->dump_log.dir ? cfg->dump_log.dir : ".",
-	    cfg->dump_log.file_name ? cfg->dump_log.file_name : "dump.log");
-	px->dump_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (px->dump_fd < 0) {
-		struct record *f = log_fields();
-		rec_cstr(f, "error", strerror(errno));
-		rec_cstr(f, "path", path);
+	if (dumpsinks_add(&px->eng, px->cfg, px->run->stdout_flag, err,
+	    sizeof err) == -1) {
+		fprintf(stderr, "tcpdp-top: %s\n", err);
+		rec_cstr(log_fields(), "error", err);
 		log_write(LOG_FATAL, NULL, "Log setting error");
 		return -1;
 	}
-	engine_add_sink(&px->eng, sink_fd_new(px->dump_fd, fmt));
 	return 0;
+}
+
+static void
+px_stop(int sig, void *arg)
+{
+	px_signal_cb(sig, 0, arg);
+}
+
+/* The health line's counters (health.h). */
+static void
+px_health_fill(struct record *r, void *arg)
+{
+	struct proxy	*px = arg;
+
+	rec_uint(r, "connections", px->eng.st.conns_opened);
+	rec_uint(r, "connections_active", px->nsessions);
+	rec_uint(r, "records", px->eng.st.records);
 }
 
 /* 1,000 proxied connections need 2,000 descriptors. */
@@ -887,8 +891,7 @@ proxy_main(struct run *r)
 	char			 err[512], lstr[ADDR_STRLEN + 8], rstr[ADDR_STRLEN + 8];
 	char			 msg[3 * ADDR_STRLEN];
 	struct timeval		 flush_tv = { 0, 100000 };
-	int			 lempty = 0, rempty = 0, lfd = -1, rc = 0, i;
-	static const int	 sigs[3] = { SIGINT, SIGTERM, SIGQUIT };
+	int			 lempty = 0, rempty = 0, lfd = -1, rc = 0;
 
 	memset(&px, 0, sizeof px);
 	px.run = r;
@@ -918,8 +921,13 @@ proxy_main(struct run *r)
 	px.base = event_base_new();
 	if (px.base == NULL)
 		log_fatal(PX_CALLER, "event_base_new failed");
-	if (log_open(&cfg->log, px.base) != 0)
+	/* Console lines leave stdout to dump records when those go there
+	 * too (tcpdp mixed them). */
+	if (log_open_flags(&cfg->log, px.base, !r->tcpdp && (r->stdout_flag ||
+	    cfg->dump_log.stdout_) ? LOG_F_STDERR : 0) != 0) {
+		event_base_free(px.base);
 		return 1;
+	}
 	engine_init(&px.eng, ENG_PROXY, decoder_find(cfg->dumper ?
 	    cfg->dumper : "hex"));
 	if (px.eng.dec == NULL)
@@ -974,10 +982,10 @@ proxy_main(struct run *r)
 	}
 	evconnlistener_set_error_cb(px.lev, px_accept_error_cb);
 
-	for (i = 0; i < 3; i++) {
-		px.sig[i] = evsignal_new(px.base, sigs[i], px_signal_cb, &px);
-		evsignal_add(px.sig[i], NULL);
-	}
+	daemon_signals(px.base, px_stop, &px);
+	if (r->batch)
+		health_start(px.base, px_health_fill, &px,
+		    cfg->log.enable_internal);
 	px.flush_ev = event_new(px.base, -1, EV_PERSIST, px_flush_cb, &px);
 	evtimer_add(px.flush_ev, &flush_tv);
 	px.grace_ev = evtimer_new(px.base, px_grace_cb, &px);
@@ -990,9 +998,7 @@ out:
 		px_session_free(TAILQ_FIRST(&px.sessions));
 	if (px.lev != NULL)
 		evconnlistener_free(px.lev);
-	for (i = 0; i < 3; i++)
-		if (px.sig[i] != NULL)
-			event_free(px.sig[i]);
+	daemon_signals_free();
 	if (px.flush_ev != NULL)
 		event_free(px.flush_ev);
 	if (px.grace_ev != NULL)
@@ -1000,11 +1006,11 @@ out:
 	if (px.relisten_ev != NULL)
 		event_free(px.relisten_ev);
 	engine_flush(&px.eng);
+	health_stop();
 	engine_free(&px.eng);
-	if (px.dump_fd >= 0)
-		close(px.dump_fd);
 	if (px_pidfile_remove(&px) != 0)
 		rc = 1;
+	log_close();
 	event_base_free(px.base);
 	return rc;
 }
