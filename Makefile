@@ -167,5 +167,5 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(UI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(B)/src/main.d \
+-include $(LIB_OBJS:.o=.d) $(UI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(B)/src/main.d $(B)/tests/bench/encode.d \
 	$(B)/tests/drivers/logs-driver.d
