@@ -4,7 +4,12 @@
 # make-bench-pcap.sh into $BENCH_OUT) through `read --batch -d mysql`, as a
 # ratio to a bare libpcap read loop over the same file (built here) and to
 # tshark extracting mysql.query. Best CPU time of $BENCH_RUNS runs (tshark:
-# one run), page cache warm; also `-d conn` (the packet path alone). Targets: <= 2x the bare loop, >= 20x faster than tshark.
+# one run), page cache warm; also `-d conn` (the packet path alone).
+# Then live (root; BENCH_LIVE=0 skips): `probe -i lo -d mysql` beside
+# sysbench oltp_point_select, 8 threads, prepared statements, $BENCH_SECS s
+# against MariaDB on port 33612: executes recorded vs sysbench's count,
+# kernel drops, probe CPU per query. Target: 100%, 0 drops, <= 2 us.
+# BENCH_PROBE_OPTS adds probe flags (e.g. "-B 128MB"). Targets: <= 2x the bare loop, >= 20x faster than tshark.
 set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
@@ -13,7 +18,15 @@ OUT=${BENCH_OUT:-/tmp/bench}
 RUNS=${BENCH_RUNS:-5}
 PORT=${BENCH_MY_PORT:-33307}	# make-bench-pcap.sh's MariaDB port
 T=$(mktemp -d /tmp/bench-mysql.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+export TCPDP_TMP=$T
+here=$(cd "$(dirname "$0")" && pwd)
+CAP_PID=""
+cleanup() {
+	[ -n "$CAP_PID" ] && kill -TERM "$CAP_PID" 2>/dev/null && wait "$CAP_PID" 2>/dev/null
+	[ -n "${MY_PID:-}" ] && srv_stop_all
+	rm -rf "$T"
+}
+trap cleanup EXIT
 
 pcap=${BENCH_PCAP:-$OUT/mysql_bench_${SIZE}M.pcap}
 if [ ! -f "$pcap" ]; then
@@ -90,4 +103,39 @@ printf '%-32s %8s s CPU  %5sx bare  (target <= 2x)\n' \
     "tcpdp-top read --batch -d mysql" "$my" "$(ratio "$my" "$bare")"
 [ -n "$tsh" ] && printf '%-32s %8s s CPU  %5sx slower than tcpdp-top (target >= 20x)\n' \
     "tshark -e mysql.query" "$tsh" "$(ratio "$tsh" "$my")"
+
+[ "${BENCH_LIVE:-1}" = 1 ] || exit 0
+if [ "$(id -u)" != 0 ] || ! command -v sysbench >/dev/null; then
+	echo "live: needs root and sysbench: skipped"
+	exit 0
+fi
+LPORT=33612
+SECS=${BENCH_SECS:-10}
+. "$here/../integration/lib.sh"
+srv_mariadb_start $LPORT >"$T/srv.log" 2>&1 || { tail "$T/srv.log"; exit 1; }
+SB="sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 \
+--mysql-port=$LPORT --mysql-user=app --mysql-password=app-secret \
+--mysql-db=appdb --mysql-ssl=off --tables=1 --table-size=10000 --db-ps-mode=auto"
+$SB prepare >"$T/prepare.log" 2>&1 || { tail "$T/prepare.log"; exit 1; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+mkdir -p "$T/live"
+(cd "$T/live" && exec "$BIN" probe --batch -i lo -t $LPORT -d mysql ${BENCH_PROBE_OPTS:-} >out 2>err) &
+CAP_PID=$!
+sleep 1.5
+t0=$(cpu_ticks $CAP_PID)
+$SB --threads=8 --time="$SECS" --report-interval=0 run >"$T/sb.log" 2>&1
+sleep 1
+t1=$(cpu_ticks $CAP_PID)
+kill -TERM "$CAP_PID"
+wait "$CAP_PID" 2>/dev/null
+CAP_PID=""
+q=$(sed -nE 's/.*queries: *([0-9]+) .*/\1/p' "$T/sb.log")
+qps=$(sed -nE 's/.*queries: *[0-9]+ *\(([0-9.]+) per sec.*/\1/p' "$T/sb.log")
+got=$(cat "$T/live"/dump.log* "$T/live/out" 2>/dev/null | grep -c '"command_id":23')
+drops=$(sed -nE 's/^([0-9]+) packets dropped by kernel.*/\1/p; s/.*"packet_dropped": ([0-9]+).*/\1/p' "$T/live/err" | tail -n 1)
+cpu=$(awk -v a="$t0" -v b="$t1" -v q="$q" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", (b - a) / hz * 1e6 / (q > 0 ? q : 1) }')
+printf 'live probe -d mysql: sysbench %s queries (%s/s), %s executes recorded (%s%%), drops %s, probe cpu %s us/query (target 100%%, 0, <= 2)\n' \
+    "${q:-?}" "${qps:-?}" "$got" "$(awk -v a="$got" -v b="${q:-0}" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }')" \
+    "${drops:-?}" "$cpu"
 exit 0
