@@ -1118,6 +1118,8 @@ my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
 		struct my_msg m = { .p = p + 4, .n = len, .total = len };
 		return my_is_resp41(&m) || my_is_resp320(&m);
 	}
+	if (st->phase == PH_AUTH)	/* greeting seen: the handshake */
+		return (uint64_t)len + 4 == n;
 	if (dir == DIR_C2S) {
 		if (p[3] != 0 || p[4] > COM_LAST || p[4] == 0)
 			return false;

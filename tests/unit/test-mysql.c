@@ -948,3 +948,21 @@ TEST(mysql_record_set_str)
 	rec_free(&r);
 	buf_free(&b);
 }
+
+/* The start of the connection unseen (no SYN) but the greeting captured:
+ * the handshake is still decoded. */
+TEST(mysql_nosyn_handshake)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 10000, 0, "0361");
+	sc_pkt(&s, DIR_S2C, 10100, 1, "00000002000000");
+	out = sc_run(&s, 0, false, &meta);
+	CHECK_STR(meta, "{\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\"}\n");
+	CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":100,");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
