@@ -444,6 +444,11 @@ TEST(mysql_charsets)
 	CHECK_STR(mysql_charset_name(255), "utf8mb4");
 	CHECK_STR(mysql_charset_name(33), "utf8");
 	CHECK_STR(mysql_charset_name(1000), "");
+	CHECK_STR(mysql_command_name(3), "COM_QUERY");
+	CHECK_STR(mysql_command_name(0x16), "COM_STMT_PREPARE");
+	CHECK_STR(mysql_command_name(0x17), "COM_STMT_EXECUTE");
+	CHECK_STR(mysql_command_name(0x1f), "COM_RESET_CONNECTION");
+	CHECK_STR(mysql_command_name(0x20), "COM_UNKNOWN");
 	buf_free(&b);
 }
 
