@@ -412,6 +412,19 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 	return -1;
 }
 
+/* A COM_STMT_PREPARE waiting for its response (pipelined). */
+static bool
+my_prepare_pending(const struct my_state *st)
+{
+	unsigned	i;
+
+	for (i = 0; i < st->qlen; i++)
+		if (st->q[(st->qhead + i) % MYSQL_QUEUE].cmd ==
+		    COM_STMT_PREPARE)
+			return true;
+	return false;
+}
+
 static void
 my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
     const struct my_msg *m)
@@ -428,11 +441,14 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 
 	rd_init(&r, m->p + 1, m->n - 1);
 	id = rd_le32(&r);
-	if (id == 0xffffffffu)		/* MariaDB: the last prepared one */
-		id = st->last_stmt;
 	rd_skip(&r, 5);			/* flags, iteration count */
+	if (id == 0xffffffffu && !my_prepare_pending(st)) {
+		/* MariaDB: the statement prepared last */
+		id = st->last_stmt;
+	}
 	rec_int(rec, "stmt_id", id);
-	s = my_stmt_find(st, id);
+	/* (with a prepare still unanswered, -1 is that one: unknown yet) */
+	s = id == 0xffffffffu ? NULL : my_stmt_find(st, id);
 	if (s != NULL)
 		s->stamp = ++st->stamp;
 	rec_array_begin(rec, "stmt_execute_values");

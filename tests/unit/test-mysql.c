@@ -971,3 +971,28 @@ TEST(mysql_nosyn_handshake)
 	free(meta);
 	sc_free(&s);
 }
+
+/* MariaDB pipelines COM_STMT_PREPARE and COM_STMT_EXECUTE with statement id
+ * -1 ("the one just prepared"). */
+TEST(mysql_pipelined_prepare_execute)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1653454c454354203f");	/* SELECT ? */
+	sc_add(&s, 0, "17ffffffff0001000000000108000200000000000000");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "000900000000000100000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 1, "00000002000000");
+	/* now -1 means statement 9 */
+	sc_pkt(&s, DIR_C2S, 2000, 0, "17ffffffff0001000000000108000300000000000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT ?\",\"seq_num\":0,\"command_id\":22,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"stmt_id\":9,\"num_params\":1,");
+	CHECK_HAS(out, "\"stmt_id\":4294967295,\"stmt_execute_values\":[2],\"seq_num\":0,\"command_id\":23,");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",");
+	free(out);
+	sc_free(&s);
+}
