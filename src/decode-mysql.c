@@ -160,9 +160,6 @@ struct my_pending {
 	uint16_t	 warnings;
 	bool		 ok, err, has_ok, has_warn, rset;
 	uint16_t	 err_code;
-	char		 sqlstate[6];
-	char		 errmsg[512];
-	size_t		 errlen;
 	uint32_t	 stmt_id;
 	uint16_t	 nparams, ncols;
 };
@@ -195,8 +192,14 @@ struct my_state {
 	uint64_t	 stamp;
 	uint32_t	 last_stmt;
 	struct buf	 scratch;
-	uint8_t		 zout[16384];
+	uint8_t		*zout;		/* inflate output, when compressed */
+	/* the ERR being reported (an ERR ends the head request at once) */
+	char		 sqlstate[6];
+	char		 errmsg[512];
+	size_t		 errlen;
 };
+
+#define MYSQL_ZOUT	16384
 
 static void	my_resp(struct conn *, struct my_state *, const struct my_msg *);
 
@@ -269,7 +272,7 @@ my_head(struct my_state *st)
 }
 
 static void
-my_add_response(struct my_pending *p)
+my_add_response(struct my_state *st, struct my_pending *p)
 {
 	struct record	*r = &p->rec;
 
@@ -290,9 +293,9 @@ my_add_response(struct my_pending *p)
 		rec_uint(r, "warnings", p->warnings);
 	if (p->err) {
 		rec_uint(r, "error_code", p->err_code);
-		if (p->sqlstate[0])
-			rec_cstr(r, "sql_state", p->sqlstate);
-		rec_str(r, "error_message", p->errmsg, p->errlen);
+		if (st->sqlstate[0])
+			rec_cstr(r, "sql_state", st->sqlstate);
+		rec_str(r, "error_message", st->errmsg, st->errlen);
 	}
 }
 
@@ -306,7 +309,7 @@ my_pop(struct conn *c, struct my_state *st, bool with_resp)
 		return;
 	if (p->emit) {
 		if (with_resp)
-			my_add_response(p);
+			my_add_response(st, p);
 		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
 	}
 	if (p->rec.acap > MYSQL_BUF_SHRINK)
@@ -845,7 +848,8 @@ my_is_eof(const struct my_msg *m)
 }
 
 static void
-my_parse_err(struct conn *c, struct my_pending *p, const struct my_msg *m)
+my_parse_err(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
 {
 	struct rd	r;
 	size_t		n;
@@ -853,17 +857,18 @@ my_parse_err(struct conn *c, struct my_pending *p, const struct my_msg *m)
 	rd_init(&r, m->p + 1, m->n - 1);
 	p->err = true;
 	p->err_code = rd_le16(&r);
+	st->sqlstate[0] = '\0';
 	if (rd_left(&r) >= 6 && rd_ptr(&r)[0] == '#') {
 		rd_skip(&r, 1);
-		memcpy(p->sqlstate, rd_take(&r, 5), 5);
-		p->sqlstate[5] = '\0';
+		memcpy(st->sqlstate, rd_take(&r, 5), 5);
+		st->sqlstate[5] = '\0';
 	}
 	n = rd_left(&r);
-	if (n > sizeof p->errmsg)
-		n = sizeof p->errmsg;
+	if (n > sizeof st->errmsg)
+		n = sizeof st->errmsg;
 	if (n)
-		memcpy(p->errmsg, rd_ptr(&r), n);
-	p->errlen = n;
+		memcpy(st->errmsg, rd_ptr(&r), n);
+	st->errlen = n;
 	c->st.errors++;
 }
 
@@ -964,7 +969,7 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 		/* MariaDB progress reports are ERR 0xffff: not the end */
 		if (m->n >= 3 && m->p[1] == 0xff && m->p[2] == 0xff)
 			return;
-		my_parse_err(c, p, m);
+		my_parse_err(c, st, p, m);
 		my_done(c, st, p, m);
 		return;
 	}
@@ -1335,11 +1340,13 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 		d->z.next_in = (Bytef *)(uintptr_t)(p + off);
 		d->z.avail_in = (uInt)k;
 		off += k;
+		if (st->zout == NULL)
+			st->zout = xmalloc(MYSQL_ZOUT);
 		do {
 			d->z.next_out = st->zout;
-			d->z.avail_out = sizeof st->zout;
+			d->z.avail_out = MYSQL_ZOUT;
 			rc = inflate(&d->z, Z_NO_FLUSH);
-			out = sizeof st->zout - d->z.avail_out;
+			out = MYSQL_ZOUT - d->z.avail_out;
 			if (out > d->zulen) {
 				/* more than the header said: corrupt */
 				rc = Z_DATA_ERROR;
@@ -1465,6 +1472,7 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 			inflateEnd(&st->d[i].z);
 	}
 	buf_free(&st->scratch);
+	free(st->zout);
 }
 
 const struct decoder decoder_mysql = {
