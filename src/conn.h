@@ -44,6 +44,7 @@ struct conn_stats {
 	uint64_t	requests;	/* decoded requests (queries, executes) */
 	uint64_t	errors;		/* server error responses */
 	uint64_t	decode_errors;	/* malformed or undecodable input */
+	uint64_t	skipped;	/* bytes passed over to resynchronise */
 };
 
 struct conn {

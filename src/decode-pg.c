@@ -1,7 +1,1145 @@
-/* decode-pg.c - the pg dumper. Not implemented yet: decodes nothing. */
+/* decode-pg.c - the pg dumper: PostgreSQL frontend/backend protocol 3.
+ *
+ * Records (SPEC §4.4), upstream keys first, in upstream order:
+ *   Q  query, message_type
+ *   P  stmt_name, parse_query, message_type
+ *   B  portal_name, stmt_name, bind_values, message_type
+ *   E  portal_name, execute_query, message_type   (execute_query is the
+ *      statement's text when its Parse was seen; upstream always "")
+ * Beyond upstream (no upstream keys; message_type is an extension key):
+ *   F  FunctionCall, message_type "F"; CancelRequest, message_type
+ *   "cancel"; a failed login, message_type "startup".
+ * Startup parameters user/database go to the connection values as
+ * username/database, in message order (as upstream).
+ *
+ * Extension keys (after the composer's keys), when known:
+ *   param_types        P: declared parameter type OIDs
+ *   stmt_query         B: the bound statement's text
+ *   stmt_name          E: the statement the portal was bound from
+ *   row_limit          E: maximum rows (0 = all)
+ *   function_oid       F
+ *   cancel_pid         cancel: the backend process id (never the key)
+ *   auth_method        startup: password, md5, SASL mechanism, ...
+ *   truncated          the message was longer than we keep (PG_KEEP_TEXT)
+ *   decode_error       what was malformed in the message
+ *   response_first_us  µs from the request to its first response message
+ *   response_last_us   µs from the request to its completion
+ *   rows               row count of the command tag(s), else DataRows seen
+ *   command_tag        CommandComplete tag (the last one of a multi-
+ *                      statement Query)
+ *   error_severity, error_code (SQLSTATE), error_message   ErrorResponse
+ *   notice_code, notice_message   the first NoticeResponse
+ *   copy_bytes         CopyData bytes in either direction
+ *   tx_status          Q/F: idle, transaction or failed (ReadyForQuery)
+ *   status             ok, error, empty, suspended, or skipped (the server
+ *                      discarded it after an earlier error, until Sync)
+ * Records still waiting for a response at a gap or at close are emitted
+ * without the response keys.
+ *
+ * Request records are emitted when their response completes: Q and F at
+ * ReadyForQuery, P at ParseComplete, B at BindComplete, E at
+ * CommandComplete/EmptyQueryResponse/PortalSuspended, any of them at an
+ * ErrorResponse. Requests are matched to responses in order through a
+ * bounded queue; a response that cannot belong to the oldest pending
+ * request is not for anything we saw and is ignored. */
+#include <stdio.h>
+#include <string.h>
+
 #include "decode.h"
+#include "pg-frame.h"
+#include "pg-stmt.h"
+#include "pg-value.h"
+#include "rd.h"
+#include "xmalloc.h"
+
+#define PG_KEEP_TEXT	(1024 * 1024)	/* Q/P/B text kept per message */
+#define PG_KEEP_STMT	(64 * 1024)	/* text kept per named statement */
+#define PG_KEEP_SMALL	8192
+#define PG_QUEUE_MAX	4096		/* pending requests */
+#define PG_POOL_MAX	128		/* pending requests with a record */
+#define PG_ERRMSG_MAX	2048
+
+#define PG_CANCEL	80877102
+#define PG_SSLREQ	80877103
+#define PG_GSSREQ	80877104
+
+#define PG_TLS_WHY	"client is trying to connect using SSL. " \
+			"tcpdp pg dumper not support SSL connection"
+
+enum pg_kind {
+	K_Q, K_P, K_B, K_E, K_D, K_C, K_S, K_F,
+};
+#define M(k)	(1u << (k))
+
+enum pg_phase {
+	PH_UNKNOWN,	/* picked up mid-stream */
+	PH_STARTUP,	/* startup sent, no ReadyForQuery yet */
+	PH_READY,
+};
+
+struct pg_slot {
+	uint8_t		kind;
+	int32_t		rec;		/* pool index, -1 when none */
+	int64_t		ts;
+	uint64_t	seq;
+};
+
+/* What the server said so far about the oldest pending request. */
+struct pg_resp {
+	bool		any, err, notice, empty, copy, tagrows_known;
+	char		tx;
+	int64_t		first_ts;
+	uint64_t	datarows, tagrows, copy_bytes;
+	char		tag[64];
+	uint8_t		taglen;
+	char		sev[16];
+	uint8_t		sevlen;
+	char		code[8];
+	uint8_t		codelen;
+	char		ncode[8];
+	uint8_t		ncodelen;
+	struct buf	msg;
+	struct buf	nmsg;
+};
+
+struct pg_state {
+	struct conn	*c;
+	struct pg_frame	 f[2];
+	uint8_t		 phase;
+	bool		 meta_done;
+	bool		 skip_open;	/* discarding until Sync after an error */
+	bool		 sasl_mech_seen;
+	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
+	int64_t		 ssl_ts;
+	uint64_t	 ssl_seq;
+	int64_t		 startup_ts;
+	uint64_t	 startup_seq;
+	char		 auth[48];
+	struct pg_slot	*q;
+	uint32_t	 qhead, qlen, qcap;
+	struct record	*pool;
+	uint32_t	 npool;
+	uint32_t	*freel;
+	uint32_t	 nfree;
+	struct record	 scratch;
+	struct pg_resp	 resp;
+	struct pg_stmts	 stmts;
+	uint64_t	 skipped_seen;
+};
+
+static uint32_t	keep_c[256], keep_s[256];
+
+static void
+pg_keep_init(void)
+{
+	if (keep_c['Q'] != 0)
+		return;
+	keep_c['Q'] = keep_c['P'] = keep_c['B'] = PG_KEEP_TEXT;
+	keep_c['E'] = keep_c['D'] = keep_c['C'] = keep_c['F'] = PG_KEEP_SMALL;
+	keep_c[PG_MSG_STARTUP] = PG_STARTUP_MAX;
+	/* Password and SASL bodies are secrets: keep only enough for the
+	 * SASL mechanism name. */
+	keep_c['p'] = 64;
+	keep_s['E'] = keep_s['N'] = PG_KEEP_SMALL;
+	keep_s['C'] = 64;
+	keep_s['Z'] = 1;
+	keep_s['R'] = 256;
+	keep_s['T'] = 2;
+}
+
+/* Records. */
+
+static struct record *
+pg_rec_get(struct pg_state *st, int32_t *idx)
+{
+	uint32_t	i;
+
+	if (st->nfree > 0) {
+		i = st->freel[--st->nfree];
+	} else if (st->npool < PG_POOL_MAX) {
+		st->pool = xreallocarray(st->pool, st->npool + 1,
+		    sizeof *st->pool);
+		st->freel = xreallocarray(st->freel, st->npool + 1,
+		    sizeof *st->freel);
+		i = st->npool++;
+		rec_init(&st->pool[i]);
+	} else {
+		*idx = -1;
+		rec_reset(&st->scratch);
+		return &st->scratch;
+	}
+	*idx = (int32_t)i;
+	rec_reset(&st->pool[i]);
+	return &st->pool[i];
+}
+
+static void
+pg_rec_put(struct pg_state *st, int32_t idx)
+{
+	if (idx >= 0)
+		st->freel[st->nfree++] = (uint32_t)idx;
+}
+
+static struct record *
+pg_rec(struct pg_state *st, int32_t idx)
+{
+	return idx >= 0 ? &st->pool[idx] : &st->scratch;
+}
+
+/* Queue of pending requests. */
+
+static struct pg_slot *
+pg_slot_at(struct pg_state *st, uint32_t i)
+{
+	return &st->q[(st->qhead + i) & (st->qcap - 1)];
+}
+
+static void
+pg_resp_reset(struct pg_resp *r)
+{
+	struct buf	msg = r->msg, nmsg = r->nmsg;
+
+	memset(r, 0, sizeof *r);
+	r->msg = msg;
+	r->nmsg = nmsg;
+	buf_reset(&r->msg);
+	buf_reset(&r->nmsg);
+}
+
+static const char *
+pg_tx_name(char tx)
+{
+	switch (tx) {
+	case 'I':
+		return "idle";
+	case 'T':
+		return "transaction";
+	case 'E':
+		return "failed";
+	}
+	return "unknown";
+}
+
+static void
+pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
+    const char *status, int64_t ts_last)
+{
+	struct pg_resp	*rp = &st->resp;
+
+	if (rp->any) {
+		rec_int(r, "response_first_us",
+		    rp->first_ts > s->ts ? rp->first_ts - s->ts : 0);
+		rec_int(r, "response_last_us",
+		    ts_last > s->ts ? ts_last - s->ts : 0);
+	}
+	if (s->kind == K_Q || s->kind == K_E) {
+		if (rp->tagrows_known)
+			rec_uint(r, "rows", rp->tagrows);
+		else if (rp->datarows > 0)
+			rec_uint(r, "rows", rp->datarows);
+		if (rp->taglen > 0)
+			rec_str(r, "command_tag", rp->tag, rp->taglen);
+	}
+	if (rp->err) {
+		rec_str(r, "error_severity", rp->sev, rp->sevlen);
+		rec_str(r, "error_code", rp->code, rp->codelen);
+		rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+	}
+	if (rp->notice) {
+		rec_str(r, "notice_code", rp->ncode, rp->ncodelen);
+		rec_str(r, "notice_message", rp->nmsg.p, rp->nmsg.len);
+	}
+	if (rp->copy_bytes > 0)
+		rec_uint(r, "copy_bytes", rp->copy_bytes);
+	if (rp->tx != 0)
+		rec_cstr(r, "tx_status", pg_tx_name(rp->tx));
+	rec_cstr(r, "status", status);
+}
+
+/* Completes the oldest pending request: emits its record, with the
+ * response keys unless status is NULL (its response was not seen). */
+static void
+pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
+{
+	struct pg_slot	*s;
+	struct record	*r;
+
+	if (st->qlen == 0)
+		return;
+	s = pg_slot_at(st, 0);
+	if (s->rec >= 0) {
+		r = pg_rec(st, s->rec);
+		if (status != NULL)
+			pg_resp_keys(st, r, s, status, ts_last);
+		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
+		rec_reset(r);
+		pg_rec_put(st, s->rec);
+	}
+	st->qhead = (st->qhead + 1) & (st->qcap - 1);
+	st->qlen--;
+	pg_resp_reset(&st->resp);
+}
+
+/* Everything pending lost its response (gap, resync, close). */
+static void
+pg_flush(struct pg_state *st)
+{
+	while (st->qlen > 0)
+		pg_pop(st, NULL, 0);
+	st->skip_open = false;
+}
+
+static void
+pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
+    uint64_t seq)
+{
+	struct pg_slot	*nq, *s;
+	uint32_t	 i, ncap;
+
+	if (st->qlen == PG_QUEUE_MAX)
+		pg_pop(st, NULL, 0);
+	if (st->qlen == st->qcap) {
+		ncap = st->qcap ? st->qcap * 2 : 16;
+		nq = xreallocarray(NULL, ncap, sizeof *nq);
+		for (i = 0; i < st->qlen; i++)
+			nq[i] = *pg_slot_at(st, i);
+		free(st->q);
+		st->q = nq;
+		st->qcap = ncap;
+		st->qhead = 0;
+	}
+	s = &st->q[(st->qhead + st->qlen) & (st->qcap - 1)];
+	s->kind = kind;
+	s->rec = idx;
+	s->ts = ts;
+	s->seq = seq;
+	st->qlen++;
+}
+
+/* Queues a request whose record (if any) is r/idx, built with its
+ * extension mark set. */
+static void
+pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
+    const struct pg_msg *m)
+{
+	if (st->skip_open && kind != K_S) {
+		/* The server discards it: an earlier message failed. */
+		if (r != NULL) {
+			rec_cstr(r, "status", "skipped");
+			conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
+			rec_reset(r);
+			pg_rec_put(st, idx);
+		}
+		return;
+	}
+	if (kind == K_S)
+		st->skip_open = false;
+	if (r != NULL && idx < 0) {
+		/* No room to hold it: out now, without its response. */
+		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
+		rec_reset(r);
+	}
+	pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
+}
+
+/* Whether the response m belongs to the oldest pending request (one of
+ * the kinds in mask). Responses come in request order and a gap flushes
+ * the queue, so a response that does not fit the oldest request is for
+ * one we did not see (a mid-stream start): it is ignored, as is one that
+ * began before the request was complete. */
+static bool
+pg_align(struct pg_state *st, unsigned mask, const struct pg_msg *m)
+{
+	struct pg_slot	*s;
+
+	if (st->qlen == 0)
+		return false;
+	s = pg_slot_at(st, 0);
+	if (m->ts_first < s->ts || !(mask & M(s->kind)))
+		return false;
+	if (!st->resp.any) {
+		st->resp.any = true;
+		st->resp.first_ts = m->ts_first;
+	}
+	return true;
+}
+
+static uint8_t
+pg_head_kind(struct pg_state *st)
+{
+	return pg_slot_at(st, 0)->kind;
+}
+
+/* Reading helpers. */
+
+/* A NUL-terminated string, or the rest of a message cut short by the
+ * keep limit (then *cut is set). */
+static const char *
+pg_cstr(struct rd *r, size_t *n, bool *cut)
+{
+	const char	*s;
+
+	if (r->bad)
+		return NULL;
+	s = rd_cstr(r, n);
+	if (s == NULL && cut != NULL) {
+		r->bad = false;
+		s = (const char *)rd_ptr(r);
+		*n = rd_left(r);
+		r->off = r->len;
+		r->bad = true;
+		*cut = true;
+	}
+	return s;
+}
+
+static void
+pg_malformed(struct pg_state *st, struct record *r, const char *what)
+{
+	st->c->st.decode_errors++;
+	if (r != NULL)
+		rec_cstr(r, "decode_error", what);
+}
+
+/* Client messages. */
+
+static void
+pg_startup(struct pg_state *st, const struct pg_msg *m)
+{
+	struct conn	*c = st->c;
+	struct record	*r;
+	struct rd	 rd;
+	const char	*k, *v;
+	size_t		 kn, vn;
+
+	switch (m->code) {
+	case PG_SSLREQ:
+	case PG_GSSREQ:
+		st->sslreq = m->code == PG_SSLREQ ? 'S' : 'G';
+		st->ssl_ts = m->ts;
+		st->ssl_seq = m->seq;
+		st->f[DIR_C2S].st = PG_FS_STARTUP;
+		st->f[DIR_S2C].st = PG_FS_SSLANS;
+		return;
+	case PG_CANCEL:
+		rd_init(&rd, m->p, m->n);
+		r = &st->scratch;
+		rec_reset(r);
+		rec_mark_ext(r);
+		rec_cstr(r, "message_type", "cancel");
+		rec_uint(r, "cancel_pid", rd_be32(&rd));
+		conn_emit(c, r, DIR_C2S, m->ts, m->seq);
+		return;
+	}
+	st->phase = PH_STARTUP;
+	st->startup_ts = m->ts;
+	st->startup_seq = m->seq;
+	rd_init(&rd, m->p, m->n);
+	for (;;) {
+		if ((k = rd_cstr(&rd, &kn)) == NULL) {
+			pg_malformed(st, NULL, "startup");
+			break;
+		}
+		if (kn == 0)
+			break;
+		if ((v = rd_cstr(&rd, &vn)) == NULL) {
+			pg_malformed(st, NULL, "startup");
+			break;
+		}
+		if (st->meta_done)
+			continue;
+		if (kn == 4 && memcmp(k, "user", 4) == 0)
+			rec_str(&c->meta, "username", v, vn);
+		else if (kn == 8 && memcmp(k, "database", 8) == 0)
+			rec_str(&c->meta, "database", v, vn);
+	}
+	st->meta_done = true;
+}
+
+static void
+pg_tls(struct pg_state *st, int64_t ts, uint64_t seq)
+{
+	(void)seq;
+	st->f[DIR_C2S].st = PG_FS_OFF;
+	st->f[DIR_S2C].st = PG_FS_OFF;
+	pg_flush(st);
+	conn_set_tls(st->c, DIR_C2S, ts, PG_TLS_WHY);
+}
+
+static void
+pg_query(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record	*r;
+	int32_t		 idx;
+	const uint8_t	*z;
+	size_t		 n;
+
+	r = pg_rec_get(st, &idx);
+	z = m->n ? memchr(m->p, 0, m->n) : NULL;
+	n = z != NULL ? (size_t)(z - m->p) : m->n;
+	rec_str(r, "query", m->p, n);
+	rec_cstr(r, "message_type", "Q");
+	rec_mark_ext(r);
+	if (m->n < m->len)
+		rec_bool(r, "truncated", true);
+	else if (z == NULL)
+		pg_malformed(st, r, "Query without terminator");
+	pg_stmts_unnamed_reset(&st->stmts);
+	st->c->st.requests++;
+	pg_submit(st, K_Q, r, idx, m);
+}
+
+static void
+pg_parse(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record	*r;
+	struct pg_stmt	*s;
+	struct rd	 rd;
+	const char	*name, *query;
+	size_t		 nn = 0, qn = 0;
+	bool		 cut = false;
+	int32_t		 idx;
+	int		 np, i;
+	uint32_t	 oid;
+
+	r = pg_rec_get(st, &idx);
+	rd_init(&rd, m->p, m->n);
+	name = pg_cstr(&rd, &nn, &cut);
+	query = pg_cstr(&rd, &qn, &cut);
+	rec_str(r, "stmt_name", name != NULL ? name : "", nn);
+	rec_str(r, "parse_query", query != NULL ? query : "", qn);
+	rec_cstr(r, "message_type", "P");
+	rec_mark_ext(r);
+	s = pg_stmt_define(&st->stmts, name != NULL ? name : "", nn,
+	    query != NULL ? query : "", qn,
+	    nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
+	if (m->n < m->len)
+		s->truncated = true;
+	np = (int16_t)rd_be16(&rd);
+	if (rd_ok(&rd) && np > 0) {
+		rec_array_begin(r, "param_types");
+		for (i = 0; i < np; i++) {
+			oid = rd_be32(&rd);
+			if (!rd_ok(&rd))
+				break;
+			rec_el_uint(r, oid);
+			pg_stmt_add_oid(s, oid);
+		}
+		rec_array_end(r);
+	}
+	if (m->n < m->len)
+		rec_bool(r, "truncated", true);
+	else if (!rd_ok(&rd) || np < 0 || rd_left(&rd) != 0)
+		pg_malformed(st, r, "Parse");
+	pg_submit(st, K_P, r, idx, m);
+}
+
+static void
+pg_bind(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record	*r;
+	struct pg_stmt	*s;
+	struct rd	 rd;
+	const char	*portal, *stmt;
+	const uint8_t	*fmts = NULL, *v;
+	size_t		 pn = 0, sn = 0;
+	bool		 cut = false, bad = false;
+	int32_t		 idx, vlen;
+	int		 nf, np = 0, i, fmt;
+	uint32_t	 oid;
+
+	r = pg_rec_get(st, &idx);
+	rd_init(&rd, m->p, m->n);
+	portal = pg_cstr(&rd, &pn, &cut);
+	stmt = pg_cstr(&rd, &sn, &cut);
+	if (portal == NULL)
+		portal = "";
+	if (stmt == NULL)
+		stmt = "";
+	s = pg_stmt_find(&st->stmts, stmt, sn);
+	rec_str(r, "portal_name", portal, pn);
+	rec_str(r, "stmt_name", stmt, sn);
+	rec_array_begin(r, "bind_values");
+	nf = (int16_t)rd_be16(&rd);
+	if (nf < 0)
+		bad = true;
+	else
+		fmts = rd_take(&rd, (size_t)nf * 2);
+	if (!bad)
+		np = (int16_t)rd_be16(&rd);
+	if (np < 0)
+		bad = true;
+	for (i = 0; !bad && i < np; i++) {
+		vlen = (int32_t)rd_be32(&rd);
+		if (!rd_ok(&rd))
+			break;
+		if (vlen == -1) {
+			rec_el_null(r);
+			continue;
+		}
+		if (vlen < 0 || (v = rd_take(&rd, (size_t)vlen)) == NULL) {
+			bad = true;
+			break;
+		}
+		/* One format code applies to every parameter (upstream
+		 * indexes past it and crashes). */
+		if (nf == 0 || fmts == NULL)
+			fmt = 0;
+		else if (nf == 1)
+			fmt = (int16_t)(fmts[0] << 8 | fmts[1]);
+		else if (i < nf)
+			fmt = (int16_t)(fmts[2 * i] << 8 | fmts[2 * i + 1]);
+		else
+			fmt = -1;
+		oid = s != NULL && (uint32_t)i < s->noids ? s->oids[i] : 0;
+		pg_value_el(r, oid, fmt, v, (size_t)vlen);
+	}
+	rec_array_end(r);
+	rec_cstr(r, "message_type", "B");
+	rec_mark_ext(r);
+	if (s != NULL)
+		rec_str(r, "stmt_query", s->query.p, s->query.len);
+	if (m->n < m->len)
+		rec_bool(r, "truncated", true);
+	else if (bad || !rd_ok(&rd) || (nf > 1 && nf != np))
+		pg_malformed(st, r, "Bind");
+	pg_portal_bind(&st->stmts, portal, pn, stmt, sn);
+	pg_submit(st, K_B, r, idx, m);
+}
+
+static void
+pg_execute(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record		*r;
+	struct pg_stmt		*s;
+	struct pg_portal	*p;
+	struct rd		 rd;
+	const char		*portal;
+	size_t			 pn = 0;
+	int32_t			 idx, limit;
+
+	r = pg_rec_get(st, &idx);
+	rd_init(&rd, m->p, m->n);
+	portal = pg_cstr(&rd, &pn, NULL);
+	if (portal == NULL)
+		portal = "";
+	limit = (int32_t)rd_be32(&rd);
+	p = pg_portal_find(&st->stmts, portal, pn);
+	s = pg_portal_stmt(&st->stmts, portal, pn);
+	rec_str(r, "portal_name", portal, pn);
+	if (s != NULL)
+		rec_str(r, "execute_query", s->query.p, s->query.len);
+	else
+		rec_str(r, "execute_query", "", 0);
+	rec_cstr(r, "message_type", "E");
+	rec_mark_ext(r);
+	if (p != NULL)
+		rec_str(r, "stmt_name", p->stmt, p->stmtlen);
+	rec_int(r, "row_limit", limit);
+	if (s != NULL && s->truncated)
+		rec_bool(r, "truncated", true);
+	if (!rd_ok(&rd) || rd_left(&rd) != 0)
+		pg_malformed(st, r, "Execute");
+	st->c->st.requests++;
+	pg_submit(st, K_E, r, idx, m);
+}
+
+/* Describe and Close: no record, but each has a response to match. */
+static void
+pg_describe_close(struct pg_state *st, const struct pg_msg *m)
+{
+	struct rd	 rd;
+	const char	*name;
+	size_t		 nn;
+	uint8_t		 what;
+
+	rd_init(&rd, m->p, m->n);
+	what = rd_u8(&rd);
+	name = rd_cstr(&rd, &nn);
+	if (name == NULL || (what != 'S' && what != 'P'))
+		pg_malformed(st, NULL, "Describe/Close");
+	else if (m->type == 'C' && what == 'S')
+		pg_stmt_close(&st->stmts, name, nn);
+	else if (m->type == 'C')
+		pg_portal_close(&st->stmts, name, nn);
+	pg_submit(st, m->type == 'C' ? K_C : K_D, NULL, -1, m);
+}
+
+static void
+pg_function(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record	*r;
+	struct rd	 rd;
+	int32_t		 idx;
+
+	r = pg_rec_get(st, &idx);
+	rd_init(&rd, m->p, m->n);
+	rec_mark_ext(r);
+	rec_cstr(r, "message_type", "F");
+	rec_uint(r, "function_oid", rd_be32(&rd));
+	st->c->st.requests++;
+	pg_submit(st, K_F, r, idx, m);
+}
+
+static void
+pg_password(struct pg_state *st, const struct pg_msg *m)
+{
+	struct rd	 rd;
+	const char	*mech;
+	size_t		 n;
+
+	/* Only a SASLInitialResponse names something that is not secret:
+	 * the mechanism. Nothing else of these messages is looked at. */
+	if (strncmp(st->auth, "SASL", 4) != 0 || st->sasl_mech_seen)
+		return;
+	st->sasl_mech_seen = true;
+	rd_init(&rd, m->p, m->n);
+	mech = rd_cstr(&rd, &n);
+	if (mech != NULL && n < sizeof st->auth - 6)
+		snprintf(st->auth, sizeof st->auth, "SASL %.*s", (int)n, mech);
+}
+
+static void
+pg_copy_bytes(struct pg_state *st, const struct pg_msg *m)
+{
+	if (st->qlen > 0 && (M(pg_head_kind(st)) & (M(K_Q) | M(K_E))))
+		st->resp.copy_bytes += m->len;
+}
+
+static void
+pg_lost(struct pg_state *st)
+{
+	pg_flush(st);
+	st->sslreq = 0;
+}
+
+static void
+pg_on_client(void *arg, const struct pg_msg *m)
+{
+	struct pg_state	*st = arg;
+
+	switch (m->type) {
+	case PG_MSG_STARTUP:
+		pg_startup(st, m);
+		break;
+	case PG_MSG_TLS:
+		pg_tls(st, m->ts, m->seq);
+		break;
+	case PG_MSG_DESYNC:
+		pg_malformed(st, NULL, "framing");
+		pg_lost(st);
+		break;
+	case 'Q':
+		pg_query(st, m);
+		break;
+	case 'P':
+		pg_parse(st, m);
+		break;
+	case 'B':
+		pg_bind(st, m);
+		break;
+	case 'E':
+		pg_execute(st, m);
+		break;
+	case 'D':
+	case 'C':
+		pg_describe_close(st, m);
+		break;
+	case 'S':
+		pg_submit(st, K_S, NULL, -1, m);
+		break;
+	case 'F':
+		pg_function(st, m);
+		break;
+	case 'd':
+	case 'c':
+	case 'f':
+		pg_copy_bytes(st, m);
+		break;
+	case 'p':
+		pg_password(st, m);
+		break;
+	default:		/* H Flush, X Terminate */
+		break;
+	}
+}
+
+/* Server messages. */
+
+static void
+pg_auth(struct pg_state *st, const struct pg_msg *m)
+{
+	struct rd	 rd;
+	const char	*name = NULL;
+
+	rd_init(&rd, m->p, m->n);
+	switch (rd_be32(&rd)) {
+	case 3:
+		name = "password";
+		break;
+	case 5:
+		name = "md5";
+		break;
+	case 7:
+		name = "gss";
+		break;
+	case 9:
+		name = "sspi";
+		break;
+	case 10:
+		name = "SASL";
+		break;
+	}
+	if (name != NULL) {
+		snprintf(st->auth, sizeof st->auth, "%s", name);
+		st->sasl_mech_seen = false;
+	}
+}
+
+static void
+pg_copy_field(char *dst, uint8_t *dlen, size_t cap, const char *s, size_t n)
+{
+	if (n > cap)
+		n = cap;
+	memcpy(dst, s, n);
+	*dlen = (uint8_t)n;
+}
+
+/* ErrorResponse / NoticeResponse fields: severity (the untranslated V
+ * when present), SQLSTATE, message. */
+static bool
+pg_err_fields(struct pg_state *st, const struct pg_msg *m, bool notice)
+{
+	struct pg_resp	*rp = &st->resp;
+	struct rd	 rd;
+	const char	*s;
+	size_t		 n;
+	uint8_t		 t;
+	bool		 have_v = false;
+
+	rd_init(&rd, m->p, m->n);
+	while ((t = rd_u8(&rd)) != 0) {
+		if ((s = rd_cstr(&rd, &n)) == NULL)
+			break;
+		switch (t) {
+		case 'V':
+			have_v = true;
+			/* FALLTHROUGH */
+		case 'S':
+			if (!notice && (t == 'V' || !have_v))
+				pg_copy_field(rp->sev, &rp->sevlen,
+				    sizeof rp->sev, s, n);
+			break;
+		case 'C':
+			if (notice)
+				pg_copy_field(rp->ncode, &rp->ncodelen,
+				    sizeof rp->ncode, s, n);
+			else
+				pg_copy_field(rp->code, &rp->codelen,
+				    sizeof rp->code, s, n);
+			break;
+		case 'M':
+			if (n > PG_ERRMSG_MAX)
+				n = PG_ERRMSG_MAX;
+			buf_reset(notice ? &rp->nmsg : &rp->msg);
+			buf_add(notice ? &rp->nmsg : &rp->msg, s, n);
+			break;
+		}
+	}
+	if (!rd_ok(&rd) && m->n == m->len) {
+		pg_malformed(st, NULL, "ErrorResponse");
+		return false;
+	}
+	return true;
+}
+
+static void
+pg_startup_failed(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record	*r = &st->scratch;
+	struct pg_resp	*rp = &st->resp;
+
+	pg_resp_reset(rp);
+	pg_err_fields(st, m, false);
+	rec_reset(r);
+	rec_mark_ext(r);
+	rec_cstr(r, "message_type", "startup");
+	if (st->auth[0] != '\0')
+		rec_cstr(r, "auth_method", st->auth);
+	rec_int(r, "response_last_us",
+	    m->ts > st->startup_ts ? m->ts - st->startup_ts : 0);
+	rec_str(r, "error_severity", rp->sev, rp->sevlen);
+	rec_str(r, "error_code", rp->code, rp->codelen);
+	rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+	rec_cstr(r, "status", "error");
+	conn_emit(st->c, r, DIR_C2S, st->startup_ts, st->startup_seq);
+	pg_resp_reset(rp);
+}
+
+static void
+pg_error(struct pg_state *st, const struct pg_msg *m)
+{
+	uint8_t	k;
+
+	st->c->st.errors++;
+	if (st->phase == PH_STARTUP && st->qlen == 0) {
+		pg_startup_failed(st, m);
+		return;
+	}
+	if (!pg_align(st, ~0u, m))
+		return;
+	if (!st->resp.err) {
+		st->resp.err = true;
+		pg_err_fields(st, m, false);
+	}
+	k = pg_head_kind(st);
+	if (k == K_Q || k == K_F || k == K_S)
+		return;		/* completed by ReadyForQuery */
+	pg_pop(st, "error", m->ts);
+	/* The server now discards everything up to the next Sync. */
+	while (st->qlen > 0 && pg_head_kind(st) != K_S)
+		pg_pop(st, "skipped", m->ts);
+	if (st->qlen == 0)
+		st->skip_open = true;
+}
+
+static void
+pg_notice(struct pg_state *st, const struct pg_msg *m)
+{
+	struct pg_slot	*s;
+
+	if (st->qlen == 0 || st->resp.notice)
+		return;
+	s = pg_slot_at(st, 0);
+	if (m->ts_first < s->ts)
+		return;
+	st->resp.notice = true;
+	pg_err_fields(st, m, true);
+}
+
+/* Row count at the end of a command tag ("INSERT 0 5", "SELECT 3"). */
+static bool
+pg_tag_rows(const char *t, size_t n, uint64_t *rows)
+{
+	size_t		i = n;
+	uint64_t	v = 0;
+
+	while (i > 0 && t[i - 1] >= '0' && t[i - 1] <= '9')
+		i--;
+	if (i == n || i == 0 || t[i - 1] != ' ' || n - i > 19)
+		return false;
+	for (; i < n; i++)
+		v = v * 10 + (uint64_t)(t[i] - '0');
+	*rows = v;
+	return true;
+}
+
+static void
+pg_complete(struct pg_state *st, const struct pg_msg *m)
+{
+	struct pg_resp	*rp = &st->resp;
+	const uint8_t	*z;
+	size_t		 n;
+	uint64_t	 rows;
+
+	if (!pg_align(st, M(K_Q) | M(K_E), m))
+		return;
+	z = m->n ? memchr(m->p, 0, m->n) : NULL;
+	n = z != NULL ? (size_t)(z - m->p) : m->n;
+	pg_copy_field(rp->tag, &rp->taglen, sizeof rp->tag,
+	    (const char *)m->p, n);
+	if (pg_tag_rows(rp->tag, rp->taglen, &rows)) {
+		rp->tagrows += rows;
+		rp->tagrows_known = true;
+	}
+	if (pg_head_kind(st) == K_E)
+		pg_pop(st, rp->err ? "error" : "ok", m->ts);
+}
+
+static void
+pg_ready(struct pg_state *st, const struct pg_msg *m)
+{
+	struct pg_resp	*rp = &st->resp;
+	uint8_t		 k;
+
+	if (st->phase != PH_READY) {
+		st->phase = PH_READY;
+		if (st->qlen == 0)
+			return;
+	}
+	if (!pg_align(st, M(K_Q) | M(K_S) | M(K_F), m))
+		return;
+	st->skip_open = false;
+	k = pg_head_kind(st);
+	rp->tx = m->n > 0 ? (char)m->p[0] : 0;
+	if (k == K_S) {
+		pg_pop(st, NULL, m->ts);
+		return;
+	}
+	pg_pop(st, rp->err ? "error" : rp->empty && rp->taglen == 0 ?
+	    "empty" : "ok", m->ts);
+}
+
+static void
+pg_on_server(void *arg, const struct pg_msg *m)
+{
+	struct pg_state	*st = arg;
+
+	switch (m->type) {
+	case PG_MSG_SSLANS:
+		if (st->sslreq != 0 && (m->code == 'S' || m->code == 'G'))
+			pg_tls(st, st->ssl_ts, st->ssl_seq);
+		st->sslreq = 0;
+		break;
+	case PG_MSG_DESYNC:
+		pg_malformed(st, NULL, "framing");
+		pg_lost(st);
+		break;
+	case 'R':
+		pg_auth(st, m);
+		break;
+	case 'E':
+		pg_error(st, m);
+		break;
+	case 'N':
+		pg_notice(st, m);
+		break;
+	case 'Z':
+		pg_ready(st, m);
+		break;
+	case 'C':
+		pg_complete(st, m);
+		break;
+	case 'D':
+		if (st->qlen > 0 && pg_align(st, M(K_Q) | M(K_E), m))
+			st->resp.datarows++;
+		break;
+	case '1':
+		if (pg_align(st, M(K_P), m))
+			pg_pop(st, st->resp.err ? "error" : "ok", m->ts);
+		break;
+	case '2':
+		if (pg_align(st, M(K_B), m))
+			pg_pop(st, "ok", m->ts);
+		break;
+	case '3':
+		if (pg_align(st, M(K_C), m))
+			pg_pop(st, NULL, m->ts);
+		break;
+	case 'n':
+		if (pg_align(st, M(K_D), m))
+			pg_pop(st, NULL, m->ts);
+		break;
+	case 't':
+		pg_align(st, M(K_D), m);
+		break;
+	case 'T':
+		if (pg_align(st, M(K_D) | M(K_Q), m) &&
+		    pg_head_kind(st) == K_D)
+			pg_pop(st, NULL, m->ts);
+		break;
+	case 'I':
+		if (!pg_align(st, M(K_Q) | M(K_E), m))
+			break;
+		st->resp.empty = true;
+		if (pg_head_kind(st) == K_E)
+			pg_pop(st, "empty", m->ts);
+		break;
+	case 's':
+		if (pg_align(st, M(K_E), m))
+			pg_pop(st, "suspended", m->ts);
+		break;
+	case 'G':
+	case 'H':
+	case 'W':
+		if (pg_align(st, M(K_Q) | M(K_E), m))
+			st->resp.copy = true;
+		break;
+	case 'd':
+		pg_copy_bytes(st, m);
+		break;
+	case 'V':
+		pg_align(st, M(K_F), m);
+		break;
+	default:	/* S ParameterStatus, K, A, v, c */
+		break;
+	}
+}
+
+/* The decoder contract. */
+
+static void
+pg_open(struct conn *c, void *arg)
+{
+	struct pg_state	*st = arg;
+
+	pg_keep_init();
+	st->c = c;
+	pg_frame_init(&st->f[DIR_C2S], false, keep_c, PG_FS_STARTUP);
+	pg_frame_init(&st->f[DIR_S2C], true, keep_s, PG_FS_HDR);
+}
+
+static void
+pg_account(struct pg_state *st)
+{
+	uint64_t	s = st->f[0].skipped + st->f[1].skipped;
+
+	st->c->st.skipped += s - st->skipped_seen;
+	st->skipped_seen = s;
+}
+
+static void
+pg_data(struct conn *c, void *arg, const struct chunk *ch)
+{
+	struct pg_state	*st = arg;
+
+	st->c = c;
+	pg_frame_feed(&st->f[ch->dir], ch->p, ch->n, ch->ts_us, ch->seq,
+	    ch->dir == DIR_C2S ? pg_on_client : pg_on_server, st);
+	pg_account(st);
+}
+
+static void
+pg_gap(struct conn *c, void *arg, enum dir d, uint64_t nbytes, int64_t ts_us)
+{
+	struct pg_state	*st = arg;
+
+	(void)nbytes;
+	(void)ts_us;
+	st->c = c;
+	pg_frame_lost(&st->f[d]);
+	pg_lost(st);
+}
+
+static void
+pg_close(struct conn *c, void *arg, int64_t ts_us)
+{
+	struct pg_state	*st = arg;
+	uint32_t	 i;
+
+	(void)ts_us;
+	st->c = c;
+	pg_flush(st);
+	pg_account(st);
+	for (i = 0; i < st->npool; i++)
+		rec_free(&st->pool[i]);
+	free(st->pool);
+	free(st->freel);
+	free(st->q);
+	rec_free(&st->scratch);
+	buf_free(&st->resp.msg);
+	buf_free(&st->resp.nmsg);
+	pg_stmts_free(&st->stmts);
+	pg_frame_free(&st->f[0]);
+	pg_frame_free(&st->f[1]);
+	memset(st, 0, sizeof *st);
+}
 
 const struct decoder decoder_pg = {
 	.name = "pg",
-	.state_size = 1,
+	.state_size = sizeof(struct pg_state),
+	.open = pg_open,
+	.data = pg_data,
+	.gap = pg_gap,
+	.close = pg_close,
 };

@@ -46,11 +46,11 @@ part() {	# part NAME COMMAND...
 }
 
 part unit "${TCPDP_UNIT:?}"
-for t in "$here"/golden/run.sh "$here"/fuzz/run.sh "$here"/tui/run.sh "$here"/integration/*.sh; do
+for t in "$here"/golden/*.sh "$here"/fuzz/run.sh "$here"/tui/run.sh "$here"/integration/*.sh; do
 	[ -f "$t" ] || continue
 	case "$t" in */lib.sh) continue ;; esac
 	rel=${t#"$here"/}
-	part "${rel%.sh}" sh "$t"
+	part "${rel%.sh}" bash "$t"
 done
 
 [ "$failed" -eq 0 ] && rm -rf "$out"

@@ -1,0 +1,221 @@
+/* pg-stmt.c - prepared statements and portals (see pg-stmt.h). */
+#include <string.h>
+
+#include "pg-stmt.h"
+#include "xmalloc.h"
+
+#define PG_STMTS_MAX	128
+#define PG_PORTALS_MAX	32
+
+static size_t
+pg_name_clip(size_t n)
+{
+	return n < PG_NAME_MAX ? n : PG_NAME_MAX;
+}
+
+void
+pg_stmts_free(struct pg_stmts *t)
+{
+	uint32_t	i;
+
+	for (i = 0; i < t->ns; i++) {
+		buf_free(&t->s[i].query);
+		free(t->s[i].oids);
+	}
+	free(t->s);
+	free(t->p);
+	memset(t, 0, sizeof *t);
+}
+
+static void
+pg_stmts_alloc(struct pg_stmts *t)
+{
+	if (t->s != NULL)
+		return;
+	/* Slot 0 is always the unnamed one; others are added up to the max. */
+	t->s = xcalloc(1, sizeof *t->s);
+	t->ns = 1;
+	t->p = xcalloc(1, sizeof *t->p);
+	t->np = 1;
+}
+
+static struct pg_stmt *
+pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
+{
+	struct pg_stmt	*s, *old = NULL;
+	uint32_t	 i;
+
+	pg_stmts_alloc(t);
+	n = pg_name_clip(n);
+	if (n == 0)
+		return &t->s[0];
+	for (i = 1; i < t->ns; i++) {
+		s = &t->s[i];
+		if (s->live && s->namelen == n && memcmp(s->name, name, n) == 0)
+			return s;
+	}
+	if (!create)
+		return NULL;
+	for (i = 1; i < t->ns; i++) {
+		s = &t->s[i];
+		if (!s->live)
+			goto found;
+		if (old == NULL || s->used < old->used)
+			old = s;
+	}
+	if (t->ns < PG_STMTS_MAX) {
+		t->s = xreallocarray(t->s, t->ns + 1, sizeof *t->s);
+		s = &t->s[t->ns++];
+		memset(s, 0, sizeof *s);
+		goto found;
+	}
+	s = old;
+found:
+	memcpy(s->name, name, n);
+	s->namelen = (uint8_t)n;
+	return s;
+}
+
+struct pg_stmt *
+pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
+    const char *query, size_t qlen, size_t max)
+{
+	struct pg_stmt	*s = pg_stmt_slot(t, name, n, true);
+
+	s->live = true;
+	s->gen = ++t->gen;
+	s->used = ++t->clock;
+	s->truncated = qlen > max;
+	buf_reset(&s->query);
+	buf_add(&s->query, query, s->truncated ? max : qlen);
+	s->noids = 0;
+	return s;
+}
+
+void
+pg_stmt_add_oid(struct pg_stmt *s, uint32_t oid)
+{
+	if (s->noids == s->capoids) {
+		if (s->capoids >= 65536)
+			return;
+		s->capoids = s->capoids ? s->capoids * 2 : 8;
+		s->oids = xreallocarray(s->oids, s->capoids, sizeof *s->oids);
+	}
+	s->oids[s->noids++] = oid;
+}
+
+struct pg_stmt *
+pg_stmt_find(struct pg_stmts *t, const char *name, size_t n)
+{
+	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false);
+
+	if (s == NULL || !s->live)
+		return NULL;
+	s->used = ++t->clock;
+	return s;
+}
+
+void
+pg_stmt_close(struct pg_stmts *t, const char *name, size_t n)
+{
+	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false);
+
+	if (s != NULL)
+		s->live = false;
+}
+
+void
+pg_stmts_unnamed_reset(struct pg_stmts *t)
+{
+	if (t->s == NULL)
+		return;
+	t->s[0].live = false;
+	t->p[0].live = false;
+}
+
+static struct pg_portal *
+pg_portal_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
+{
+	struct pg_portal	*p, *old = NULL;
+	uint32_t		 i;
+
+	pg_stmts_alloc(t);
+	n = pg_name_clip(n);
+	if (n == 0)
+		return &t->p[0];
+	for (i = 1; i < t->np; i++) {
+		p = &t->p[i];
+		if (p->live && p->namelen == n && memcmp(p->name, name, n) == 0)
+			return p;
+	}
+	if (!create)
+		return NULL;
+	for (i = 1; i < t->np; i++) {
+		p = &t->p[i];
+		if (!p->live)
+			goto found;
+		if (old == NULL || p->used < old->used)
+			old = p;
+	}
+	if (t->np < PG_PORTALS_MAX) {
+		t->p = xreallocarray(t->p, t->np + 1, sizeof *t->p);
+		p = &t->p[t->np++];
+		memset(p, 0, sizeof *p);
+		goto found;
+	}
+	p = old;
+found:
+	memcpy(p->name, name, n);
+	p->namelen = (uint8_t)n;
+	return p;
+}
+
+void
+pg_portal_bind(struct pg_stmts *t, const char *name, size_t n,
+    const char *stmt, size_t sn)
+{
+	struct pg_portal	*p = pg_portal_slot(t, name, n, true);
+	struct pg_stmt		*s;
+
+	sn = pg_name_clip(sn);
+	p->live = true;
+	p->used = ++t->clock;
+	memcpy(p->stmt, stmt, sn);
+	p->stmtlen = (uint8_t)sn;
+	s = pg_stmt_find(t, stmt, sn);
+	p->gen = s != NULL ? s->gen : 0;
+}
+
+struct pg_portal *
+pg_portal_find(struct pg_stmts *t, const char *name, size_t n)
+{
+	struct pg_portal	*p = pg_portal_slot(t, name, n, false);
+
+	if (p == NULL || !p->live)
+		return NULL;
+	p->used = ++t->clock;
+	return p;
+}
+
+struct pg_stmt *
+pg_portal_stmt(struct pg_stmts *t, const char *name, size_t n)
+{
+	struct pg_portal	*p = pg_portal_find(t, name, n);
+	struct pg_stmt		*s;
+
+	if (p == NULL)
+		return NULL;
+	s = pg_stmt_find(t, p->stmt, p->stmtlen);
+	if (s == NULL || s->gen != p->gen)
+		return NULL;
+	return s;
+}
+
+void
+pg_portal_close(struct pg_stmts *t, const char *name, size_t n)
+{
+	struct pg_portal	*p = pg_portal_slot(t, name, n, false);
+
+	if (p != NULL)
+		p->live = false;
+}

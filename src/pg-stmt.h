@@ -1,0 +1,67 @@
+/* pg-stmt.h - prepared statements and portals of one pg connection.
+ *
+ * The extended protocol names statements (Parse) and portals (Bind), and
+ * Bind/Execute refer to them by name, so the decoder keeps what it saw:
+ * each statement's text (capped) and declared parameter type OIDs, and
+ * for each portal the statement it was bound from. The empty name is the
+ * unnamed statement/portal. Both tables are bounded: when full, the least
+ * recently used entry is forgotten (its Bind/Execute then shows no text). */
+#ifndef TCPDP_PG_STMT_H
+#define TCPDP_PG_STMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define PG_NAME_MAX	64	/* longer names compare on this prefix */
+
+struct pg_stmt {
+	char		 name[PG_NAME_MAX];
+	uint8_t		 namelen;
+	bool		 live;
+	bool		 truncated;	/* query longer than kept */
+	uint64_t	 gen;		/* changes on each (re)definition */
+	uint64_t	 used;		/* LRU clock */
+	struct buf	 query;
+	uint32_t	*oids;
+	uint32_t	 noids, capoids;
+};
+
+struct pg_portal {
+	char		 name[PG_NAME_MAX];
+	uint8_t		 namelen;
+	bool		 live;
+	char		 stmt[PG_NAME_MAX];
+	uint8_t		 stmtlen;
+	uint64_t	 gen;		/* of the statement when bound */
+	uint64_t	 used;
+};
+
+struct pg_stmts {
+	struct pg_stmt	 *s;		/* [0] is the unnamed statement */
+	uint32_t	  ns;
+	struct pg_portal *p;		/* [0] is the unnamed portal */
+	uint32_t	  np;
+	uint64_t	  clock;
+	uint64_t	  gen;
+};
+
+void		 pg_stmts_free(struct pg_stmts *);
+/* (Re)defines a statement; text is kept up to max bytes. */
+struct pg_stmt	*pg_stmt_define(struct pg_stmts *, const char *name, size_t,
+		    const char *query, size_t qlen, size_t max);
+void		 pg_stmt_add_oid(struct pg_stmt *, uint32_t oid);
+struct pg_stmt	*pg_stmt_find(struct pg_stmts *, const char *name, size_t);
+void		 pg_stmt_close(struct pg_stmts *, const char *name, size_t);
+void		 pg_portal_bind(struct pg_stmts *, const char *name, size_t,
+		    const char *stmt, size_t);
+struct pg_portal	*pg_portal_find(struct pg_stmts *, const char *name, size_t);
+/* The statement a portal runs, if still the one it was bound from. */
+struct pg_stmt	*pg_portal_stmt(struct pg_stmts *, const char *name, size_t);
+void		 pg_portal_close(struct pg_stmts *, const char *name, size_t);
+/* A simple Query drops the unnamed statement and portal. */
+void		 pg_stmts_unnamed_reset(struct pg_stmts *);
+
+#endif

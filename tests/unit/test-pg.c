@@ -1,0 +1,719 @@
+/* test-pg.c - the pg decoder: upstream vectors (SPEC §7.1), every request
+ * and response message, errors in the extended protocol, pipelining,
+ * COPY, TLS, mid-stream pickup, gaps and malformed input. Every script is
+ * also fed split at every point of every step and byte by byte. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgtest.h"
+#include "test.h"
+
+#define C	DIR_C2S
+#define S	DIR_S2C
+
+#define ADDR_C	"\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:5432\""
+
+#define UP_STARTUP "000000640003000065787472615f666c6f61745f6469676974730032" \
+	"007573657200706f7374677265730064617461626173650074657374646200636c" \
+	"69656e745f656e636f64696e67005554463800646174657374796c650049534f2c" \
+	"204d44590000"
+#define UP_QUERY "510000001953454c454354202a2046524f4d2075736572733b00"
+#define UP_PARSE "50000000340053454c45435420434f4e4341542824313a3a746578742c" \
+	"2024323a3a746578742c2024333a3a74657874293b000000440000000653005300" \
+	"000004"
+#define UP_BIND "420000003f000000000003000000093031323334353637390000001ee3" \
+	"8182e38184e38186e38188e3818ae3818be3818de3818fe38191e381930000000000" \
+	"00450000000900000000005300000004"
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t	n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+#define CHECK_HAS(o, s) do {						\
+	if (strstr((o), (s)) == NULL)					\
+		test_fail(__FILE__, __LINE__, "missing %s in:\n%s", (s), (o)); \
+} while (0)
+#define CHECK_NOT(o, s) do {						\
+	if (strstr((o), (s)) != NULL)					\
+		test_fail(__FILE__, __LINE__, "unexpected %s in:\n%s", (s), (o)); \
+} while (0)
+
+static void
+srv_ready(char tx)
+{
+	s_msg('Z'); s_u8((uint8_t)tx); s_end();
+}
+
+static void
+srv_tag(const char *tag)
+{
+	s_msg('C'); s_cstr(tag); s_end();
+}
+
+static void
+srv_rowdesc(void)
+{
+	s_msg('T'); s_be16(1); s_cstr("x"); s_be32(0); s_be16(0);
+	s_be32(23); s_be16(4); s_be32(0xffffffff); s_be16(0); s_end();
+}
+
+static void
+srv_row(const char *v)
+{
+	s_msg('D'); s_be16(1); s_be32((uint32_t)strlen(v)); s_raw(v, strlen(v));
+	s_end();
+}
+
+static void
+srv_error(const char *code, const char *msg)
+{
+	s_msg('E');
+	s_u8('S'); s_cstr("ERREUR");
+	s_u8('V'); s_cstr("ERROR");
+	s_u8('C'); s_cstr(code);
+	s_u8('M'); s_cstr(msg);
+	s_u8(0);
+	s_end();
+}
+
+TEST(pg_upstream_startup)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_STARTUP);
+	s_step(S); s_msg('R'); s_be32(0); s_end(); srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("1"); srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.003Z\"," ADDR_C
+	    ",\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"username\":\"postgres\",\"database\":\"testdb\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"command_tag\":\"SELECT 1\",\"tx_status\":\"idle\","
+	    "\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->requests, 1);
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+	CHECK_INT(pgt_stats()->skipped, 0);
+}
+
+TEST(pg_upstream_extended)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_PARSE);
+	s_step(S);
+	s_msg('1'); s_end();
+	s_msg('t'); s_be16(3); s_be32(25); s_be32(25); s_be32(25); s_end();
+	srv_rowdesc();
+	srv_ready('I');
+	s_step(C); s_hex(UP_BIND);
+	s_step(S);
+	s_msg('2'); s_end();
+	srv_row("012345679あいうえおかきくけこ");
+	srv_tag("SELECT 1");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_STR(o,
+	    "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C ",\"stmt_name\":\"\","
+	    "\"parse_query\":\"SELECT CONCAT($1::text, $2::text, $3::text);\","
+	    "\"message_type\":\"P\",\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}\n"
+	    "{\"ts\":\"1970-01-01T00:00:00.003Z\"," ADDR_C ",\"portal_name\":\"\","
+	    "\"stmt_name\":\"\",\"bind_values\":[\"012345679\","
+	    "\"あいうえおかきくけこ\",\"\"],\"message_type\":\"B\","
+	    "\"stmt_query\":\"SELECT CONCAT($1::text, $2::text, $3::text);\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"status\":\"ok\"}\n"
+	    "{\"ts\":\"1970-01-01T00:00:00.003Z\"," ADDR_C ",\"portal_name\":\"\","
+	    "\"execute_query\":\"SELECT CONCAT($1::text, $2::text, $3::text);\","
+	    "\"message_type\":\"E\",\"stmt_name\":\"\",\"row_limit\":0,"
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"command_tag\":\"SELECT 1\",\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->requests, 1);
+}
+
+TEST(pg_upstream_server_side)
+{
+	s_reset();
+	s_step(S); s_hex(UP_QUERY);
+	CHECK_STR(PGT_SPLITS(), "");
+}
+
+TEST(pg_no_response_at_close)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_PARSE);
+	s_step(C); s_hex(UP_BIND);
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_NOT(o, "status");
+	CHECK_NOT(o, "response_");
+	CHECK_HAS(o, "\"message_type\":\"E\"");
+}
+
+TEST(pg_pipeline_named)
+{
+	const char *o;
+	int i;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("s1"); s_cstr("SELECT $1::int"); s_be16(1);
+	s_be32(23); s_end();
+	for (i = 0; i < 3; i++) {
+		s_msg('B'); s_cstr(""); s_cstr("s1"); s_be16(1); s_be16(1);
+		s_be16(1); s_be32(4); s_be32((uint32_t)(i + 7)); s_be16(0);
+		s_end();
+		s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	}
+	s_msg('C'); s_u8('S'); s_cstr("s1"); s_end();
+	s_msg('S'); s_end();
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("s1"); s_be16(0); s_be16(1);
+	s_be32(1); s_raw("9", 1); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end();
+	for (i = 0; i < 3; i++) {
+		s_msg('2'); s_end();
+		srv_row("7");
+		srv_tag("SELECT 1");
+	}
+	s_msg('3'); s_end();
+	srv_ready('I');
+	s_msg('2'); s_end();
+	srv_tag("SELECT 0");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 9);
+	CHECK_HAS(o, "\"param_types\":[23]");
+	CHECK_HAS(o, "\"bind_values\":[7]");
+	CHECK_HAS(o, "\"bind_values\":[8]");
+	CHECK_HAS(o, "\"bind_values\":[9]");
+	CHECK_INT(count(o, "\"execute_query\":\"SELECT $1::int\""), 3);
+	CHECK_INT(count(o, "\"stmt_name\":\"s1\""), 9);
+	/* After the Close, s1 is unknown: its text is not shown. */
+	CHECK_HAS(o, "\"bind_values\":[\"9\"],\"message_type\":\"B\",\"response");
+	CHECK_HAS(o, "\"execute_query\":\"\",\"message_type\":\"E\","
+	    "\"stmt_name\":\"s1\",\"row_limit\":0,\"response_first_us\":"
+	    "1000,\"response_last_us\":1000,\"rows\":0,\"command_tag\":"
+	    "\"SELECT 0\",\"status\":\"ok\"}");
+}
+
+TEST(pg_bind_binary_values)
+{
+	const char *o;
+	static const uint8_t uuid[16] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc,
+	    0xde, 0xf0, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("q"); s_be16(14);
+	s_be32(16); s_be32(21); s_be32(23); s_be32(20); s_be32(700);
+	s_be32(701); s_be32(17); s_be32(25); s_be32(2950); s_be32(1082);
+	s_be32(1114); s_be32(1184); s_be32(3802); s_be32(1700); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(1); s_be16(1); s_be16(16);
+	s_be32(1); s_u8(1);
+	s_be32(2); s_be16(0xfffe);
+	s_be32(4); s_be32(0x7fffffff);
+	s_be32(8); s_be32(0xffffffff); s_be32(0xfffffffd);
+	s_be32(4); s_hex("3fa00000");
+	s_be32(8); s_hex("4037666666666666");
+	s_be32(3); s_hex("00ff10");
+	s_be32(5); s_raw("héé", 5);
+	s_be32(16); s_raw(uuid, 16);
+	s_be32(4); s_be32(0xfffffffe);
+	s_be32(8); s_hex("0002b58341728608");
+	s_be32(8); s_hex("0000000000000000");
+	s_be32(3); s_hex("017b7d");
+	s_be32(2); s_hex("0001");
+	s_be32(0xffffffff);
+	s_be32(3); s_hex("010203");
+	s_be16(0); s_end();
+	s_msg('S'); s_end();
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"bind_values\":[true,-2,2147483647,-3,1.25,23.4,"
+	    "\"\\\\x00ff10\",\"héé\",\"12345678-9abc-def0-0123-456789abcdef\","
+	    "\"1999-12-30\",\"2024-02-29 12:34:56.789\","
+	    "\"2000-01-01 00:00:00+00\",\"{}\",\"\\\\x0001\",null,"
+	    "\"\\\\x010203\"]");
+	/* 1.25 is exact in float4; 23.4 is a double. */
+}
+
+TEST(pg_bind_formats)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	/* No Parse seen: binary values as hex, text as text, NULL kept. */
+	s_msg('B'); s_cstr("p1"); s_cstr("unseen"); s_be16(3);
+	s_be16(0); s_be16(1); s_be16(0); s_be16(3);
+	s_be32(2); s_raw("ab", 2);
+	s_be32(2); s_hex("0102");
+	s_be32(0xffffffff);
+	s_be16(0); s_end();
+	s_msg('E'); s_cstr("p1"); s_be32(10); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('2'); s_end();
+	srv_row("a"); srv_row("b");
+	s_msg('s'); s_end();
+	srv_ready('T');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"portal_name\":\"p1\",\"stmt_name\":\"unseen\","
+	    "\"bind_values\":[\"ab\",\"\\\\x0102\",null],\"message_type\":\"B\"");
+	CHECK_HAS(o, "\"portal_name\":\"p1\",\"execute_query\":\"\","
+	    "\"message_type\":\"E\",\"stmt_name\":\"unseen\",\"row_limit\":10,"
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":2,"
+	    "\"status\":\"suspended\"}");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
+TEST(pg_error_in_bind_skips_to_sync)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELECT * FROM t WHERE id = $1");
+	s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(1);
+	s_be32(3); s_raw("abc", 3); s_be16(0); s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end();
+	srv_error("22P02", "invalid input syntax for type integer: \"abc\"");
+	s_step(S);
+	srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_tag("SELECT 0"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 4);
+	CHECK_HAS(o, "\"message_type\":\"P\",\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}");
+	CHECK_HAS(o, "\"message_type\":\"B\",\"stmt_query\":\"SELECT * FROM t "
+	    "WHERE id = $1\",\"response_first_us\":1000,\"response_last_us\":"
+	    "1000,\"error_severity\":\"ERROR\",\"error_code\":\"22P02\","
+	    "\"error_message\":\"invalid input syntax for type integer: "
+	    "\\\"abc\\\"\",\"status\":\"error\"}");
+	CHECK_HAS(o, "\"message_type\":\"E\",\"stmt_name\":\"\","
+	    "\"row_limit\":0,\"status\":\"skipped\"}");
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000");
+	CHECK_INT(pgt_stats()->errors, 1);
+}
+
+TEST(pg_error_in_parse_open_skip)
+{
+	const char *o;
+
+	/* The error arrives before the client sent Sync: what it sends
+	 * until Sync is discarded by the server. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELEC 1"); s_be16(0); s_end();
+	s_msg('H'); s_end();
+	s_step(S);
+	srv_error("42601", "syntax error at or near \"SELEC\"");
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_tag("SELECT 0"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 4);
+	CHECK_HAS(o, "\"parse_query\":\"SELEC 1\",\"message_type\":\"P\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"error_severity\":\"ERROR\",\"error_code\":\"42601\"");
+	CHECK_INT(count(o, "\"status\":\"skipped\""), 2);
+	CHECK_HAS(o, "\"command_tag\":\"SELECT 0\",\"tx_status\":\"idle\","
+	    "\"status\":\"ok\"}");
+}
+
+TEST(pg_simple_error_multi_empty)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("SELEC broken FROM;"); s_end();
+	s_step(S); srv_error("42601", "syntax error"); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("SELECT 1 ; SELECT 2;"); s_end();
+	s_step(S);
+	srv_rowdesc(); srv_row("1"); srv_tag("SELECT 1");
+	srv_rowdesc(); srv_row("2"); srv_tag("SELECT 1");
+	srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr(""); s_end();
+	s_step(S); s_msg('I'); s_end(); srv_ready('T');
+	s_step(C); s_msg('Q'); s_cstr("DROP TABLE IF EXISTS x"); s_end();
+	s_step(S);
+	s_msg('N'); s_u8('S'); s_cstr("NOTICE"); s_u8('C'); s_cstr("00000");
+	s_u8('M'); s_cstr("table \"x\" does not exist, skipping"); s_u8(0);
+	s_end();
+	srv_tag("DROP TABLE");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 4);
+	CHECK_HAS(o, "\"query\":\"SELEC broken FROM;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"error_severity\":\"ERROR\",\"error_code\":\"42601\","
+	    "\"error_message\":\"syntax error\",\"tx_status\":\"idle\","
+	    "\"status\":\"error\"}");
+	CHECK_HAS(o, "\"rows\":2,\"command_tag\":\"SELECT 1\"");
+	CHECK_HAS(o, "\"query\":\"\",\"message_type\":\"Q\",\"response_first_us"
+	    "\":1000,\"response_last_us\":1000,\"tx_status\":\"transaction\","
+	    "\"status\":\"empty\"}");
+	CHECK_HAS(o, "\"command_tag\":\"DROP TABLE\",\"notice_code\":\"00000\","
+	    "\"notice_message\":\"table \\\"x\\\" does not exist, skipping\"");
+}
+
+TEST(pg_copy_in_out)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("COPY t FROM STDIN;"); s_end();
+	s_step(S); s_msg('G'); s_u8(0); s_be16(1); s_be16(0); s_end();
+	s_step(C);
+	s_msg('d'); s_raw("a\tb\n", 4); s_end();
+	s_msg('d'); s_raw("c\td\n", 4); s_end();
+	s_msg('c'); s_end();
+	s_step(S); srv_tag("COPY 2"); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("COPY t TO STDOUT;"); s_end();
+	s_step(S); s_msg('H'); s_u8(0); s_be16(1); s_be16(0); s_end();
+	s_msg('d'); s_raw("a\tb\n", 4); s_end();
+	s_msg('c'); s_end();
+	srv_tag("COPY 1"); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("COPY t FROM STDIN;"); s_end();
+	s_step(S); s_msg('G'); s_u8(0); s_be16(0); s_end();
+	s_step(C); s_msg('f'); s_cstr("client gave up"); s_end();
+	s_step(S); srv_error("57014", "COPY from stdin failed: client gave up");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_HAS(o, "\"response_first_us\":1000,\"response_last_us\":3000,"
+	    "\"rows\":2,\"command_tag\":\"COPY 2\",\"copy_bytes\":8,");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"COPY 1\",\"copy_bytes\":4,");
+	CHECK_HAS(o, "\"error_code\":\"57014\"");
+}
+
+TEST(pg_function_call)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_msg('F'); s_be32(1598); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_step(S); s_msg('V'); s_be32(4); s_be32(42); s_end(); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"message_type\":\"F\",\"function_oid\":1598,"
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"tx_status\":\"idle\",\"status\":\"ok\"}\n");
+}
+
+TEST(pg_ssl_refused_then_clear)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_be32(8); s_be32(80877103);
+	s_step(S); s_u8('N');
+	s_step(C); s_hex(UP_STARTUP);
+	s_step(S); s_msg('R'); s_be32(0); s_end(); srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_tag("SELECT 0"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 1);
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\"");
+	CHECK_HAS(o, "\"username\":\"postgres\",\"database\":\"testdb\"");
+}
+
+TEST(pg_ssl_accepted)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_be32(8); s_be32(80877103);
+	s_step(S); s_u8('S');
+	s_step(C); s_hex("160301020001000000"); s_hex(UP_QUERY);
+	s_step(S); s_hex("160303007a020000"); s_hex(UP_QUERY);
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"error\":\"client is trying to connect using SSL. tcpdp pg "
+	    "dumper not support SSL connection\"}\n");
+}
+
+TEST(pg_gssenc_accepted_and_direct_tls)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_be32(8); s_be32(80877104);
+	s_step(S); s_u8('G');
+	s_step(C); s_hex(UP_QUERY);
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "not support SSL"), 1);
+	CHECK_NOT(o, "query");
+	/* TLS hello without SSLRequest (sslnegotiation=direct). */
+	s_reset();
+	s_step(C); s_hex("1603010200010001fc0303"); s_hex(UP_QUERY);
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "not support SSL"), 1);
+	CHECK_NOT(o, "query");
+}
+
+TEST(pg_cancel_request)
+{
+	s_reset();
+	s_step(C); s_be32(16); s_be32(80877102); s_be32(4242);
+	s_be32(0xdeadbeef);
+	CHECK_STR(PGT_SPLITS(), "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"message_type\":\"cancel\",\"cancel_pid\":4242}\n");
+}
+
+TEST(pg_auth_failure_no_secret)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_be32(8 + 5 + 4 + 9 + 3 + 1); s_be32(196608);
+	s_cstr("database"); s_cstr("db"); s_cstr("user"); s_cstr("bob");
+	s_u8(0);
+	s_step(S); s_msg('R'); s_be32(10); s_cstr("SCRAM-SHA-256"); s_u8(0);
+	s_end();
+	s_step(C); s_msg('p'); s_cstr("SCRAM-SHA-256"); s_be32(20);
+	s_raw("n,,n=,r=SECRETNONCE1", 20); s_end();
+	s_step(S); s_msg('R'); s_be32(11); s_raw("r=SECRETNONCE1xyz", 17);
+	s_end();
+	s_step(C); s_msg('p'); s_raw("c=biws,r=x,p=SECRETPROOF", 24); s_end();
+	s_step(S); srv_error("28P01", "password authentication failed for "
+	    "user \"bob\"");
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"database\":\"db\",\"username\":\"bob\",\"message_type\":"
+	    "\"startup\",\"auth_method\":\"SASL SCRAM-SHA-256\","
+	    "\"response_last_us\":5000,\"error_severity\":\"ERROR\","
+	    "\"error_code\":\"28P01\",\"error_message\":\"password "
+	    "authentication failed for user \\\"bob\\\"\",\"status\":\"error\"}\n");
+	CHECK_NOT(o, "SECRET");
+	/* md5 and cleartext passwords are never looked at. */
+	s_reset();
+	s_step(C); s_hex(UP_STARTUP);
+	s_step(S); s_msg('R'); s_be32(5); s_be32(0x01020304); s_end();
+	s_step(C); s_msg('p'); s_cstr("md5SECRETHASH"); s_end();
+	s_step(S); s_msg('R'); s_be32(0); s_end();
+	s_msg('S'); s_cstr("server_version"); s_cstr("15"); s_end();
+	s_msg('K'); s_be32(1); s_be32(2); s_end();
+	srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	o = PGT_SPLITS();
+	CHECK_NOT(o, "SECRET");
+	CHECK_INT(count(o, "\n"), 1);
+}
+
+TEST(pg_midstream_pickup)
+{
+	const char *o;
+
+	/* The capture starts inside a Query and inside a DataRow. */
+	s_reset();
+	s_step(C); s_raw("ELECT 1 FROM big WHERE x = 'Q'", 30); s_u8(0);
+	s_msg('B'); s_cstr(""); s_cstr("S_3"); s_be16(0); s_be16(2);
+	s_be32(2); s_raw("42", 2); s_be32(0xffffffff); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_raw("garbage of a row", 16);
+	srv_tag("SELECT 9"); srv_ready('I');
+	s_msg('2'); s_end(); srv_row("x"); srv_tag("UPDATE 1"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"stmt_name\":\"S_3\",\"bind_values\":[\"42\",null],"
+	    "\"message_type\":\"B\",\"response_first_us\":1000");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"UPDATE 1\",\"status\":\"ok\"}");
+	CHECK_INT(pgt_stats()->skipped, 31 + 16);
+}
+
+TEST(pg_gap_flushes_and_resyncs)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_PARSE);
+	s_gap(S, 100);
+	s_step(S); s_raw("tail", 4); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("SELECT 2"); s_end();
+	s_step(S); srv_tag("SELECT 1"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"message_type\":\"P\"}\n");
+	CHECK_HAS(o, "\"query\":\"SELECT 2\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1");
+	/* A gap inside a client message. */
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("SELECT 1"); s_end();
+	s_gap(C, 50);
+	s_step(C); s_raw("lost", 4);
+	s_msg('Q'); s_cstr("SELECT 3"); s_end();
+	s_step(S); srv_tag("SELECT 1"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"query\":\"SELECT 3\",\"message_type\":\"Q\",\"resp");
+}
+
+TEST(pg_desync_resync)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("SELECT 1"); s_end();
+	s_step(S); srv_tag("SELECT 1"); srv_ready('I');
+	s_step(C); s_raw("\x01\x02\x03\x04\x05\x06", 6);
+	s_msg('Q'); s_cstr("SELECT 2"); s_end();
+	s_step(S); srv_tag("SELECT 1"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\"status\":\"ok\""), 2);
+	CHECK_INT(pgt_stats()->decode_errors, 1);
+	CHECK_INT(pgt_stats()->skipped, 6);
+}
+
+TEST(pg_malformed)
+{
+	const char *o;
+
+	/* Length < 4 and length past any sane size: resync, no crash. */
+	s_reset();
+	s_step(C); s_u8('Q'); s_be32(3); s_cstr("x");
+	s_step(C); s_u8('Q'); s_be32(0x7fffffff); s_cstr("x");
+	s_step(C); s_u8('P'); s_be32(5); s_u8(0);
+	s_step(C); s_u8('Q'); s_be32(100); s_cstr("cut short");
+	o = PGT_SPLITS();
+	CHECK_STR(o, "");
+
+	/* Bind: negative counts, counts beyond the message. */
+	s_reset();
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0xffff); s_be16(0);
+	s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0xfff0);
+	s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(3000);
+	s_be32(1); s_raw("a", 1); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(1);
+	s_be32(0x7ffffff0); s_raw("a", 1); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(1);
+	s_be32(0xfffffff0); s_end();
+	s_msg('B'); s_cstr("no-terminator"); s_end();
+	s_msg('P'); s_cstr(""); s_cstr("SELECT 1"); s_be16(100); s_be32(23);
+	s_end();
+	s_msg('P'); s_cstr(""); s_cstr("SELECT 1"); s_be16(0x8000); s_end();
+	s_msg('E'); s_raw("abcde", 5); s_end();
+	s_msg('D'); s_u8('X'); s_cstr("x"); s_end();
+	s_msg('Q'); s_raw("no nul", 6); s_end();
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 10);
+	CHECK_INT(count(o, "\"decode_error\""), 10);
+	CHECK_HAS(o, "\"bind_values\":[\"a\"]");
+	CHECK_HAS(o, "\"param_types\":[23],\"decode_error\":\"Parse\"");
+	CHECK_HAS(o, "\"query\":\"no nul\"");
+	CHECK_INT(pgt_stats()->decode_errors, 11);
+
+	/* Startup: no terminator, odd pairs; error response cut. */
+	s_reset();
+	s_step(C); s_be32(8 + 9); s_be32(196608); s_raw("user\0bob\0", 9);
+	s_step(S); s_msg('E'); s_u8('S'); s_raw("ERR", 3); s_end();
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"username\":\"bob\"");
+	CHECK_HAS(o, "\"message_type\":\"startup\"");
+}
+
+TEST(pg_huge_messages)
+{
+	const char *o;
+	char *big;
+	size_t n = 1100 * 1024, i;
+
+	big = malloc(n);
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	s_reset();
+	s_step(C); s_msg('Q'); s_raw(big, n); s_u8(0); s_end();
+	s_step(S); srv_rowdesc();
+	s_msg('D'); s_be16(1); s_be32((uint32_t)n); s_raw(big, n); s_end();
+	srv_tag("SELECT 1"); srv_ready('I');
+	s_step(S); s_msg('d'); s_raw(big, 100); s_end();
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 1);
+	CHECK_HAS(o, "\"truncated\":true");
+	CHECK(strlen(o) > 1024 * 1024 && strlen(o) < 1024 * 1024 + 1000);
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\"");
+	CHECK(strcmp(pgt_run(1, 70000, false), o) == 0);
+	CHECK(strcmp(pgt_run(0, 1024 * 1024 + 3, false), o) == 0);
+	free(big);
+}
+
+#include "emit.h"
+#include "pg-value.h"
+
+static const char *
+render(uint32_t oid, int fmt, const char *hex)
+{
+	static struct record r;
+	static struct buf b;
+	uint8_t v[64];
+	size_t n = test_unhex(hex, v, sizeof v);
+
+	rec_reset(&r);
+	buf_reset(&b);
+	rec_array_begin(&r, "v");
+	pg_value_el(&r, oid, fmt, v, n);
+	rec_array_end(&r);
+	emit_json_value(&b, &r, &r.f[0].val, 0);
+	buf_addc(&b, '\0');
+	return b.p;
+}
+
+TEST(pg_value_render)
+{
+	CHECK_STR(render(PG_OID_DATE, 1, "7fffffff"), "[\"infinity\"]");
+	CHECK_STR(render(PG_OID_DATE, 1, "80000000"), "[\"-infinity\"]");
+	/* 2000-01-01 minus 730120 days = 0001-01-01; one more is 1 BC. */
+	CHECK_STR(render(PG_OID_DATE, 1, "fff4dbf9"), "[\"0001-01-01\"]");
+	CHECK_STR(render(PG_OID_DATE, 1, "fff4dbf8"), "[\"0001-12-31 BC\"]");
+	CHECK_STR(render(PG_OID_TIMESTAMP, 1, "ffffffffffffffff"),
+	    "[\"1999-12-31 23:59:59.999999\"]");
+	CHECK_STR(render(PG_OID_TIMESTAMP, 1, "7fffffffffffffff"),
+	    "[\"infinity\"]");
+	CHECK_STR(render(PG_OID_TIMESTAMPTZ, 1, "000000003b9aca00"),
+	    "[\"2000-01-01 00:16:40+00\"]");
+	CHECK_STR(render(PG_OID_INT4, 1, "0102"), "[\"\\\\x0102\"]");
+	CHECK_STR(render(PG_OID_BOOL, 1, "00"), "[false]");
+	CHECK_STR(render(PG_OID_OID, 1, "ffffffff"), "[4294967295]");
+	CHECK_STR(render(PG_OID_INT2, 1, "8000"), "[-32768]");
+	CHECK_STR(render(PG_OID_FLOAT8, 1, "7ff8000000000000"), "[\"NaN\"]");
+	CHECK_STR(render(PG_OID_FLOAT4, 1, "ff800000"), "[\"-Infinity\"]");
+	CHECK_STR(render(PG_OID_JSONB, 1, "02"), "[\"\\\\x02\"]");
+	CHECK_STR(render(PG_OID_INT4, 0, "3132"), "[\"12\"]");
+	CHECK_STR(render(PG_OID_INT4, 7, "3132"), "[\"\\\\x3132\"]");
+	CHECK_STR(render(0, 1, ""), "[\"\\\\x\"]");
+}
