@@ -458,15 +458,27 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	if (!rd_ok(&r)) {
 		err = "malformed";
 	} else if (s == NULL) {
-		if (rd_left(&r) == 0)
-			;	/* no parameters */
-		else if ((inf = my_exec_infer(st, rd_ptr(&r),
+		if (rd_left(&r) == 0) {
+			/* no parameters */
+			if (id != 0xffffffffu)
+				my_stmt_add(st, id);
+		} else if ((inf = my_exec_infer(st, rd_ptr(&r),
 		    rd_left(&r))) > 0) {
 			np = (unsigned)inf;
 			nb = rd_take(&r, (np + 7) / 8);
 			rd_skip(&r, 1);
 			types = rd_take(&r, 2 * np);
 			my_exec_values(st, rec, &r, np, nb, types);
+			if (id != 0xffffffffu) {
+				/* learnt: later executes (without the types)
+				 * decode too */
+				s = my_stmt_add(st, id);
+				s->nparams = (uint16_t)np;
+				s->types = xmalloc(2 * (size_t)np);
+				memcpy(s->types, types, 2 * (size_t)np);
+				s->types_known = true;
+				s = NULL;
+			}
 		} else
 			err = "statement not seen";
 	} else if ((np = s->nparams) > 0) {

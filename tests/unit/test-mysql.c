@@ -717,6 +717,9 @@ TEST(mysql_midstream)
 	sc_add(&s, 3, EOF5);
 	sc_add(&s, 4, ROW1);
 	sc_add(&s, 5, EOF5);
+	/* statement 5 was learnt from its first execute: without types now */
+	sc_pkt(&s, DIR_C2S, 250, 0, "17050000000001000000000003616263017a");
+	sc_pkt(&s, DIR_S2C, 260, 1, "00000002000000");
 	/* unknown statement, no types: undecodable */
 	sc_pkt(&s, DIR_C2S, 300, 0, "1709000000000100000000000300000000000000");
 	sc_pkt(&s, DIR_S2C, 310, 1, "00000002000000");
@@ -724,8 +727,9 @@ TEST(mysql_midstream)
 	CHECK_HAS(out, "\"seq_num\":0,\"command_id\":3,\"response_first_us\":10,");
 	CHECK_NOT(out, "lect");
 	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[\"testdb\",\"comment_stars\"],\"seq_num\":0,\"command_id\":23,\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,");
+	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[\"abc\",\"z\"],\"seq_num\":0,\"command_id\":23,\"response_first_us\":10,");
 	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"values_error\":\"statement not seen\",\"response_first_us\":10,");
-	CHECK_INT(count(out, "\n"), 3);
+	CHECK_INT(count(out, "\n"), 4);
 	CHECK_NOT(out, "username");
 	free(out);
 	sc_free(&s);
