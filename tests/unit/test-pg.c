@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "pgtest.h"
 #include "test.h"
 
@@ -716,4 +717,28 @@ TEST(pg_value_render)
 	CHECK_STR(render(PG_OID_INT4, 0, "3132"), "[\"12\"]");
 	CHECK_STR(render(PG_OID_INT4, 7, "3132"), "[\"\\\\x3132\"]");
 	CHECK_STR(render(0, 1, ""), "[\"\\\\x\"]");
+}
+
+TEST(pg_proxy_mode_keys)
+{
+	const char *o;
+
+	/* Key order as upstream's proxy output (proxysim_pg_conn50736). */
+	pgt_mode = ENG_PROXY;
+	s_reset();
+	s_step(C); s_hex(UP_STARTUP);
+	s_step(S); s_msg('R'); s_be32(0); s_end(); srv_ready('I');
+	s_step(C); s_hex(UP_PARSE);
+	s_step(S); s_msg('1'); s_end(); s_msg('n'); s_end(); srv_ready('I');
+	o = PGT_SPLITS();
+	pgt_mode = ENG_READ;
+	CHECK_STR(o, "{\"stmt_name\":\"\",\"parse_query\":\"SELECT CONCAT($1::text, "
+	    "$2::text, $3::text);\",\"message_type\":\"P\",\"conn_id\":"
+	    "\"bfk0d5rt4dkl5ke0e5ig\",\"client_addr\":\"127.0.0.1:50000\","
+	    "\"proxy_listen_addr\":\"127.0.0.1:33065\",\"proxy_client_addr\":"
+	    "\"127.0.0.1:50001\",\"remote_addr\":\"127.0.0.1:5432\","
+	    "\"username\":\"postgres\",\"database\":\"testdb\","
+	    "\"conn_seq_num\":2,\"direction\":\"->\",\"ts\":"
+	    "\"1970-01-01T00:00:00.003Z\",\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}\n");
 }
