@@ -10,7 +10,8 @@ struct pg_lim {
 	uint32_t	min, max;
 };
 
-#define ANY	PG_LEN_MAX
+#define ANY		PG_LEN_MAX
+#define PG_BODY_SHRINK	(256 * 1024)
 static struct pg_lim	lim[2][256];
 static bool		lim_done;
 
@@ -331,9 +332,13 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 				    f->keep - f->got);
 			f->got += (uint32_t)take;
 			off += take;
-			if (f->got == f->len)
+			if (f->got == f->len) {
 				pg_frame_deliver(f, (const uint8_t *)f->body.p,
 				    f->body.len, ts, seq, fn, arg);
+				/* Do not keep a huge message's buffer. */
+				if (f->body.cap > PG_BODY_SHRINK)
+					buf_free(&f->body);
+			}
 			break;
 		}
 	}
