@@ -553,6 +553,20 @@ TEST(pg_midstream_pickup)
 	    "\"message_type\":\"B\",\"response_first_us\":1000");
 	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"UPDATE 1\",\"status\":\"ok\"}");
 	CHECK_INT(pgt_stats()->skipped, 31 + 16);
+	/* Cut anywhere in the garbage or in the first real header: the same
+	 * records (the tail of a chunk is kept while hunting). */
+	{
+		char *want = strdup(o);
+		size_t k;
+
+		for (k = 1; k <= 31 + 5; k++)
+			if (strcmp(pgt_run(0, k, false), want) != 0)
+				test_fail(__FILE__, __LINE__, "split at %zu", k);
+		for (k = 1; k < 16 + 5; k++)
+			if (strcmp(pgt_run(1, k, false), want) != 0)
+				test_fail(__FILE__, __LINE__, "server split at %zu", k);
+		free(want);
+	}
 }
 
 TEST(pg_gap_flushes_and_resyncs)
