@@ -756,3 +756,31 @@ TEST(pg_proxy_mode_keys)
 	    "\"1970-01-01T00:00:00.003Z\",\"response_first_us\":1000,"
 	    "\"response_last_us\":1000,\"status\":\"ok\"}\n");
 }
+
+TEST(pg_deep_pipeline_bounded)
+{
+	const char *o;
+	int i;
+
+	/* More pipelined requests than records kept: the overflow goes out
+	 * at once without response keys; matching stays in step. */
+	s_reset();
+	s_step(C);
+	for (i = 0; i < 300; i++) {
+		s_msg('Q'); s_cstr("SELECT 1"); s_end();
+	}
+	s_step(S);
+	for (i = 0; i < 300; i++) {
+		srv_tag(i == 299 ? "SELECT 7" : "SELECT 1");
+		srv_ready('I');
+	}
+	s_step(C); s_msg('Q'); s_cstr("SELECT 2"); s_end();
+	s_step(S); srv_tag("SELECT 2"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 301);
+	CHECK_INT(count(o, "\"status\":\"ok\""), 129);
+	CHECK_HAS(o, "\"query\":\"SELECT 2\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":2");
+	/* The last one was sent out early: its tag has no record. */
+	CHECK_NOT(o, "SELECT 7");
+}
