@@ -96,6 +96,11 @@ $(B)/unit-tests: $(UNIT_OBJS) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBA) $(LIBS)
 
+# Drives the log modules for tests/integration/logs-*.sh.
+$(B)/logs-driver: $(B)/tests/drivers/logs-driver.o $(LIBA)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 unit: deps-check $(B)/unit-tests
 	$(B)/unit-tests
 
@@ -104,7 +109,7 @@ unit: deps-check $(B)/unit-tests
 check:
 	@if [ -n "$(MISSING)" ] || ! sh contrib/install-deps.sh --check >/dev/null 2>&1; then \
 		sh contrib/install-deps.sh --test; fi
-	$(Q)$(MAKE) --no-print-directory SANITIZE=1 WERROR=1 build/san/tcpdp-top build/san/unit-tests
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 WERROR=1 build/san/tcpdp-top build/san/unit-tests build/san/logs-driver
 	$(Q)$(MAKE) --no-print-directory fuzz-build
 	$(Q)TCPDP_BIN=$(CURDIR)/build/san/tcpdp-top TCPDP_UNIT=$(CURDIR)/build/san/unit-tests \
 		TCPDP_FUZZ_DIR=$(CURDIR)/build/fuzz sh tests/run.sh
@@ -137,7 +142,7 @@ fuzz: fuzz-build
 run: all
 	./$(BIN) read contrib/samples/demo.pcap -t 33306 -d mysql
 
-bench: all $(B)/bench-encode
+bench: all $(B)/bench-encode $(B)/logs-driver
 	$(Q)sh tests/bench/run.sh
 
 $(B)/bench-encode: $(B)/tests/bench/encode.o $(LIBA)
@@ -156,4 +161,5 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(UI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(B)/src/main.d
+-include $(LIB_OBJS:.o=.d) $(UI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(B)/src/main.d \
+	$(B)/tests/drivers/logs-driver.d

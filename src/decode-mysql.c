@@ -1,7 +1,1459 @@
-/* decode-mysql.c - the mysql dumper. Not implemented yet: decodes nothing. */
+/* decode-mysql.c - the mysql dumper (SPEC §4.3): client commands and the
+ * server's responses to them.
+ *
+ * Records (one per COM_QUERY, COM_STMT_PREPARE and COM_STMT_EXECUTE, emitted
+ * when the response completes, in request order) carry upstream's keys
+ *   query, seq_num, command_id
+ *   stmt_prepare_query, seq_num, command_id
+ *   stmt_id, stmt_execute_values, seq_num, command_id
+ * then the connection values, then our extension keys, each only when known:
+ *   stmt_query          execute: text of the prepared statement
+ *   values_error        execute: why stmt_execute_values is empty or short
+ *                       ("statement not seen", "parameter types unknown",
+ *                       "malformed", "truncated")
+ *   truncated_bytes     request bytes beyond MYSQL_TEXT_MAX, not kept
+ *   response_first_us   microseconds from the request to the first and
+ *   response_last_us    the last packet of the response
+ *   status              "ok" or "error"
+ *   rows                rows of the result set(s)
+ *   affected_rows, last_insert_id, warnings   from the final OK/EOF
+ *   error_code, sql_state, error_message       from an ERR packet
+ *   stmt_id, num_params prepare: from the COM_STMT_PREPARE_OK
+ * Requests still waiting for a response at close or after a gap are emitted
+ * without response keys.
+ *
+ * Handshake values (character_set, username, database) are connection
+ * values; COM_INIT_DB and COM_CHANGE_USER update them when the server says
+ * OK. After an SSL request nothing more is decoded.
+ *
+ * Layers per direction: the compressed protocol (7-byte frames, each an
+ * independent zlib stream, inflated incrementally), then MySQL packets
+ * (4-byte headers, 0xffffff-long packets continue the message), then
+ * messages, which are handled by connection phase. Bytes beyond what a
+ * message needs are counted, not kept.
+ */
+#include <string.h>
+#include <zlib.h>
+
+#include "buf.h"
 #include "decode.h"
+#include "mysql-text.h"
+#include "mysql-value.h"
+#include "rd.h"
+#include "xmalloc.h"
+
+#define MYSQL_TEXT_MAX		(1u << 20)	/* kept of a client command */
+#define MYSQL_RESP_KEEP		4096		/* kept of a server packet */
+#define MYSQL_AUX_KEEP		64		/* kept of other client packets */
+#define MYSQL_QUEUE		16		/* pipelined requests */
+#define MYSQL_STMT_MAX		256		/* prepared statements remembered */
+#define MYSQL_STMT_TEXT_MAX	4096		/* of each statement's text */
+#define MYSQL_PARAMS_MAX	4096		/* params whose types are kept */
+#define MYSQL_INFER_MAX		64		/* params tried for unknown stmts */
+#define MYSQL_BUF_SHRINK	(64u << 10)
+
+#define CLIENT_CONNECT_WITH_DB	0x00000008u
+#define CLIENT_COMPRESS		0x00000020u
+#define CLIENT_PROTOCOL_41	0x00000200u
+#define CLIENT_SSL		0x00000800u
+#define CLIENT_SECURE_CONN	0x00008000u
+#define CLIENT_PLUGIN_AUTH	0x00080000u
+#define CLIENT_AUTH_LENENC	0x00200000u
+#define CLIENT_DEPRECATE_EOF	0x01000000u
+#define CLIENT_QUERY_ATTRS	0x08000000u
+
+#define SERVER_MORE_RESULTS	0x0008
+#define SERVER_CURSOR_EXISTS	0x0040
+
+#define COM_QUIT		0x01
+#define COM_INIT_DB		0x02
+#define COM_QUERY		0x03
+#define COM_FIELD_LIST		0x04
+#define COM_STATISTICS		0x09
+#define COM_PROCESS_INFO	0x0a
+#define COM_CHANGE_USER		0x11
+#define COM_BINLOG_DUMP		0x12
+#define COM_STMT_PREPARE	0x16
+#define COM_STMT_EXECUTE	0x17
+#define COM_STMT_SEND_LONG_DATA	0x18
+#define COM_STMT_CLOSE		0x19
+#define COM_STMT_FETCH		0x1c
+#define COM_BINLOG_DUMP_GTID	0x1e
+#define COM_LAST		0x1f
+
+static const char mysql_ssl_msg[] = "client is trying to connect using SSL. "
+    "tcpdp mysql dumper not support SSL connection";
+
+enum phase {
+	PH_INIT,	/* nothing known: handshake or mid-stream pickup */
+	PH_AUTH,	/* greeting or handshake response seen, before OK */
+	PH_CMD,		/* command phase */
+	PH_OFF,		/* TLS or replication: nothing more decoded */
+};
+
+enum rstate {
+	RS_FIRST,	/* first packet of a result: OK, ERR, column count */
+	RS_COLS,	/* column definitions */
+	RS_EOF1,	/* the EOF after the column definitions */
+	RS_ROWS,
+	RS_PREP_PARAMS,	/* prepare: parameter definitions */
+	RS_PREP_EOFP,
+	RS_PREP_COLS,
+	RS_PREP_EOFC,
+	RS_FIELDS,	/* COM_FIELD_LIST: definitions until EOF */
+	RS_INFILE,	/* LOCAL INFILE: waiting for the final OK/ERR */
+	RS_AUTH,	/* COM_CHANGE_USER: auth exchange until OK/ERR */
+	RS_ONE,		/* any single packet ends it */
+};
+
+struct my_msg {
+	const uint8_t	*p;
+	size_t		 n;		/* kept */
+	uint64_t	 total;		/* whole payload */
+	uint8_t		 seq;
+	uint8_t		 seq_last;	/* of the last packet */
+	int64_t		 ts, ts_last;
+	uint64_t	 cseq;
+};
+
+struct my_dir {
+	/* compressed protocol */
+	bool		 zon;
+	bool		 zinit;
+	bool		 zraw;		/* frame stored uncompressed */
+	bool		 zbad;		/* inflate failed: skip the frame */
+	bool		 zresync;
+	uint8_t		 zhdr[7];
+	uint8_t		 zhave;
+	uint32_t	 zleft;
+	uint32_t	 zulen;		/* inflated bytes still expected */
+	z_stream	 z;
+	/* packets */
+	bool		 resync;
+	bool		 inpkt;
+	bool		 more;		/* message continues in the next packet */
+	uint8_t		 hdr[4];
+	uint8_t		 have;
+	uint32_t	 left;
+	uint8_t		 seq;
+	uint8_t		 seq_last;
+	size_t		 keep;
+	struct buf	 msg;
+	uint64_t	 total;
+	int64_t		 ts;
+	uint64_t	 cseq;
+};
+
+struct my_pending {
+	struct record	 rec;
+	bool		 emit;
+	bool		 started;
+	uint8_t		 cmd;
+	uint8_t		 rs;
+	uint8_t		 rseq;		/* seq of the response's first packet */
+	int64_t		 ts;
+	uint64_t	 cseq;
+	int64_t		 t_first, t_last;
+	uint64_t	 left;		/* definitions left in this block */
+	uint64_t	 rows;
+	uint64_t	 affected, insert_id;
+	uint16_t	 warnings;
+	bool		 ok, err, has_ok, has_warn, rset;
+	uint16_t	 err_code;
+	char		 sqlstate[6];
+	char		 errmsg[512];
+	size_t		 errlen;
+	uint32_t	 stmt_id;
+	uint16_t	 nparams, ncols;
+};
+
+struct my_stmt {
+	bool		 used;
+	uint32_t	 id;
+	uint16_t	 nparams;
+	bool		 types_known;
+	uint8_t		*types;		/* 2 per param */
+	char		*text;
+	size_t		 textlen;
+	uint64_t	 stamp;
+};
+
+struct my_state {
+	enum phase	 phase;
+	bool		 hs_resp;	/* handshake response seen */
+	bool		 probed;	/* mid-stream compression check done */
+	bool		 compress;
+	uint32_t	 ccaps, scaps;
+	bool		 ccaps_known, scaps_known;
+	int		 deprecate_eof;	/* -1 unknown */
+	unsigned	 charset;
+	struct my_dir	 d[2];
+	struct my_pending q[MYSQL_QUEUE];
+	unsigned	 qhead, qlen;
+	struct my_stmt	*stmts;
+	unsigned	 nstmts;
+	uint64_t	 stamp;
+	uint32_t	 last_stmt;
+	struct buf	 scratch;
+	uint8_t		 zout[16384];
+};
+
+static void	my_resp(struct conn *, struct my_state *, const struct my_msg *);
+
+/* ---------------------------------------------------------------------
+ * Prepared statements
+ */
+
+static struct my_stmt *
+my_stmt_find(struct my_state *st, uint32_t id)
+{
+	unsigned	i;
+
+	for (i = 0; i < st->nstmts; i++)
+		if (st->stmts[i].used && st->stmts[i].id == id)
+			return &st->stmts[i];
+	return NULL;
+}
+
+static void
+my_stmt_clear(struct my_stmt *s)
+{
+	free(s->types);
+	free(s->text);
+	memset(s, 0, sizeof *s);
+}
+
+static struct my_stmt *
+my_stmt_add(struct my_state *st, uint32_t id)
+{
+	struct my_stmt	*s;
+	unsigned	 i, old = 0;
+
+	if ((s = my_stmt_find(st, id)) != NULL) {
+		my_stmt_clear(s);
+		goto out;
+	}
+	if (st->stmts == NULL)
+		st->stmts = xcalloc(MYSQL_STMT_MAX, sizeof *st->stmts);
+	for (i = 0; i < st->nstmts; i++)
+		if (!st->stmts[i].used)
+			break;
+	if (i == st->nstmts) {
+		if (st->nstmts < MYSQL_STMT_MAX)
+			st->nstmts++;
+		else {
+			/* evict the least recently used */
+			for (i = 1; i < st->nstmts; i++)
+				if (st->stmts[i].stamp < st->stmts[old].stamp)
+					old = i;
+			i = old;
+			my_stmt_clear(&st->stmts[i]);
+		}
+	}
+	s = &st->stmts[i];
+out:
+	s->used = true;
+	s->id = id;
+	s->stamp = ++st->stamp;
+	return s;
+}
+
+/* ---------------------------------------------------------------------
+ * Pending requests
+ */
+
+static struct my_pending *
+my_head(struct my_state *st)
+{
+	return st->qlen ? &st->q[st->qhead] : NULL;
+}
+
+static void
+my_add_response(struct my_pending *p)
+{
+	struct record	*r = &p->rec;
+
+	rec_int(r, "response_first_us", p->t_first - p->ts);
+	rec_int(r, "response_last_us", p->t_last - p->ts);
+	rec_cstr(r, "status", p->err ? "error" : "ok");
+	if (p->cmd == COM_STMT_PREPARE && p->ok) {
+		rec_uint(r, "stmt_id", p->stmt_id);
+		rec_uint(r, "num_params", p->nparams);
+	}
+	if (p->rset)
+		rec_uint(r, "rows", p->rows);
+	else if (p->has_ok && p->cmd != COM_STMT_PREPARE) {
+		rec_uint(r, "affected_rows", p->affected);
+		rec_uint(r, "last_insert_id", p->insert_id);
+	}
+	if (p->has_warn)
+		rec_uint(r, "warnings", p->warnings);
+	if (p->err) {
+		rec_uint(r, "error_code", p->err_code);
+		if (p->sqlstate[0])
+			rec_cstr(r, "sql_state", p->sqlstate);
+		rec_str(r, "error_message", p->errmsg, p->errlen);
+	}
+}
+
+/* Emits and removes the head request; with_resp adds the response keys. */
+static void
+my_pop(struct conn *c, struct my_state *st, bool with_resp)
+{
+	struct my_pending	*p = my_head(st);
+
+	if (p == NULL)
+		return;
+	if (p->emit) {
+		if (with_resp)
+			my_add_response(p);
+		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
+	}
+	if (p->rec.acap > MYSQL_BUF_SHRINK)
+		rec_free(&p->rec);
+	st->qhead = (st->qhead + 1) % MYSQL_QUEUE;
+	st->qlen--;
+}
+
+static void
+my_flush(struct conn *c, struct my_state *st)
+{
+	while (st->qlen)
+		my_pop(c, st, false);
+}
+
+static struct my_pending *
+my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
+{
+	struct my_pending	*p;
+	struct record		 keep;
+
+	if (st->qlen == MYSQL_QUEUE)
+		my_pop(c, st, false);
+	p = &st->q[(st->qhead + st->qlen) % MYSQL_QUEUE];
+	st->qlen++;
+	keep = p->rec;
+	memset(p, 0, sizeof *p);
+	p->rec = keep;
+	rec_reset(&p->rec);
+	p->cmd = m->p[0];
+	p->rseq = (uint8_t)(m->seq_last + 1);
+	p->ts = m->ts;
+	p->cseq = m->cseq;
+	p->rs = RS_FIRST;
+	return p;
+}
+
+/* ---------------------------------------------------------------------
+ * Requests
+ */
+
+static void
+my_text(struct my_state *st, struct record *r, const char *key,
+    const uint8_t *p, size_t n)
+{
+	size_t		 on;
+	const char	*s = mysql_text(&st->scratch, st->charset, p, n, &on);
+
+	rec_str(r, key, s, on);
+}
+
+/* Checks n params of the given types (NULL bitmap nb) fit the rest of r
+ * exactly; adds them to rec unless it is NULL. */
+static bool
+my_exec_values(struct my_state *st, struct record *rec, struct rd *r,
+    unsigned n, const uint8_t *nb, const uint8_t *types)
+{
+	unsigned	i;
+
+	for (i = 0; i < n; i++) {
+		if (nb[i / 8] & (1u << (i % 8))) {
+			if (rec != NULL)
+				rec_el_null(rec);
+			continue;
+		}
+		if (!mysql_value(rec, r, types[2 * i], types[2 * i + 1],
+		    st->charset, &st->scratch))
+			return false;
+	}
+	return true;
+}
+
+/* Statement unknown: find the parameter count for which the execute parses
+ * exactly (it must carry its types, new-params-bound = 1). */
+static int
+my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
+{
+	unsigned	 np, i, nbl;
+	struct rd	 r;
+	const uint8_t	*nb, *types;
+
+	for (np = 1; np <= MYSQL_INFER_MAX; np++) {
+		nbl = (np + 7) / 8;
+		if (nbl + 1 + 2 * np > n)
+			break;
+		rd_init(&r, p, n);
+		nb = rd_take(&r, nbl);
+		if (rd_u8(&r) != 1)
+			continue;
+		types = rd_take(&r, 2 * np);
+		if (!rd_ok(&r))
+			continue;
+		for (i = 0; i < np; i++)
+			if (!mysql_type_valid(types[2 * i]) ||
+			    (types[2 * i + 1] & 0x7f) != 0)
+				break;
+		if (i < np)
+			continue;
+		if (my_exec_values(st, NULL, &r, np, nb, types) &&
+		    rd_ok(&r) && rd_left(&r) == 0)
+			return (int)np;
+	}
+	return -1;
+}
+
+static void
+my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
+{
+	struct record	*rec = &p->rec;
+	struct my_stmt	*s;
+	struct rd	 r;
+	uint32_t	 id;
+	const uint8_t	*nb, *types = NULL;
+	const char	*err = NULL;
+	unsigned	 np = 0;
+	int		 inf;
+	uint8_t		 bound;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	id = rd_le32(&r);
+	if (id == 0xffffffffu)		/* MariaDB: the last prepared one */
+		id = st->last_stmt;
+	rd_skip(&r, 5);			/* flags, iteration count */
+	rec_int(rec, "stmt_id", id);
+	s = my_stmt_find(st, id);
+	if (s != NULL)
+		s->stamp = ++st->stamp;
+	rec_array_begin(rec, "stmt_execute_values");
+	if (!rd_ok(&r)) {
+		err = "malformed";
+	} else if (s == NULL) {
+		if (rd_left(&r) == 0)
+			;	/* no parameters */
+		else if ((inf = my_exec_infer(st, rd_ptr(&r),
+		    rd_left(&r))) > 0) {
+			np = (unsigned)inf;
+			nb = rd_take(&r, (np + 7) / 8);
+			rd_skip(&r, 1);
+			types = rd_take(&r, 2 * np);
+			my_exec_values(st, rec, &r, np, nb, types);
+		} else
+			err = "statement not seen";
+	} else if ((np = s->nparams) > 0) {
+		nb = rd_take(&r, (np + 7) / 8);
+		bound = rd_u8(&r);
+		if (bound == 1) {
+			types = rd_take(&r, 2 * (size_t)np);
+			if (types != NULL && np <= MYSQL_PARAMS_MAX) {
+				if (s->types == NULL)
+					s->types = xmalloc(2 * (size_t)np);
+				memcpy(s->types, types, 2 * (size_t)np);
+				s->types_known = true;
+			}
+		} else if (s->types_known)
+			types = s->types;
+		if (!rd_ok(&r))
+			err = m->n < m->total ? "truncated" : "malformed";
+		else if (types == NULL)
+			err = "parameter types unknown";
+		else if (!my_exec_values(st, rec, &r, np, nb, types))
+			err = m->n < m->total ? "truncated" : "malformed";
+	}
+	rec_array_end(rec);
+	rec_int(rec, "seq_num", m->seq);
+	rec_int(rec, "command_id", COM_STMT_EXECUTE);
+	rec_mark_ext(rec);
+	if (s != NULL && s->text != NULL)
+		rec_str(rec, "stmt_query", s->text, s->textlen);
+	if (err != NULL) {
+		rec_cstr(rec, "values_error", err);
+		c->st.decode_errors++;
+	}
+}
+
+static void
+my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
+{
+	struct my_pending	*p;
+	struct my_stmt		*s;
+	struct rd		 r;
+	const uint8_t		*q;
+	uint64_t		 na;
+	size_t			 n, qn;
+	uint8_t			 cmd;
+
+	if (m->n == 0)
+		return;
+	cmd = m->p[0];
+	switch (cmd) {
+	case COM_QUIT:
+	case COM_STMT_SEND_LONG_DATA:
+		return;		/* no response */
+	case COM_STMT_CLOSE:
+		rd_init(&r, m->p + 1, m->n - 1);
+		if ((s = my_stmt_find(st, rd_le32(&r))) != NULL && rd_ok(&r))
+			my_stmt_clear(s);
+		return;
+	case COM_BINLOG_DUMP:
+	case COM_BINLOG_DUMP_GTID:
+		/* the response is an endless event stream */
+		my_flush(c, st);
+		st->phase = PH_OFF;
+		return;
+	}
+	if (cmd > COM_LAST) {
+		c->st.decode_errors++;
+		return;
+	}
+	p = my_push(c, st, m);
+	switch (cmd) {
+	case COM_QUERY:
+		q = m->p + 1;
+		qn = m->n - 1;
+		if (st->ccaps_known && (st->ccaps & CLIENT_QUERY_ATTRS)) {
+			rd_init(&r, q, qn);
+			na = mysql_lenenc(&r);
+			mysql_lenenc(&r);
+			if (rd_ok(&r) && na == 0) {
+				q = rd_ptr(&r);
+				qn = rd_left(&r);
+			}
+		}
+		my_text(st, &p->rec, "query", q, qn);
+		rec_int(&p->rec, "seq_num", m->seq);
+		rec_int(&p->rec, "command_id", cmd);
+		rec_mark_ext(&p->rec);
+		p->emit = true;
+		break;
+	case COM_STMT_PREPARE:
+		my_text(st, &p->rec, "stmt_prepare_query", m->p + 1, m->n - 1);
+		rec_int(&p->rec, "seq_num", m->seq);
+		rec_int(&p->rec, "command_id", cmd);
+		rec_mark_ext(&p->rec);
+		p->emit = true;
+		break;
+	case COM_STMT_EXECUTE:
+		my_execute(c, st, p, m);
+		p->emit = true;
+		break;
+	case COM_INIT_DB:
+		/* kept aside (not emitted) until the server says OK */
+		my_text(st, &p->rec, "database", m->p + 1, m->n - 1);
+		p->rs = RS_ONE;
+		break;
+	case COM_CHANGE_USER:
+		rd_init(&r, m->p + 1, m->n - 1);
+		q = (const uint8_t *)rd_cstr(&r, &n);
+		if (q != NULL)
+			my_text(st, &p->rec, "username", q, n);
+		if (st->ccaps & CLIENT_SECURE_CONN)
+			rd_skip(&r, rd_u8(&r));
+		else
+			rd_cstr(&r, &n);
+		q = (const uint8_t *)rd_cstr(&r, &n);
+		if (q != NULL)
+			my_text(st, &p->rec, "database", q, n);
+		p->rs = RS_AUTH;
+		break;
+	case COM_FIELD_LIST:
+		p->rs = RS_FIELDS;
+		break;
+	case COM_STMT_FETCH:
+		p->rs = RS_ROWS;
+		p->rset = true;
+		break;
+	case COM_PROCESS_INFO:
+		break;
+	default:
+		p->rs = RS_ONE;
+		break;
+	}
+	if (p->emit) {
+		c->st.requests++;
+		if (m->n < m->total)
+			rec_uint(&p->rec, "truncated_bytes", m->total - m->n);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Handshake
+ */
+
+static bool
+my_allzero(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+static bool
+my_is_resp41(const struct my_msg *m)
+{
+	uint32_t	caps;
+
+	if (m->n < 32)
+		return false;
+	caps = m->p[0] | m->p[1] << 8 | (uint32_t)m->p[2] << 16 |
+	    (uint32_t)m->p[3] << 24;
+	/* 19 reserved zero bytes; MariaDB puts its extended capabilities
+	 * in the last 4 of the 23 */
+	return (caps & CLIENT_PROTOCOL_41) && my_allzero(m->p + 9, 19);
+}
+
+static bool
+my_is_resp320(const struct my_msg *m)
+{
+	return m->n >= 6 && !(m->p[1] & (CLIENT_PROTOCOL_41 >> 8)) &&
+	    memchr(m->p + 5, 0, m->n - 5) != NULL;
+}
+
+static void
+my_meta(struct conn *c, struct my_state *st, const char *key,
+    const uint8_t *p, size_t n, bool decode)
+{
+	const char	*s = (const char *)p;
+	size_t		 on = n;
+
+	if (decode)
+		s = mysql_text(&st->scratch, st->charset, p, n, &on);
+	else
+		while (on > 0 && s[on - 1] == '\0')
+			on--;
+	rec_set_str(&c->meta, key, s, on);
+}
+
+static void
+my_handshake(struct conn *c, struct my_state *st, const struct my_msg *m)
+{
+	struct rd	 r;
+	const uint8_t	*user, *db = NULL;
+	size_t		 un, dn = 0;
+	uint32_t	 caps;
+	uint64_t	 alen;
+	const char	*cs;
+
+	st->hs_resp = true;
+	if (st->phase == PH_INIT)
+		st->phase = PH_AUTH;
+	rd_init(&r, m->p, m->n);
+	if (my_is_resp41(m)) {
+		caps = rd_le32(&r);
+		rd_skip(&r, 4);
+		st->charset = rd_u8(&r);
+		st->ccaps = caps;
+		st->ccaps_known = true;
+		/* the client asks only for what the server offers */
+		st->deprecate_eof = (caps & CLIENT_DEPRECATE_EOF) != 0;
+		cs = mysql_charset_name(st->charset);
+		rec_set_str(&c->meta, "character_set", cs, strlen(cs));
+		if (caps & CLIENT_SSL) {
+			st->phase = PH_OFF;
+			conn_set_tls(c, DIR_C2S, m->ts, mysql_ssl_msg);
+			return;
+		}
+		rd_skip(&r, 23);
+		user = (const uint8_t *)rd_cstr(&r, &un);
+		if (user == NULL) {
+			c->st.decode_errors++;
+			return;
+		}
+		my_meta(c, st, "username", user, un, true);
+		if (caps & CLIENT_AUTH_LENENC) {
+			alen = mysql_lenenc(&r);
+			if (alen > rd_left(&r))
+				r.bad = true;
+			else
+				rd_skip(&r, (size_t)alen);
+		} else if (caps & CLIENT_SECURE_CONN)
+			rd_skip(&r, rd_u8(&r));
+		else
+			rd_cstr(&r, &un);
+		if (caps & CLIENT_CONNECT_WITH_DB) {
+			db = (const uint8_t *)rd_cstr(&r, &dn);
+			if (db != NULL)
+				my_meta(c, st, "database", db, dn, true);
+			else
+				c->st.decode_errors++;
+		}
+		return;
+	}
+	/* HandshakeResponse320: strings taken raw, values kept only if the
+	 * packet parses exactly */
+	caps = rd_le16(&r);
+	st->ccaps = caps;
+	st->ccaps_known = true;
+	st->deprecate_eof = 0;
+	if (caps & CLIENT_SSL) {
+		st->phase = PH_OFF;
+		conn_set_tls(c, DIR_C2S, m->ts, mysql_ssl_msg);
+		return;
+	}
+	rd_skip(&r, 3);
+	user = (const uint8_t *)rd_cstr(&r, &un);
+	if (caps & CLIENT_CONNECT_WITH_DB) {
+		rd_cstr(&r, &dn);
+		if (rd_ok(&r)) {
+			db = rd_ptr(&r);
+			dn = rd_left(&r);
+			if (dn > 0 && db[dn - 1] == '\0')
+				dn--;
+			else if (memchr(db, 0, dn) != NULL)
+				r.bad = true;
+			rd_skip(&r, rd_left(&r));
+		}
+	} else if (rd_ok(&r) && memchr(rd_ptr(&r), 0, rd_left(&r)) != NULL)
+		rd_cstr(&r, &dn);
+	else
+		rd_skip(&r, rd_left(&r));
+	if (!rd_ok(&r) || rd_left(&r) != 0 || user == NULL)
+		return;
+	my_meta(c, st, "username", user, un, false);
+	if (db != NULL)
+		my_meta(c, st, "database", db, dn, false);
+}
+
+static void
+my_greeting(struct my_state *st, const struct my_msg *m)
+{
+	struct rd	r;
+	size_t		n;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	rd_cstr(&r, &n);		/* server version */
+	rd_skip(&r, 4 + 8 + 1);		/* thread id, scramble, filler */
+	st->scaps = rd_le16(&r);
+	rd_skip(&r, 1 + 2);		/* charset, status */
+	st->scaps |= (uint32_t)rd_le16(&r) << 16;
+	st->scaps_known = rd_ok(&r);
+	st->phase = PH_AUTH;
+}
+
+/* Compression starts with the first packet after the server's OK. */
+static void
+my_auth_done(struct my_state *st)
+{
+	st->phase = PH_CMD;
+	if (st->ccaps_known && (st->ccaps & CLIENT_COMPRESS) &&
+	    (!st->scaps_known || (st->scaps & CLIENT_COMPRESS))) {
+		st->compress = true;
+		st->d[0].zon = st->d[1].zon = true;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Messages by phase
+ */
+
+static void
+my_msg(struct conn *c, struct my_state *st, enum dir dir,
+    const struct my_msg *m)
+{
+	switch (st->phase) {
+	case PH_INIT:
+		if (dir == DIR_S2C) {
+			if (m->seq == 0 && m->n > 1 && m->p[0] == 10 &&
+			    memchr(m->p + 1, 0, m->n - 1) != NULL)
+				my_greeting(st, m);
+			return;
+		}
+		/* the first client packet of a handshake has seq 1: query
+		 * text is never taken for a handshake response */
+		if (m->seq == 1 && (my_is_resp41(m) || my_is_resp320(m))) {
+			my_handshake(c, st, m);
+			return;
+		}
+		if (m->seq != 0)
+			return;
+		st->phase = PH_CMD;
+		my_command(c, st, m);
+		return;
+	case PH_AUTH:
+		if (dir == DIR_C2S) {
+			if (!st->hs_resp && m->seq == 1 && m->n >= 4) {
+				if ((m->p[1] & (CLIENT_PROTOCOL_41 >> 8)) ?
+				    my_is_resp41(m) || m->n == 32 :
+				    m->n >= 5)
+					my_handshake(c, st, m);
+				return;
+			}
+			if (m->seq == 0 && m->n > 0 && m->p[0] <= COM_LAST) {
+				/* the OK was lost: commands already */
+				st->phase = PH_CMD;
+				my_command(c, st, m);
+			}
+			return;
+		}
+		if (m->n == 0)
+			return;
+		if (m->p[0] == 0x00 || (m->p[0] == 0xff && st->hs_resp))
+			my_auth_done(st);
+		else if (m->seq == 0 && m->p[0] == 10)
+			my_greeting(st, m);
+		return;
+	case PH_CMD:
+		if (dir == DIR_C2S) {
+			if (m->seq == 0)
+				my_command(c, st, m);
+			return;
+		}
+		my_resp(c, st, m);
+		return;
+	case PH_OFF:
+		return;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Responses
+ */
+
+/* An EOF packet is 5 bytes (1 before 4.1); an OK ending a result with
+ * CLIENT_DEPRECATE_EOF starts with 0xfe too but has at least 7. */
+static bool
+my_is_eof(const struct my_msg *m)
+{
+	return m->n > 0 && m->p[0] == 0xfe && m->total < 7;
+}
+
+static void
+my_parse_err(struct conn *c, struct my_pending *p, const struct my_msg *m)
+{
+	struct rd	r;
+	size_t		n;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	p->err = true;
+	p->err_code = rd_le16(&r);
+	if (rd_left(&r) >= 6 && rd_ptr(&r)[0] == '#') {
+		rd_skip(&r, 1);
+		memcpy(p->sqlstate, rd_take(&r, 5), 5);
+		p->sqlstate[5] = '\0';
+	}
+	n = rd_left(&r);
+	if (n > sizeof p->errmsg)
+		n = sizeof p->errmsg;
+	if (n)
+		memcpy(p->errmsg, rd_ptr(&r), n);
+	p->errlen = n;
+	c->st.errors++;
+}
+
+/* OK (0x00, or 0xfe ending rows with CLIENT_DEPRECATE_EOF) or EOF. Returns
+ * the server status. */
+static uint16_t
+my_parse_ok(struct my_pending *p, const struct my_msg *m)
+{
+	struct rd	r;
+	uint16_t	status;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	if (m->p[0] == 0xfe && m->total < 7) {		/* EOF */
+		p->warnings = rd_le16(&r);
+		status = rd_le16(&r);
+		p->has_warn = rd_ok(&r);
+		return rd_ok(&r) ? status : 0;
+	}
+	p->affected += mysql_lenenc(&r);
+	p->insert_id = mysql_lenenc(&r);
+	status = rd_le16(&r);
+	p->warnings = rd_le16(&r);
+	p->has_ok = true;
+	p->has_warn = rd_ok(&r);
+	return rd_ok(&r) ? status : 0;
+}
+
+static void
+my_done(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
+{
+	struct my_stmt		*s;
+	const struct rfield	*f;
+	const char		*txt;
+	size_t			 n;
+
+	p->t_last = m->ts_last;
+	if (!p->err && (p->cmd == COM_INIT_DB || p->cmd == COM_CHANGE_USER)) {
+		if ((f = rec_find(&p->rec, "username")) != NULL) {
+			txt = rec_sval(&p->rec, &f->val, &n);
+			rec_set_str(&c->meta, "username", txt, n);
+		}
+		if ((f = rec_find(&p->rec, "database")) != NULL) {
+			txt = rec_sval(&p->rec, &f->val, &n);
+			rec_set_str(&c->meta, "database", txt, n);
+		}
+	}
+	if (p->cmd == COM_STMT_PREPARE && p->ok) {
+		s = my_stmt_add(st, p->stmt_id);
+		s->nparams = p->nparams;
+		st->last_stmt = p->stmt_id;
+		if ((f = rec_find(&p->rec, "stmt_prepare_query")) != NULL) {
+			txt = rec_sval(&p->rec, &f->val, &n);
+			if (n > MYSQL_STMT_TEXT_MAX)
+				n = MYSQL_STMT_TEXT_MAX;
+			s->text = xmalloc(n + 1);
+			memcpy(s->text, txt, n);
+			s->textlen = n;
+		}
+	}
+	my_pop(c, st, true);
+}
+
+/* The end of a result: more may follow (multi-statement, CALL). */
+static void
+my_result_end(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m, uint16_t status)
+{
+	if (status & SERVER_MORE_RESULTS) {
+		p->rs = RS_FIRST;
+		return;
+	}
+	my_done(c, st, p, m);
+}
+
+static void
+my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
+{
+	struct my_pending	*p = my_head(st);
+	struct rd		 r;
+	uint8_t			 b;
+
+	if (p == NULL || m->n == 0)
+		return;
+	if (!p->started) {
+		/* a response continues the request's sequence; anything
+		 * else is the tail of one we did not see (mid-stream pickup,
+		 * after a gap) */
+		if (m->seq != p->rseq && !st->compress)
+			return;
+		p->started = true;
+		p->t_first = m->ts;
+	}
+	p->t_last = m->ts_last;
+	b = m->p[0];
+	if (b == 0xff && p->rs != RS_COLS && p->rs != RS_PREP_PARAMS &&
+	    p->rs != RS_PREP_COLS) {
+		/* MariaDB progress reports are ERR 0xffff: not the end */
+		if (m->n >= 3 && m->p[1] == 0xff && m->p[2] == 0xff)
+			return;
+		my_parse_err(c, p, m);
+		my_done(c, st, p, m);
+		return;
+	}
+	switch (p->rs) {
+	case RS_FIRST:
+		if (p->cmd == COM_STMT_PREPARE) {
+			rd_init(&r, m->p + 1, m->n - 1);
+			if (b != 0x00 || m->total < 12) {
+				c->st.decode_errors++;
+				my_done(c, st, p, m);
+				return;
+			}
+			p->ok = true;
+			p->stmt_id = rd_le32(&r);
+			p->ncols = rd_le16(&r);
+			p->nparams = rd_le16(&r);
+			rd_skip(&r, 1);
+			p->warnings = rd_le16(&r);
+			p->has_warn = rd_ok(&r);
+			p->left = p->nparams;
+			p->rs = RS_PREP_PARAMS;
+			if (p->nparams == 0) {
+				p->left = p->ncols;
+				p->rs = RS_PREP_COLS;
+			}
+			if (p->nparams == 0 && p->ncols == 0)
+				my_done(c, st, p, m);
+			return;
+		}
+		if (b == 0x00) {
+			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			return;
+		}
+		if (b == 0xfb && p->cmd == COM_QUERY) {
+			p->rs = RS_INFILE;
+			return;
+		}
+		if (b == 0xfe) {
+			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			return;
+		}
+		rd_init(&r, m->p, m->n);
+		p->left = mysql_lenenc(&r);
+		if (!rd_ok(&r) || p->left == 0) {
+			c->st.decode_errors++;
+			my_done(c, st, p, m);
+			return;
+		}
+		p->rs = RS_COLS;
+		p->rset = true;
+		return;
+	case RS_COLS:
+		if (--p->left > 0)
+			return;
+		p->rs = st->deprecate_eof == 1 ? RS_ROWS : RS_EOF1;
+		return;
+	case RS_EOF1:
+		if (my_is_eof(m)) {
+			if (st->deprecate_eof < 0)
+				st->deprecate_eof = 0;
+			p->rs = RS_ROWS;
+			if (p->cmd == COM_STMT_EXECUTE &&
+			    (my_parse_ok(p, m) & SERVER_CURSOR_EXISTS))
+				my_done(c, st, p, m);
+			return;
+		}
+		/* no EOF: rows right after the definitions */
+		st->deprecate_eof = 1;
+		p->rs = RS_ROWS;
+		/* FALLTHROUGH */
+	case RS_ROWS:
+		if (b == 0xfe && m->total < 0xffffff) {
+			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			return;
+		}
+		p->rows++;
+		return;
+	case RS_PREP_PARAMS:
+	case RS_PREP_COLS:
+		if (--p->left > 0)
+			return;
+		if (st->deprecate_eof == 1) {
+			if (p->rs == RS_PREP_PARAMS && p->ncols > 0) {
+				p->left = p->ncols;
+				p->rs = RS_PREP_COLS;
+			} else
+				my_done(c, st, p, m);
+			return;
+		}
+		p->rs = p->rs == RS_PREP_PARAMS ? RS_PREP_EOFP : RS_PREP_EOFC;
+		return;
+	case RS_PREP_EOFP:
+	case RS_PREP_EOFC:
+		if (!my_is_eof(m)) {
+			/* CLIENT_DEPRECATE_EOF: that was the next response */
+			st->deprecate_eof = 1;
+			if (p->rs == RS_PREP_EOFP && p->ncols > 0) {
+				p->left = p->ncols;
+				p->rs = RS_PREP_COLS;
+				my_resp(c, st, m);
+				return;
+			}
+			my_done(c, st, p, m);
+			my_resp(c, st, m);
+			return;
+		}
+		if (st->deprecate_eof < 0)
+			st->deprecate_eof = 0;
+		if (p->rs == RS_PREP_EOFP && p->ncols > 0) {
+			p->left = p->ncols;
+			p->rs = RS_PREP_COLS;
+			return;
+		}
+		my_done(c, st, p, m);
+		return;
+	case RS_FIELDS:
+		if (my_is_eof(m) || (b == 0xfe && st->deprecate_eof == 1))
+			my_done(c, st, p, m);
+		return;
+	case RS_INFILE:
+		if (b == 0x00)
+			my_parse_ok(p, m);
+		my_done(c, st, p, m);
+		return;
+	case RS_AUTH:
+		if (b == 0x00) {
+			my_parse_ok(p, m);
+			my_done(c, st, p, m);
+		}
+		return;
+	case RS_ONE:
+		if (b == 0x00 || b == 0xfe)
+			my_parse_ok(p, m);
+		my_done(c, st, p, m);
+		return;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Packet layer
+ */
+
+static size_t
+my_keep(const struct my_state *st, enum dir dir, uint8_t seq)
+{
+	if (dir == DIR_S2C)
+		return MYSQL_RESP_KEEP;
+	if (st->phase == PH_CMD && seq != 0)
+		return MYSQL_AUX_KEEP;	/* LOCAL INFILE data, auth */
+	return MYSQL_TEXT_MAX;
+}
+
+static bool
+my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
+    size_t n)
+{
+	uint32_t	len, len2;
+	uint8_t		seq;
+
+	if (n < 5)
+		return false;
+	len = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
+	if (len == 0)
+		return false;
+	if (dir == DIR_C2S && st->phase == PH_INIT && p[3] == 1 &&
+	    (uint64_t)len + 4 == n) {
+		struct my_msg m = { .p = p + 4, .n = len, .total = len };
+		return my_is_resp41(&m) || my_is_resp320(&m);
+	}
+	if (dir == DIR_C2S) {
+		if (p[3] != 0 || p[4] > COM_LAST || p[4] == 0)
+			return false;
+	} else if (p[3] == 0 && st->phase == PH_CMD)
+		return false;
+	if ((uint64_t)len + 4 == n)
+		return true;
+	if ((uint64_t)len + 4 > n)
+		return n >= 512;
+	if ((uint64_t)len + 8 > n)
+		return false;
+	seq = p[3];
+	p += len + 4;
+	len2 = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
+	return p[3] == (dir == DIR_C2S ? 0 : (uint8_t)(seq + 1)) &&
+	    len2 < 0xffffff;
+}
+
+/* Ends a packet; delivers the message unless it continues. */
+static void
+my_pkt_end(struct conn *c, struct my_state *st, enum dir dir, int64_t ts)
+{
+	struct my_dir	*d = &st->d[dir];
+	struct my_msg	 m;
+
+	d->inpkt = false;
+	if (d->more)
+		return;
+	m.p = (const uint8_t *)d->msg.p;
+	m.n = d->msg.len;
+	m.total = d->total;
+	m.seq = d->seq;
+	m.seq_last = d->seq_last;
+	m.ts = d->ts;
+	m.ts_last = ts;
+	m.cseq = d->cseq;
+	my_msg(c, st, dir, &m);
+	d->msg.len = 0;
+	if (d->msg.cap > MYSQL_BUF_SHRINK) {
+		buf_free(&d->msg);
+		buf_init(&d->msg);
+	}
+}
+
+/*
+ * Consumes packets from p[0..n); returns how much was used. Stops early
+ * (not from_z) when a message switched the direction to compression.
+ */
+static size_t
+my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
+    const uint8_t *p, size_t n, int64_t ts, uint64_t cseq, bool from_z)
+{
+	struct my_dir	*d = &st->d[dir];
+	struct my_msg	 m;
+	size_t		 off = 0, k, room;
+	uint32_t	 len;
+
+	while (off < n && st->phase != PH_OFF && (from_z || !d->zon)) {
+		if (!d->inpkt && d->have == 0 && !d->more && n - off >= 4) {
+			len = p[off] | p[off + 1] << 8 |
+			    (uint32_t)p[off + 2] << 16;
+			if (len < 0xffffff && (size_t)len + 4 <= n - off) {
+				/* whole packet here: no copy */
+				m.p = p + off + 4;
+				m.total = len;
+				m.seq = m.seq_last = p[off + 3];
+				k = my_keep(st, dir, m.seq);
+				m.n = len < k ? len : k;
+				m.ts = m.ts_last = ts;
+				m.cseq = cseq;
+				off += (size_t)len + 4;
+				my_msg(c, st, dir, &m);
+				continue;
+			}
+		}
+		if (!d->inpkt) {
+			while (d->have < 4 && off < n)
+				d->hdr[d->have++] = p[off++];
+			if (d->have < 4)
+				break;
+			d->have = 0;
+			len = d->hdr[0] | d->hdr[1] << 8 |
+			    (uint32_t)d->hdr[2] << 16;
+			if (!d->more) {
+				d->msg.len = 0;
+				d->total = 0;
+				d->seq = d->hdr[3];
+				d->ts = ts;
+				d->cseq = cseq;
+				d->keep = my_keep(st, dir, d->seq);
+			}
+			d->seq_last = d->hdr[3];
+			d->more = len == 0xffffff;
+			d->left = len;
+			d->inpkt = true;
+			if (len == 0) {
+				my_pkt_end(c, st, dir, ts);
+				continue;
+			}
+		}
+		k = n - off < d->left ? n - off : d->left;
+		room = d->keep - d->msg.len;
+		if (room > k)
+			room = k;
+		if (room > 0)
+			buf_add(&d->msg, p + off, room);
+		d->total += k;
+		d->left -= (uint32_t)k;
+		off += k;
+		if (d->left == 0)
+			my_pkt_end(c, st, dir, ts);
+	}
+	return off;
+}
+
+static void
+my_reset_dir(struct my_dir *d)
+{
+	d->inpkt = d->more = false;
+	d->have = 0;
+	d->left = 0;
+	d->msg.len = 0;
+	d->total = 0;
+	d->zhave = 0;
+	d->zleft = 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Compressed protocol
+ */
+
+static bool
+my_zplausible(const uint8_t *p, size_t n, bool exact)
+{
+	uint32_t	clen, ulen;
+
+	if (n < 11)	/* header and at least a packet header */
+		return false;
+	clen = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
+	ulen = p[4] | p[5] << 8 | (uint32_t)p[6] << 16;
+	if (clen == 0 || (exact ? (size_t)clen + 7 != n :
+	    (size_t)clen + 7 < n && n < 512))
+		return false;
+	if (ulen == 0)
+		return clen >= 4 &&
+		    (uint32_t)(p[7] | p[8] << 8 | p[9] << 16) + 4 <= clen;
+	return p[7] == 0x78 && ((p[7] << 8) | p[8]) % 31 == 0 && ulen >= clen / 2;
+}
+
+static size_t
+my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
+    const uint8_t *p, size_t n, int64_t ts, uint64_t cseq)
+{
+	struct my_dir	*d = &st->d[dir];
+	size_t		 off = 0, k, out;
+	uint32_t	 ulen;
+	int		 rc;
+
+	while (off < n && st->phase != PH_OFF) {
+		if (d->zleft == 0) {
+			while (d->zhave < 7 && off < n)
+				d->zhdr[d->zhave++] = p[off++];
+			if (d->zhave < 7)
+				break;
+			d->zhave = 0;
+			d->zleft = d->zhdr[0] | d->zhdr[1] << 8 |
+			    (uint32_t)d->zhdr[2] << 16;
+			ulen = d->zhdr[4] | d->zhdr[5] << 8 |
+			    (uint32_t)d->zhdr[6] << 16;
+			d->zraw = ulen == 0;
+			d->zulen = ulen;
+			d->zbad = false;
+			if (!d->zraw) {
+				if (!d->zinit) {
+					memset(&d->z, 0, sizeof d->z);
+					if (inflateInit(&d->z) != Z_OK) {
+						d->zbad = true;
+						continue;
+					}
+					d->zinit = true;
+				} else
+					inflateReset(&d->z);
+			}
+			continue;
+		}
+		k = n - off < d->zleft ? n - off : d->zleft;
+		d->zleft -= (uint32_t)k;
+		if (d->zbad) {
+			off += k;
+			continue;
+		}
+		if (d->zraw) {
+			my_pfeed(c, st, dir, p + off, k, ts, cseq, true);
+			off += k;
+			continue;
+		}
+		d->z.next_in = (Bytef *)(uintptr_t)(p + off);
+		d->z.avail_in = (uInt)k;
+		off += k;
+		do {
+			d->z.next_out = st->zout;
+			d->z.avail_out = sizeof st->zout;
+			rc = inflate(&d->z, Z_NO_FLUSH);
+			out = sizeof st->zout - d->z.avail_out;
+			if (out > d->zulen) {
+				/* more than the header said: corrupt */
+				rc = Z_DATA_ERROR;
+				out = d->zulen;
+			}
+			d->zulen -= (uint32_t)out;
+			if (out > 0)
+				my_pfeed(c, st, dir, st->zout, out, ts, cseq,
+				    true);
+			if (rc != Z_OK && rc != Z_BUF_ERROR) {
+				if (rc != Z_STREAM_END) {
+					c->st.decode_errors++;
+					d->inpkt = d->more = false;
+					d->have = 0;
+					d->msg.len = 0;
+				}
+				d->zbad = true;	/* skip the rest */
+				break;
+			}
+		} while (d->z.avail_out == 0 && st->phase != PH_OFF);
+	}
+	return off;
+}
+
+/* ---------------------------------------------------------------------
+ * Decoder entry points
+ */
+
+static void
+my_pfeed_all(struct conn *c, struct my_state *st, enum dir dir,
+    const uint8_t *p, size_t n, int64_t ts, uint64_t cseq)
+{
+	struct my_dir	*d = &st->d[dir];
+	size_t		 k;
+
+	while (n > 0 && st->phase != PH_OFF) {
+		if (d->zon)
+			k = my_zfeed(c, st, dir, p, n, ts, cseq);
+		else
+			k = my_pfeed(c, st, dir, p, n, ts, cseq, false);
+		if (k == 0)
+			break;
+		p += k;
+		n -= k;
+	}
+}
+
+static void
+my_data(struct conn *c, void *vst, const struct chunk *ch)
+{
+	struct my_state	*st = vst;
+	struct my_dir	*d = &st->d[ch->dir];
+
+	if (st->phase == PH_OFF || ch->n == 0)
+		return;
+	if (!st->probed && ch->dir == DIR_C2S && st->phase == PH_INIT) {
+		/* capture began after the handshake of a compressed
+		 * session: the first client chunk is one whole frame */
+		st->probed = true;
+		if (my_zplausible(ch->p, ch->n, true) &&
+		    !my_plausible(st, DIR_C2S, ch->p, ch->n)) {
+			st->compress = true;
+			st->phase = PH_CMD;
+			st->d[0].zon = st->d[1].zon = true;
+			my_reset_dir(&st->d[1]);
+			st->d[1].zresync = true;
+		}
+	}
+	if (d->zon ? d->zresync : d->resync) {
+		if (d->zon ? !my_zplausible(ch->p, ch->n, false) :
+		    !my_plausible(st, ch->dir, ch->p, ch->n))
+			return;
+		d->zresync = d->resync = false;
+	}
+	my_pfeed_all(c, st, ch->dir, ch->p, ch->n, ch->ts_us, ch->seq);
+}
+
+static void
+my_gap(struct conn *c, void *vst, enum dir dir, uint64_t nbytes,
+    int64_t ts_us)
+{
+	struct my_state	*st = vst;
+	struct my_dir	*d = &st->d[dir];
+
+	(void)nbytes;
+	(void)ts_us;
+	/* responses can no longer be matched to requests reliably */
+	my_flush(c, st);
+	my_reset_dir(d);
+	if (d->zon)
+		d->zresync = true;
+	else
+		d->resync = true;
+}
+
+static void
+my_open(struct conn *c, void *vst)
+{
+	struct my_state	*st = vst;
+
+	st->deprecate_eof = -1;
+	/* without the start, the first bytes may be inside a message */
+	if (!c->syn_seen)
+		st->d[0].resync = st->d[1].resync = true;
+}
+
+static void
+my_close(struct conn *c, void *vst, int64_t ts_us)
+{
+	struct my_state	*st = vst;
+	unsigned	 i;
+
+	(void)ts_us;
+	my_flush(c, st);
+	for (i = 0; i < MYSQL_QUEUE; i++)
+		rec_free(&st->q[i].rec);
+	for (i = 0; i < st->nstmts; i++)
+		my_stmt_clear(&st->stmts[i]);
+	free(st->stmts);
+	for (i = 0; i < 2; i++) {
+		buf_free(&st->d[i].msg);
+		if (st->d[i].zinit)
+			inflateEnd(&st->d[i].z);
+	}
+	buf_free(&st->scratch);
+}
 
 const struct decoder decoder_mysql = {
 	.name = "mysql",
-	.state_size = 1,
+	.state_size = sizeof(struct my_state),
+	.open = my_open,
+	.data = my_data,
+	.gap = my_gap,
+	.close = my_close,
 };

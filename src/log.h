@@ -7,6 +7,9 @@
 #ifndef TCPDP_LOG_H
 #define TCPDP_LOG_H
 
+#include <stdbool.h>
+
+#include "emit.h"
 #include "record.h"
 
 struct config_log;
@@ -20,9 +23,22 @@ enum log_level {
 	LOG_FATAL,
 };
 
-/* Before log_open the log writes console lines to stderr. */
+/* Before log_open the log writes console lines to stderr. log_open sets up
+ * the sinks from [log]; on a bad setting (format, directory, period) it
+ * prints the reason on stderr and returns -1: exit 1. */
 int		 log_open(const struct config_log *, struct event_base *);
+/* LOG_F_NOCONSOLE: the terminal belongs to the UI, no console sink. */
+#define LOG_F_NOCONSOLE	0x1
+int		 log_open_flags(const struct config_log *, struct event_base *,
+		    int flags);
+/* Turns the console sink on or off (the UI takes or gives back the
+ * terminal); it still only writes when log.stdout asked for it. */
+void		 log_console(bool);
+/* Reopens the file (SIGHUP). */
+void		 log_reopen(void);
 void		 log_close(void);
+/* "json" or "ltsv" (any case); -1 otherwise. */
+int		 log_format_parse(const char *, enum fmt *);
 /* Scratch record for the next message's fields (reset by each write). */
 struct record	*log_fields(void);
 void		 log_write(enum log_level, const char *caller, const char *msg);

@@ -113,6 +113,57 @@ rec_cstr(struct record *r, const char *key, const char *s)
 	body;							\
 } while (0)
 
+/* Drops arena bytes no longer referenced (after rec_set_str replaced a
+ * value), so a long-lived record does not grow with every change. */
+static void
+rec_compact(struct record *r)
+{
+	char		*old = r->arena;
+	size_t		 live = 0, n;
+	uint32_t	 i;
+	struct rval	*v;
+
+	for (i = 0; i < r->nf + r->nel; i++) {
+		v = i < r->nf ? &r->f[i].val : &r->el[i - r->nf];
+		if (v->type == R_STR && !v->ref)
+			live += v->v.s.len;
+	}
+	if (r->alen < 4096 || r->alen < live * 2)
+		return;
+	r->arena = NULL;
+	r->alen = r->acap = 0;
+	for (i = 0; i < r->nf + r->nel; i++) {
+		v = i < r->nf ? &r->f[i].val : &r->el[i - r->nf];
+		if (v->type == R_STR && !v->ref) {
+			n = v->v.s.len;
+			rec_copy(r, v, old + v->v.s.off, n);
+		}
+	}
+	free(old);
+}
+
+void
+rec_set_str(struct record *r, const char *key, const void *p, size_t n)
+{
+	uint32_t	 i;
+	struct rval	*v;
+
+	for (i = 0; i < r->nf; i++) {
+		if (strcmp(r->f[i].key, key) != 0)
+			continue;
+		v = &r->f[i].val;
+		if (v->type == R_STR && !v->ref && n <= v->v.s.len) {
+			if (n)
+				memcpy(r->arena + v->v.s.off, p, n);
+			v->v.s.len = (uint32_t)n;
+		} else
+			rec_copy(r, v, p, n);
+		rec_compact(r);
+		return;
+	}
+	rec_str(r, key, p, n);
+}
+
 void
 rec_strref(struct record *r, const char *key, const void *p, size_t n)
 {

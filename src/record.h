@@ -81,6 +81,10 @@ void	 rec_float(struct record *, const char *key, double);
 void	 rec_bool(struct record *, const char *key, bool);
 void	 rec_time(struct record *, const char *key, int64_t t_us);
 void	 rec_null(struct record *, const char *key);
+/* Sets the string value of key: replaces the first field with that key, or
+ * appends one. For connection values that change (COM_INIT_DB). p must not
+ * point into the record's own arena. */
+void	 rec_set_str(struct record *, const char *key, const void *p, size_t n);
 void	 rec_printf(struct record *, const char *key, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 

@@ -50,7 +50,7 @@ for t in "$here"/golden/*.sh "$here"/fuzz/run.sh "$here"/tui/run.sh "$here"/inte
 	[ -f "$t" ] || continue
 	case "$t" in */lib.sh) continue ;; esac
 	rel=${t#"$here"/}
-	part "${rel%.sh}" sh "$t"
+	part "${rel%.sh}" bash "$t"
 done
 
 [ "$failed" -eq 0 ] && rm -rf "$out"

@@ -1,0 +1,456 @@
+/* flow.c - connection table: lookup, direction, lifecycle, expiry, caps. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "connid.h"
+#include "decode.h"
+#include "engine.h"
+#include "flow.h"
+#include "proxyproto.h"
+#include "target.h"
+#include "xmalloc.h"
+
+#define FLOW_BUCKETS_MIN	4096
+#define FLOW_MAX		(256 * 1024)
+#define FLOW_IDLE_US		(600LL * 1000000)	/* as upstream's buffers */
+#define FLOW_HOLE_US		(2LL * 1000000)	/* beyond a few RTOs */
+
+/* The PROXY protocol parser lives with the proxy; until it is linked in,
+ * the reference stays weak and headers are left in the payload. */
+#pragma weak pp_parse
+
+struct flow {
+	struct flow	*hnext;
+	struct flow	*lprev;
+	struct flow	*lnext;
+	uint32_t	 hash;
+	int		 af;
+	uint8_t		 ip[2][16];	/* [DIR_C2S] client, [DIR_S2C] server */
+	uint16_t	 port[2];
+	uint32_t	 syn_isn;	/* client ISN when the SYN was seen */
+	bool		 decode;	/* conn opened, bytes go to the decoder */
+	bool		 synack_seen;
+	bool		 fin[2];
+	bool		 pp_done;
+	int64_t		 last_us;
+	struct reasm	 r[2];		/* bytes sent by [DIR_C2S] / [DIR_S2C] */
+	struct conn	 conn;
+};
+
+static uint32_t
+flow_mix(const uint8_t *ip, int alen, uint16_t port)
+{
+	uint32_t	h = 2166136261u;
+	int		i;
+
+	for (i = 0; i < alen; i++)
+		h = (h ^ ip[i]) * 16777619u;
+	h = (h ^ port) * 16777619u;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6dU;
+	h ^= h >> 12;
+	return h;
+}
+
+/* Symmetric: both directions of a connection hash alike. */
+static uint32_t
+flow_hash(const struct pkt *pk)
+{
+	int	alen = pk->af == 4 ? 4 : 16;
+
+	return flow_mix(pk->src, alen, pk->sport) +
+	    flow_mix(pk->dst, alen, pk->dport);
+}
+
+void
+flow_table_init(struct flow_table *ft, struct engine *eng,
+    const struct target *t)
+{
+	memset(ft, 0, sizeof *ft);
+	ft->eng = eng;
+	ft->target = t;
+	ft->nbuckets = FLOW_BUCKETS_MIN;
+	ft->buckets = xcalloc(ft->nbuckets, sizeof *ft->buckets);
+	ft->max_flows = FLOW_MAX;
+	ft->idle_us = FLOW_IDLE_US;
+	ft->hole_us = FLOW_HOLE_US;
+	reasm_ctx_init(&ft->rx);
+}
+
+static struct flow *
+flow_lookup(struct flow_table *ft, const struct pkt *pk, uint32_t h,
+    enum dir *d)
+{
+	struct flow	*f;
+	size_t		 alen = pk->af == 4 ? 4 : 16;
+
+	for (f = ft->buckets[h & (ft->nbuckets - 1)]; f != NULL; f = f->hnext) {
+		if (f->hash != h || f->af != pk->af)
+			continue;
+		if (f->port[0] == pk->sport && f->port[1] == pk->dport &&
+		    memcmp(f->ip[0], pk->src, alen) == 0 &&
+		    memcmp(f->ip[1], pk->dst, alen) == 0) {
+			*d = DIR_C2S;
+			return f;
+		}
+		if (f->port[0] == pk->dport && f->port[1] == pk->sport &&
+		    memcmp(f->ip[0], pk->dst, alen) == 0 &&
+		    memcmp(f->ip[1], pk->src, alen) == 0) {
+			*d = DIR_S2C;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static void
+flow_lru_unlink(struct flow_table *ft, struct flow *f)
+{
+	if (f->lprev != NULL)
+		f->lprev->lnext = f->lnext;
+	else
+		ft->lru_head = f->lnext;
+	if (f->lnext != NULL)
+		f->lnext->lprev = f->lprev;
+	else
+		ft->lru_tail = f->lprev;
+	f->lprev = f->lnext = NULL;
+}
+
+static void
+flow_lru_append(struct flow_table *ft, struct flow *f)
+{
+	f->lnext = NULL;
+	f->lprev = ft->lru_tail;
+	if (ft->lru_tail != NULL)
+		ft->lru_tail->lnext = f;
+	else
+		ft->lru_head = f;
+	ft->lru_tail = f;
+}
+
+static void
+flow_grow(struct flow_table *ft)
+{
+	struct flow	**nb, *f, *next;
+	size_t		  n = ft->nbuckets * 2, i;
+
+	nb = xcalloc(n, sizeof *nb);
+	for (i = 0; i < ft->nbuckets; i++) {
+		for (f = ft->buckets[i]; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = nb[f->hash & (n - 1)];
+			nb[f->hash & (n - 1)] = f;
+		}
+	}
+	free(ft->buckets);
+	ft->buckets = nb;
+	ft->nbuckets = n;
+}
+
+static void
+flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
+{
+	struct flow	**pp;
+
+	if (f->decode) {
+		reasm_flush(&ft->rx, &f->r[DIR_C2S], f, ts_us);
+		reasm_flush(&ft->rx, &f->r[DIR_S2C], f, ts_us);
+		conn_close(&f->conn, ts_us);
+	}
+	reasm_free(&ft->rx, &f->r[DIR_C2S]);
+	reasm_free(&ft->rx, &f->r[DIR_S2C]);
+	conn_free(&f->conn);
+	for (pp = &ft->buckets[f->hash & (ft->nbuckets - 1)]; *pp != NULL;
+	    pp = &(*pp)->hnext) {
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+	}
+	flow_lru_unlink(ft, f);
+	ft->st.active--;
+	free(f);
+}
+
+/* Which end is the server: the target, then the handshake, then ports. */
+static bool
+flow_src_is_client(struct flow_table *ft, const struct pkt *pk, bool *named)
+{
+	const struct target	*t = ft->target;
+	bool			 ms = false, md = false;
+
+	if (t != NULL && t->n > 0) {
+		ms = target_match(t, pk->af, pk->src, pk->sport);
+		md = target_match(t, pk->af, pk->dst, pk->dport);
+	}
+	*named = ms || md;
+	if (md && !ms)
+		return true;
+	if (ms && !md)
+		return false;
+	if ((pk->flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		return true;
+	if ((pk->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+		return false;
+	/* Mid-stream: the lower (well-known) port serves. */
+	return pk->sport >= pk->dport;
+}
+
+static struct flow *
+flow_new(struct flow_table *ft, const struct pkt *pk, uint32_t h, enum dir *d,
+    int64_t ts_us)
+{
+	struct flow	*f;
+	size_t		 alen = pk->af == 4 ? 4 : 16;
+	bool		 named, handshake, cli;
+	int		 c, s;
+
+	if (ft->st.active >= ft->max_flows && ft->lru_head != NULL) {
+		ft->st.flow_cap_hits++;
+		flow_close(ft, ft->lru_head, ts_us);
+	}
+	if (ft->st.active >= ft->nbuckets)
+		flow_grow(ft);
+	f = xcalloc(1, sizeof *f);
+	f->hash = h;
+	f->af = pk->af;
+	cli = flow_src_is_client(ft, pk, &named);
+	*d = cli ? DIR_C2S : DIR_S2C;
+	c = cli ? 0 : 1;
+	s = 1 - c;
+	memcpy(f->ip[c], pk->src, alen);
+	memcpy(f->ip[s], pk->dst, alen);
+	f->port[c] = pk->sport;
+	f->port[s] = pk->dport;
+	f->last_us = ts_us;
+	f->hnext = ft->buckets[h & (ft->nbuckets - 1)];
+	ft->buckets[h & (ft->nbuckets - 1)] = f;
+	flow_lru_append(ft, f);
+	ft->st.active++;
+	ft->st.conns++;
+
+	handshake = (pk->flags & TH_SYN) != 0;
+	if (named || ft->all_conns ||
+	    ((ft->target == NULL || ft->target->n == 0) && handshake))
+		f->decode = true;
+	else
+		ft->st.ignored++;
+
+	conn_init(&f->conn, ft->eng);
+	f->conn.owner = f;
+	pkt_addr_str(f->conn.cli, sizeof f->conn.cli, f->af, f->ip[0],
+	    f->port[0]);
+	pkt_addr_str(f->conn.srv, sizeof f->conn.srv, f->af, f->ip[1],
+	    f->port[1]);
+	if (handshake) {
+		connid_new(f->conn.id, time(NULL));
+		if ((pk->flags & TH_ACK) == 0)
+			f->conn.syn_seen = true;
+	}
+	if (f->decode)
+		conn_open(&f->conn, ts_us);
+	return f;
+}
+
+static void
+flow_synack(struct flow_table *ft, struct flow *f, const struct pkt *pk)
+{
+	(void)ft;
+	if (f->synack_seen)
+		return;
+	f->synack_seen = true;
+	if (f->conn.id[0] == '\0')
+		connid_new(f->conn.id, time(NULL));
+	if (pk->mss >= 0)
+		rec_int(&f->conn.meta, "mss", pk->mss);
+}
+
+/* Bytes in order from reassembly, on to the decoder. */
+static void
+flow_data_cb(void *arg, struct reasm *r, const uint8_t *p, size_t n,
+    int64_t ts_us)
+{
+	struct flow		*f = arg;
+	struct chunk		 ch;
+	struct pp_result	 pr;
+	enum dir		 d = r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C;
+
+	if (d == DIR_C2S && !f->pp_done && f->conn.eng->proxy_protocol) {
+		f->pp_done = true;
+		if (pp_parse != NULL && pp_parse(p, n, &pr) == PP_OK) {
+			if (pr.has_addr) {
+				rec_cstr(&f->conn.meta,
+				    "proxy_protocol_src_addr", pr.src);
+				rec_cstr(&f->conn.meta,
+				    "proxy_protocol_dst_addr", pr.dst);
+			}
+			p += pr.len;
+			n -= pr.len;
+			if (n == 0)
+				return;
+		}
+	}
+	ch.p = p;
+	ch.n = n;
+	ch.dir = d;
+	ch.ts_us = ts_us;
+	ch.seq = 0;
+	conn_data(&f->conn, &ch);
+}
+
+static void
+flow_gap_cb(void *arg, struct reasm *r, uint64_t n, int64_t ts_us)
+{
+	struct flow	*f = arg;
+
+	conn_gap(&f->conn, r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C, n, ts_us);
+}
+
+void
+flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
+{
+	struct flow	*f;
+	enum dir	 d = DIR_C2S;
+	uint32_t	 h = flow_hash(pk), seq = pk->seq;
+	uint8_t		 fl = pk->flags;
+
+	ft->rx.data = flow_data_cb;
+	ft->rx.gap = flow_gap_cb;
+	ft->st.tcp_packets++;
+	ft->st.payload_bytes += pk->len;
+	if (pk->opts_bad)
+		ft->st.bad_options++;
+	if (ts_us > ft->now_us)
+		ft->now_us = ts_us;
+	f = flow_lookup(ft, pk, h, &d);
+
+	if (fl & TH_RST) {
+		if (f != NULL) {
+			ft->st.closed_rst++;
+			flow_close(ft, f, ts_us);
+		}
+		return;
+	}
+	if ((fl & (TH_SYN | TH_ACK)) == TH_SYN) {
+		if (f != NULL && f->conn.syn_seen && f->syn_isn == seq)
+			return;		/* a retransmitted SYN */
+		if (f != NULL)
+			flow_close(ft, f, ts_us);	/* port reused */
+		f = flow_new(ft, pk, h, &d, ts_us);
+		f->syn_isn = seq;
+		reasm_start(&f->r[d], seq + 1);
+	} else if (fl & TH_SYN) {
+		if (f == NULL)
+			f = flow_new(ft, pk, h, &d, ts_us);
+		if (!f->synack_seen)
+			reasm_start(&f->r[d], seq + 1);
+		flow_synack(ft, f, pk);
+	} else if (f == NULL) {
+		/* Picked up mid-stream; bare ACKs and FINs of connections
+		 * we never saw do not make one. */
+		if (pk->wire_len == 0)
+			return;
+		f = flow_new(ft, pk, h, &d, ts_us);
+	}
+	if (f->last_us != ts_us) {
+		f->last_us = ts_us;
+		if (f != ft->lru_tail) {
+			flow_lru_unlink(ft, f);
+			flow_lru_append(ft, f);
+		}
+	}
+	if (!f->decode)
+		goto fin;
+	if (fl & TH_SYN)
+		seq++;
+	if (pk->wire_len > 0)
+		reasm_add(&ft->rx, &f->r[d], f, seq, pk->payload, pk->len,
+		    pk->wire_len, ts_us);
+	if (fl & TH_ACK)
+		reasm_acked(&ft->rx, &f->r[1 - d], f, pk->ack, ts_us);
+fin:
+	if (fl & TH_FIN) {
+		reasm_fin(&f->r[d], seq + pk->wire_len);
+		f->fin[d] = true;
+		if (f->fin[0] && f->fin[1]) {
+			ft->st.closed_fin++;
+			flow_close(ft, f, ts_us);
+		}
+	}
+}
+
+void
+flow_frame(struct flow_table *ft, int dlt, const uint8_t *p, size_t caplen,
+    int64_t ts_us)
+{
+	struct pkt	pk;
+
+	ft->st.packets++;
+	ft->st.bytes += caplen;
+	switch (pkt_parse(&pk, dlt, p, caplen)) {
+	case PKT_OK:
+		flow_input(ft, &pk, ts_us);
+		if (pk.len < pk.wire_len)
+			ft->st.truncated++;
+		break;
+	case PKT_SKIP:
+		ft->st.non_tcp++;
+		break;
+	case PKT_FRAG:
+		ft->st.fragments++;
+		break;
+	case PKT_TRUNC:
+		ft->st.truncated++;
+		break;
+	case PKT_BAD:
+		ft->st.bad++;
+		break;
+	}
+}
+
+void
+flow_expire(struct flow_table *ft, int64_t now_us)
+{
+	while (ft->lru_head != NULL &&
+	    ft->lru_head->last_us + ft->idle_us < now_us) {
+		ft->st.expired++;
+		flow_close(ft, ft->lru_head, now_us);
+	}
+}
+
+void
+flow_tick(struct flow_table *ft, int64_t now_us)
+{
+	struct flow	*f;
+	int		 d;
+
+	flow_expire(ft, now_us);
+	if (ft->rx.st.held_bytes == 0)
+		return;
+	for (f = ft->lru_head; f != NULL; f = f->lnext) {
+		for (d = 0; d < 2; d++) {
+			if (f->r[d].held == NULL ||
+			    reasm_held_since(&f->r[d]) + ft->hole_us > now_us)
+				continue;
+			ft->st.stale_holes++;
+			reasm_flush(&ft->rx, &f->r[d], f, now_us);
+		}
+	}
+}
+
+void
+flow_close_all(struct flow_table *ft, int64_t ts_us)
+{
+	while (ft->lru_head != NULL)
+		flow_close(ft, ft->lru_head, ts_us);
+}
+
+void
+flow_table_free(struct flow_table *ft)
+{
+	flow_close_all(ft, ft->now_us);
+	free(ft->buckets);
+	ft->buckets = NULL;
+}

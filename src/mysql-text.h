@@ -1,0 +1,23 @@
+/* mysql-text.h - MySQL character sets: collation id names and decoding of
+ * client text to UTF-8 (SPEC §4.3.1, §4.3.2). */
+#ifndef TCPDP_MYSQL_TEXT_H
+#define TCPDP_MYSQL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Upstream's name for a collation id; "" for ids it does not list. */
+const char	*mysql_charset_name(unsigned);
+
+/*
+ * The text p[0..n) in charset cs as UTF-8 without trailing NULs. Returns
+ * p itself when no conversion is needed (everything but the Japanese
+ * charsets: other bytes are repaired to UTF-8 by the encoders), else the
+ * converted text in scratch. Invalid sequences become U+FFFD.
+ */
+const char	*mysql_text(struct buf *scratch, unsigned cs, const void *p,
+		    size_t n, size_t *outn);
+
+#endif

@@ -1,0 +1,251 @@
+/* pkt.c - frame parsing: link layer, IP, TCP (headers only, bounded). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pkt.h"
+#include "rd.h"
+
+#define ETH_IPV4	0x0800
+#define ETH_IPV6	0x86dd
+#define ETH_VLAN	0x8100
+#define ETH_QINQ	0x88a8
+#define ETH_QINQ_OLD	0x9100
+#define MAX_VLAN	4	/* stacked tags followed before giving up */
+#define MAX_V6_EXT	8	/* IPv6 extension headers followed */
+
+bool
+pkt_dlt_supported(int dlt)
+{
+	switch (dlt) {
+	case PKT_DLT_NULL:
+	case PKT_DLT_EN10MB:
+	case PKT_DLT_RAW:
+	case PKT_DLT_RAW_BSD:
+	case PKT_DLT_LINKTYPE_RAW:
+	case PKT_DLT_LOOP:
+	case PKT_DLT_LINUX_SLL:
+	case PKT_DLT_IPV4:
+	case PKT_DLT_IPV6:
+	case PKT_DLT_LINUX_SLL2:
+		return true;
+	}
+	return false;
+}
+
+/* Walks the TCP options; only MSS is kept. A length byte that is absent,
+ * below 2 or runs past the header ends the walk and flags the packet. */
+static void
+pkt_tcp_options(struct pkt *pk, const uint8_t *o, size_t n)
+{
+	size_t	i = 0, len;
+
+	while (i < n) {
+		switch (o[i]) {
+		case 0:
+			return;
+		case 1:
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || (len = o[i + 1]) < 2 || i + len > n) {
+			pk->opts_bad = true;
+			return;
+		}
+		if (o[i] == 2 && len == 4)
+			pk->mss = o[i + 2] << 8 | o[i + 3];
+		i += len;
+	}
+}
+
+/* p..p+n is what the IP header says is TCP (capped to what was captured);
+ * wire is the TCP length the IP header claims. */
+static enum pkt_res
+pkt_parse_tcp(struct pkt *pk, const uint8_t *p, size_t n, size_t wire)
+{
+	struct rd	r;
+	size_t		hlen;
+
+	rd_init(&r, p, n);
+	pk->sport = rd_be16(&r);
+	pk->dport = rd_be16(&r);
+	pk->seq = rd_be32(&r);
+	pk->ack = rd_be32(&r);
+	hlen = (size_t)(rd_u8(&r) >> 4) * 4;
+	pk->flags = rd_u8(&r);
+	if (!rd_ok(&r))
+		return wire >= 20 ? PKT_TRUNC : PKT_BAD;
+	if (hlen < 20 || hlen > wire)
+		return PKT_BAD;
+	if (hlen > n)
+		return PKT_TRUNC;
+	pk->mss = -1;
+	pk->opts_bad = false;
+	pkt_tcp_options(pk, p + 20, hlen - 20);
+	pk->payload = p + hlen;
+	pk->len = (uint32_t)(n - hlen);
+	pk->wire_len = (uint32_t)(wire - hlen);
+	return PKT_OK;
+}
+
+static enum pkt_res
+pkt_parse_ip4(struct pkt *pk, const uint8_t *p, size_t n)
+{
+	size_t	hlen, tot;
+
+	if (n < 20)
+		return PKT_TRUNC;
+	hlen = (size_t)(p[0] & 0x0f) * 4;
+	tot = (size_t)p[2] << 8 | p[3];
+	if (hlen < 20 || tot < hlen)
+		return PKT_BAD;
+	if (hlen > n)
+		return PKT_TRUNC;
+	if (p[9] != 6)
+		return PKT_SKIP;
+	/* More-fragments set or a non-zero offset. */
+	if ((p[6] & 0x20) != 0 || ((p[6] & 0x1f) | p[7]) != 0)
+		return PKT_FRAG;
+	pk->af = 4;
+	memset(pk->src, 0, sizeof pk->src);
+	memset(pk->dst, 0, sizeof pk->dst);
+	memcpy(pk->src, p + 12, 4);
+	memcpy(pk->dst, p + 16, 4);
+	/* Ethernet padding lies beyond tot; a snap length cut lies before. */
+	return pkt_parse_tcp(pk, p + hlen, (tot < n ? tot : n) - hlen,
+	    tot - hlen);
+}
+
+static enum pkt_res
+pkt_parse_ip6(struct pkt *pk, const uint8_t *p, size_t n)
+{
+	size_t	off = 40, plen, end, elen;
+	int	nh, i;
+
+	if (n < 40)
+		return PKT_TRUNC;
+	plen = (size_t)p[4] << 8 | p[5];
+	nh = p[6];
+	/* Jumbograms (length 0) take what was captured. */
+	end = plen == 0 ? n : 40 + plen;
+	for (i = 0; i < MAX_V6_EXT && nh != 6; i++) {
+		switch (nh) {
+		case 0:		/* hop-by-hop */
+		case 43:	/* routing */
+		case 60:	/* destination options */
+			if (off + 8 > n)
+				return PKT_TRUNC;
+			elen = ((size_t)p[off + 1] + 1) * 8;
+			nh = p[off];
+			break;
+		case 44:	/* fragment */
+			if (off + 8 > n)
+				return PKT_TRUNC;
+			if (((p[off + 2] << 8 | p[off + 3]) & 0xfff9) != 0)
+				return PKT_FRAG;
+			elen = 8;
+			nh = p[off];
+			break;
+		default:
+			return PKT_SKIP;
+		}
+		off += elen;
+		if (off > end)
+			return PKT_BAD;
+	}
+	if (nh != 6)
+		return PKT_SKIP;
+	pk->af = 6;
+	memcpy(pk->src, p + 8, 16);
+	memcpy(pk->dst, p + 24, 16);
+	return pkt_parse_tcp(pk, p + off, (end < n ? end : n) - off,
+	    end - off);
+}
+
+enum pkt_res
+pkt_parse_ip(struct pkt *pk, const uint8_t *p, size_t n)
+{
+	if (n < 1)
+		return PKT_TRUNC;
+	switch (p[0] >> 4) {
+	case 4:
+		return pkt_parse_ip4(pk, p, n);
+	case 6:
+		return pkt_parse_ip6(pk, p, n);
+	}
+	return PKT_SKIP;
+}
+
+static enum pkt_res
+pkt_ethertype(struct pkt *pk, unsigned type, const uint8_t *p, size_t n)
+{
+	switch (type) {
+	case ETH_IPV4:
+	case ETH_IPV6:
+		return pkt_parse_ip(pk, p, n);
+	}
+	return PKT_SKIP;
+}
+
+enum pkt_res
+pkt_parse(struct pkt *pk, int dlt, const uint8_t *p, size_t n)
+{
+	size_t		off;
+	unsigned	type;
+	int		i;
+
+	switch (dlt) {
+	case PKT_DLT_EN10MB:
+		if (n < 14)
+			return PKT_TRUNC;
+		type = (unsigned)p[12] << 8 | p[13];
+		off = 14;
+		for (i = 0; i < MAX_VLAN && (type == ETH_VLAN ||
+		    type == ETH_QINQ || type == ETH_QINQ_OLD); i++) {
+			if (off + 4 > n)
+				return PKT_TRUNC;
+			type = (unsigned)p[off + 2] << 8 | p[off + 3];
+			off += 4;
+		}
+		return pkt_ethertype(pk, type, p + off, n - off);
+	case PKT_DLT_NULL:
+	case PKT_DLT_LOOP:
+		/* The family is in the capturing host's byte order (NULL)
+		 * or network order (LOOP), and differs per OS for IPv6:
+		 * the IP version nibble decides. */
+		if (n < 4)
+			return PKT_TRUNC;
+		return pkt_parse_ip(pk, p + 4, n - 4);
+	case PKT_DLT_LINUX_SLL:
+		if (n < 16)
+			return PKT_TRUNC;
+		type = (unsigned)p[14] << 8 | p[15];
+		return pkt_ethertype(pk, type, p + 16, n - 16);
+	case PKT_DLT_LINUX_SLL2:
+		if (n < 20)
+			return PKT_TRUNC;
+		type = (unsigned)p[0] << 8 | p[1];
+		return pkt_ethertype(pk, type, p + 20, n - 20);
+	case PKT_DLT_RAW:
+	case PKT_DLT_RAW_BSD:
+	case PKT_DLT_LINKTYPE_RAW:
+	case PKT_DLT_IPV4:
+	case PKT_DLT_IPV6:
+		return pkt_parse_ip(pk, p, n);
+	}
+	return PKT_SKIP;
+}
+
+void
+pkt_addr_str(char *out, size_t len, int af, const uint8_t *ip, uint16_t port)
+{
+	char	a[INET6_ADDRSTRLEN];
+
+	if (af == 6) {
+		if (inet_ntop(AF_INET6, ip, a, sizeof a) == NULL)
+			strcpy(a, "::");
+		snprintf(out, len, "[%s]:%u", a, port);
+	} else
+		snprintf(out, len, "%u.%u.%u.%u:%u", ip[0], ip[1], ip[2], ip[3],
+		    port);
+}

@@ -1,0 +1,110 @@
+#!/bin/bash
+# probe-lo.sh - `probe -i lo` against a real MariaDB and a real client
+# (issue 3): hex and conn records with the probe keys, a query larger than
+# many segments reassembled whole, the dump file, and the pcap Stats line.
+# Needs root (live capture); port 33601.
+set -u
+BIN=${TCPDP_BIN:?}
+here=$(cd "$(dirname "$0")" && pwd)
+export TCPDP_TMP=${TCPDP_TMP:-/tmp}
+. "$here/lib.sh"
+PORT=33601
+T=$TCPDP_TMP/probe-lo.$$
+PROBE_PID=""
+
+cleanup() {
+	if [ -n "$PROBE_PID" ] && kill -0 "$PROBE_PID" 2>/dev/null; then
+		kill -TERM "$PROBE_PID"; wait "$PROBE_PID" 2>/dev/null
+	fi
+	srv_stop_all
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "probe-lo: not root, live capture impossible: skipped"
+	exit 0
+fi
+mkdir -p "$T"
+cd "$T" || exit 1
+srv_mariadb_start $PORT >"$T/srv.log" 2>&1 || { fail probe/server "$(tail -3 "$T/srv.log")"; exit 0; }
+
+sql() { timeout 20 mariadb --no-defaults -h127.0.0.1 -P$PORT -uapp -papp-secret appdb "$@"; }
+
+# probe_run NAME ARGS...: starts the probe, waits until it captures.
+probe_start() {
+	name=$1; shift
+	mkdir -p "$T/$name"
+	(cd "$T/$name" && exec timeout 60 "$BIN" probe --batch -i lo "$@" \
+	    >"$T/$name/out" 2>"$T/$name/err") &
+	PROBE_PID=$!
+	for _ in $(seq 50); do
+		grep -q 'Starting probe' "$T/$name/err" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.5	# the capture is activated just after the message
+}
+
+probe_stop() {
+	sleep 0.5
+	kill -INT "$PROBE_PID" 2>/dev/null
+	wait "$PROBE_PID"
+	rc=$?
+	PROBE_PID=""
+	return $rc
+}
+
+# --- hex: keys, markers, a 300 KB query in one piece -------------------
+long=$(head -c 300000 /dev/zero | tr '\0' 'q')
+probe_start hex -t $PORT -d hex --stdout
+sql -e "SELECT 'probe-marker-1'" >/dev/null
+printf "SELECT LENGTH('%s') AS n;\n" "$long" | sql >"$T/hex/client.out"
+probe_stop; rc=$?
+o=$T/hex/out
+[ $rc -eq 0 ] && pass probe/hex_exit || fail probe/hex_exit "rc=$rc $(tail -3 "$T/hex/err")"
+if grep -q 'probe-marker-1' "$o" &&
+    grep -q '"src_addr":"127.0.0.1:[0-9]*","dst_addr":"127.0.0.1:'$PORT'","bytes":' "$o" &&
+    grep -q '"dst_addr":"127.0.0.1:[0-9]*","bytes"' "$o" &&
+    grep -q '"interface":"lo","probe_target_addr":"'$PORT'","conn_id":"[0-9a-v]\{20\}","mss":[0-9]' "$o"; then
+	pass probe/hex_records
+else
+	fail probe/hex_records "$(head -c 400 "$o")"
+fi
+# The long query's connection: client bytes concatenated hold it whole.
+grep -q 300000 "$T/hex/client.out" || fail probe/hex_client "client did not run the query"
+cport=$(grep -o '"src_addr":"127.0.0.1:[0-9]*","dst_addr":"127.0.0.1:'$PORT'","bytes":"[^"]*","ascii":"[^"]*qqqqqqqq' "$o" |
+    head -n 1 | sed -E 's/.*"src_addr":"127.0.0.1:([0-9]+)".*/\1/')
+if [ -n "$cport" ] && grep "\"src_addr\":\"127.0.0.1:$cport\"" "$o" |
+    sed -E 's/.*"ascii":"(.*)","interface".*/\1/' | tr -d '\n' |
+    grep -o "LENGTH('q*')" | awk 'length($0) == 300010 { ok = 1 } END { exit !ok }'; then
+	pass probe/hex_reassembled_300k
+else
+	fail probe/hex_reassembled_300k "client port '$cport'"
+fi
+if [ -s "$T/hex/dump.log" ] && cmp -s "$T/hex/dump.log" "$o"; then
+	pass probe/dump_file
+else
+	fail probe/dump_file "$(ls -la "$T/hex")"
+fi
+if grep -q 'pcap Stats.*"packet_received": [1-9][0-9]*, "packet_dropped": 0' "$T/hex/err"; then
+	pass probe/pcap_stats
+else
+	fail probe/pcap_stats "$(grep -i pcap "$T/hex/err")"
+fi
+
+# --- conn: one record per connection, host-only target matches ----------
+probe_start conn -t 127.0.0.1 -d conn --stdout -s auto
+for i in 1 2 3; do sql -e "SELECT $i" >/dev/null; done
+probe_stop
+n=$(grep -c '"dst_addr":"127.0.0.1:'$PORT'","interface":"lo","probe_target_addr":"127.0.0.1","conn_id":"[0-9a-v]\{20\}"}$' "$T/conn/out")
+[ "$n" = 3 ] && pass probe/conn_records || fail probe/conn_records "got $n: $(head -c 300 "$T/conn/out")"
+grep -q '"snapshot_length": "65554B"\|"snapshot_length": "[0-9]*B"' "$T/conn/err" &&
+    pass probe/snaplen_auto || fail probe/snaplen_auto "$(grep Starting "$T/conn/err")"
+
+# --- a filter that excludes the port: nothing recorded -----------------
+probe_start filt -t $PORT -d hex --stdout --filter 'port 1'
+sql -e "SELECT 1" >/dev/null
+probe_stop
+[ ! -s "$T/filt/out" ] && grep -q '"filter": "tcp and (port 1)"' "$T/filt/err" &&
+    pass probe/filter || fail probe/filter "$(head -c 300 "$T/filt/out") $(grep Starting "$T/filt/err")"
+exit 0

@@ -1,0 +1,483 @@
+/* test-flow.c - the flow table and reassembly end to end: synthetic
+ * frames in, byte streams out (through a decoder that records them). */
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "engine.h"
+#include "flow.h"
+#include "synth.h"
+#include "target.h"
+#include "test.h"
+
+#define COLL_MAX	8192
+
+struct coll {
+	uint8_t		buf[2][COLL_MAX];
+	size_t		n[2];
+	uint64_t	gap_bytes[2];
+	int		gaps[2];
+	int		chunks[2];
+	int		opens, closes;
+	char		id[CONNID_LEN + 1];
+	char		cli[ADDR_STRLEN], srv[ADDR_STRLEN];
+	int64_t		mss;
+	int		syn_seen;
+};
+
+static struct coll	*coll;
+
+static void
+coll_open(struct conn *c, void *st)
+{
+	(void)st;
+	coll->opens++;
+	snprintf(coll->id, sizeof coll->id, "%s", c->id);
+	snprintf(coll->cli, sizeof coll->cli, "%s", c->cli);
+	snprintf(coll->srv, sizeof coll->srv, "%s", c->srv);
+	coll->syn_seen = c->syn_seen;
+}
+
+static void
+coll_data(struct conn *c, void *st, const struct chunk *ch)
+{
+	(void)c;
+	(void)st;
+	if (coll->n[ch->dir] + ch->n <= COLL_MAX) {
+		memcpy(coll->buf[ch->dir] + coll->n[ch->dir], ch->p, ch->n);
+		coll->n[ch->dir] += ch->n;
+	}
+	coll->chunks[ch->dir]++;
+}
+
+static void
+coll_gap(struct conn *c, void *st, enum dir d, uint64_t n, int64_t ts)
+{
+	(void)c;
+	(void)st;
+	(void)ts;
+	coll->gaps[d]++;
+	coll->gap_bytes[d] += n;
+}
+
+static void
+coll_close(struct conn *c, void *st, int64_t ts)
+{
+	uint32_t	i;
+
+	(void)st;
+	(void)ts;
+	coll->closes++;
+	for (i = 0; i < c->meta.nf; i++)
+		if (strcmp(c->meta.f[i].key, "mss") == 0)
+			coll->mss = c->meta.f[i].val.v.i;
+}
+
+static const struct decoder coll_dec = {
+	.name = "coll",
+	.state_size = 1,
+	.open = coll_open,
+	.data = coll_data,
+	.gap = coll_gap,
+	.close = coll_close,
+};
+
+struct rig {
+	struct engine		eng;
+	struct target		tgt;
+	struct flow_table	ft;
+	struct coll		c;
+	struct synth		s;
+	int64_t			ts;
+};
+
+static void
+rig_init(struct rig *g, const char *target, int af, int vlan)
+{
+	char	err[256];
+
+	memset(g, 0, sizeof *g);
+	coll = &g->c;
+	coll->mss = -1;
+	engine_init(&g->eng, ENG_READ, &coll_dec);
+	if (target_parse(&g->tgt, target, err, sizeof err) != 0)
+		test_fail(__FILE__, __LINE__, "target: %s", err);
+	flow_table_init(&g->ft, &g->eng, &g->tgt);
+	g->ft.all_conns = true;
+	if (af == 6)
+		synth_v6(&g->s, 50000, 3306);
+	else
+		synth_v4(&g->s, 50000, 3306);
+	g->s.vlan = vlan;
+	g->ts = 1000000;
+}
+
+static void
+rig_free(struct rig *g)
+{
+	flow_table_free(&g->ft);
+	engine_free(&g->eng);
+	target_free(&g->tgt);
+}
+
+static void
+rig_send(struct rig *g, int cli, uint8_t flags, uint32_t off, const char *d,
+    const uint8_t *opts, size_t optlen)
+{
+	uint8_t		f[2048];
+	size_t		n;
+	uint32_t	seq, ack;
+
+	seq = (cli ? g->s.cisn : g->s.sisn) + 1 + off;
+	if (flags & TH_SYN)
+		seq--;
+	ack = (cli ? g->s.sisn : g->s.cisn) + 1;
+	n = synth_frame(f, &g->s, cli, flags, seq, ack, d, d ? strlen(d) : 0,
+	    opts, optlen);
+	flow_frame(&g->ft, PKT_DLT_EN10MB, f, n, g->ts);
+	g->ts += 100;
+}
+
+static const uint8_t mss_opt[] = { 2, 4, 0x3f, 0xd8, 1, 1, 4, 2 };
+
+static void
+rig_handshake(struct rig *g)
+{
+	rig_send(g, 1, TH_SYN, 0, NULL, mss_opt, sizeof mss_opt);
+	rig_send(g, 0, TH_SYN | TH_ACK, 0, NULL, mss_opt, sizeof mss_opt);
+	rig_send(g, 1, TH_ACK, 0, NULL, NULL, 0);
+}
+
+static void
+rig_fins(struct rig *g, uint32_t coff, uint32_t soff)
+{
+	rig_send(g, 1, TH_FIN | TH_ACK, coff, NULL, NULL, 0);
+	rig_send(g, 0, TH_FIN | TH_ACK, soff, NULL, NULL, 0);
+}
+
+#define CHECK_STREAM(g, d, s) \
+	CHECK_MEM((g)->c.buf[d], (g)->c.n[d], s, strlen(s))
+
+TEST(flow_in_order)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "hello ", NULL, 0);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 6, "world", NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 0, "ok", NULL, 0);
+	CHECK_INT(g.c.opens, 1);
+	rig_fins(&g, 11, 2);
+	CHECK_INT(g.c.closes, 1);
+	CHECK_STREAM(&g, DIR_C2S, "hello world");
+	CHECK_STREAM(&g, DIR_S2C, "ok");
+	CHECK_INT(g.c.chunks[DIR_C2S], 2);
+	CHECK_INT(strlen(g.c.id), 20);
+	CHECK_INT(g.c.syn_seen, 1);
+	CHECK_INT(g.c.mss, 16344);
+	CHECK_STR(g.c.cli, "127.0.0.1:50000");
+	CHECK_STR(g.c.srv, "127.0.0.2:3306");
+	CHECK_INT(g.ft.st.active, 0);
+	CHECK_INT(g.ft.st.closed_fin, 1);
+	CHECK_INT(g.c.gaps[0] + g.c.gaps[1], 0);
+	rig_free(&g);
+}
+
+TEST(flow_reordered_duplicated_overlapping)
+{
+	struct rig	g;
+
+	rig_init(&g, "", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 10, "klmno", NULL, 0);		/* early */
+	rig_send(&g, 1, TH_ACK, 5, "fghij", NULL, 0);		/* early */
+	rig_send(&g, 1, TH_ACK, 10, "klmno", NULL, 0);		/* dup held */
+	rig_send(&g, 1, TH_ACK, 0, "abcde", NULL, 0);		/* fills */
+	rig_send(&g, 1, TH_ACK, 0, "abcde", NULL, 0);		/* retrans */
+	rig_send(&g, 1, TH_ACK, 12, "mnopq", NULL, 0);		/* overlap */
+	rig_send(&g, 1, TH_ACK, 3, "XXXXXXXXXXXXXXrs", NULL, 0); /* overlap */
+	rig_send(&g, 0, TH_ACK, 4, "45", NULL, 0);
+	rig_send(&g, 0, TH_ACK, 0, "0123", NULL, 0);
+	rig_fins(&g, 19, 6);
+	CHECK_STREAM(&g, DIR_C2S, "abcdefghijklmnopqrs");
+	CHECK_STREAM(&g, DIR_S2C, "012345");
+	CHECK_INT(g.c.gaps[0] + g.c.gaps[1], 0);
+	CHECK(g.ft.rx.st.ooo >= 3);
+	CHECK(g.ft.rx.st.retrans >= 2);
+	CHECK(g.ft.rx.st.overlaps >= 2);
+	CHECK_INT(g.ft.rx.st.held_bytes, 0);
+	rig_free(&g);
+}
+
+TEST(flow_missing_segment_is_a_gap)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "abc", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 6, "ghi", NULL, 0);	/* "def" lost */
+	CHECK_STREAM(&g, DIR_C2S, "abc");
+	rig_fins(&g, 9, 0);
+	CHECK_STREAM(&g, DIR_C2S, "abcghi");
+	CHECK_INT(g.c.gaps[DIR_C2S], 1);
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 3);
+	rig_free(&g);
+}
+
+TEST(flow_ack_releases_hole)
+{
+	struct rig	g;
+	uint8_t		f[256];
+	size_t		n;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "abc", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 6, "ghi", NULL, 0);
+	/* The server acknowledges all nine bytes: "def" was lost in capture. */
+	n = synth_frame(f, &g.s, 0, TH_ACK, g.s.sisn + 1, g.s.cisn + 1 + 9,
+	    NULL, 0, NULL, 0);
+	flow_frame(&g.ft, PKT_DLT_EN10MB, f, n, g.ts);
+	CHECK_STREAM(&g, DIR_C2S, "abcghi");
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 3);
+	CHECK_INT(g.c.closes, 0);
+	rig_free(&g);
+}
+
+TEST(flow_snaplen_cut)
+{
+	struct rig	g;
+	uint8_t		f[256];
+	size_t		n;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	n = synth_frame(f, &g.s, 1, TH_ACK, g.s.cisn + 1, g.s.sisn + 1,
+	    "abcdefghij", 10, NULL, 0);
+	flow_frame(&g.ft, PKT_DLT_EN10MB, f, n - 4, g.ts);	/* 6 captured */
+	rig_send(&g, 1, TH_ACK, 10, "KL", NULL, 0);
+	CHECK_STREAM(&g, DIR_C2S, "abcdefKL");
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 4);
+	CHECK_INT(g.ft.st.truncated, 1);
+	/* Headers cut: counted, skipped. */
+	flow_frame(&g.ft, PKT_DLT_EN10MB, f, 30, g.ts);
+	CHECK_INT(g.ft.st.truncated, 2);
+	rig_free(&g);
+}
+
+TEST(flow_ipv6_vlan_both_directions)
+{
+	struct rig	g;
+
+	rig_init(&g, "[2001::2]:3306", 6, 2);
+	rig_handshake(&g);
+	rig_send(&g, 0, TH_ACK, 0, "greeting", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 0, "login", NULL, 0);
+	rig_send(&g, 0, TH_ACK, 8, "ok", NULL, 0);
+	rig_fins(&g, 5, 10);
+	CHECK_STREAM(&g, DIR_C2S, "login");
+	CHECK_STREAM(&g, DIR_S2C, "greetingok");
+	CHECK_STR(g.c.cli, "[2001::1]:50000");
+	CHECK_STR(g.c.srv, "[2001::2]:3306");
+	CHECK_INT(g.c.mss, 16344);
+	rig_free(&g);
+}
+
+TEST(flow_mid_stream_pickup)
+{
+	struct rig	g;
+
+	rig_init(&g, "", 4, 0);
+	/* Server bytes first: the lower port still makes it the server. */
+	rig_send(&g, 0, TH_ACK, 100, "row", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 50, "next query", NULL, 0);
+	CHECK_INT(g.c.opens, 1);
+	CHECK_STR(g.c.id, "");
+	CHECK_INT(g.c.syn_seen, 0);
+	CHECK_STR(g.c.srv, "127.0.0.2:3306");
+	CHECK_STREAM(&g, DIR_S2C, "row");
+	CHECK_STREAM(&g, DIR_C2S, "next query");
+	rig_free(&g);
+	CHECK_INT(g.c.closes, 1);	/* closed at the end */
+	CHECK_INT(g.c.mss, -1);
+}
+
+TEST(flow_target_decides_direction)
+{
+	struct rig	g;
+
+	/* The client listens on the low port here; the target says so. */
+	rig_init(&g, "127.0.0.2", 4, 0);
+	g.s.cport = 80;
+	g.s.sport = 40000;
+	memcpy(g.s.cip, (uint8_t[]){ 127, 0, 0, 2 }, 4);
+	memcpy(g.s.sip, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	/* Now 127.0.0.2 is the "client" of synth: the target names it as
+	 * the server, so its bytes are server to client. */
+	rig_send(&g, 1, TH_ACK, 0, "from target", NULL, 0);
+	CHECK_STREAM(&g, DIR_S2C, "from target");
+	CHECK_STR(g.c.srv, "127.0.0.2:80");
+	rig_free(&g);
+}
+
+TEST(flow_not_target_not_decoded)
+{
+	struct rig	g;
+
+	rig_init(&g, "5432", 4, 0);
+	g.ft.all_conns = false;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "x", NULL, 0);
+	CHECK_INT(g.c.opens, 0);
+	CHECK_INT(g.ft.st.ignored, 1);
+	rig_free(&g);
+}
+
+TEST(flow_rst_and_port_reuse)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "a", NULL, 0);
+	rig_send(&g, 0, TH_RST, 0, NULL, NULL, 0);
+	CHECK_INT(g.c.closes, 1);
+	CHECK_INT(g.ft.st.active, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_SYN, 0, NULL, mss_opt, sizeof mss_opt); /* rexmit */
+	CHECK_INT(g.c.opens, 2);
+	g.s.cisn += 5000;
+	rig_send(&g, 1, TH_SYN, 0, NULL, NULL, 0);	/* new ISN: reuse */
+	CHECK_INT(g.c.closes, 2);
+	CHECK_INT(g.c.opens, 3);
+	rig_free(&g);
+}
+
+TEST(flow_bad_tcp_options)
+{
+	static const uint8_t	bad1[] = { 2, 0, 0, 0 };	/* len 0 */
+	static const uint8_t	bad2[] = { 1, 1, 2, 9 };	/* overrun */
+	static const uint8_t	bad3[] = { 2, 3, 1, 0 };	/* MSS len 3 */
+	struct rig		g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_send(&g, 1, TH_SYN, 0, NULL, bad1, sizeof bad1);
+	rig_send(&g, 0, TH_SYN | TH_ACK, 0, NULL, bad2, sizeof bad2);
+	rig_send(&g, 0, TH_SYN | TH_ACK, 0, NULL, bad3, sizeof bad3);
+	CHECK_INT(g.ft.st.bad_options, 2);
+	rig_send(&g, 1, TH_ACK, 0, "q", NULL, 0);
+	rig_free(&g);
+	CHECK_INT(g.c.mss, -1);
+	CHECK_STREAM(&g, DIR_C2S, "q");
+}
+
+TEST(flow_caps_bound_held_data)
+{
+	struct rig	g;
+	char		seg[8];
+	uint32_t	i;
+
+	rig_init(&g, "3306", 4, 0);
+	g.ft.rx.cap_segs = 8;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "0000", NULL, 0);
+	/* Hole at 4..8, then 40 segments beyond it. */
+	for (i = 2; i < 42; i++) {
+		snprintf(seg, sizeof seg, "%04u", i);
+		rig_send(&g, 1, TH_ACK, i * 4, seg, NULL, 0);
+		CHECK(g.ft.rx.st.held_bytes <= 8 * 4);
+	}
+	CHECK(g.ft.rx.st.cap_hits >= 1);
+	rig_fins(&g, 42 * 4, 0);
+	CHECK_INT(g.c.n[DIR_C2S], 41 * 4);
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 4);
+	CHECK_INT(g.ft.rx.st.held_bytes, 0);
+	rig_free(&g);
+}
+
+TEST(flow_max_flows_and_expiry)
+{
+	struct rig	g;
+	int		i;
+
+	rig_init(&g, "", 4, 0);
+	g.ft.max_flows = 4;
+	for (i = 0; i < 10; i++) {
+		g.s.cport = (uint16_t)(40000 + i);
+		rig_send(&g, 1, TH_ACK, 0, "x", NULL, 0);
+	}
+	CHECK_INT(g.ft.st.active, 4);
+	CHECK_INT(g.ft.st.flow_cap_hits, 6);
+	flow_expire(&g.ft, g.ts + g.ft.idle_us + 1);
+	CHECK_INT(g.ft.st.active, 0);
+	CHECK_INT(g.ft.st.expired, 4);
+	CHECK_INT(g.c.closes, 10);
+	rig_free(&g);
+}
+
+TEST(flow_pcap_file_roundtrip)
+{
+	struct rig		 g;
+	struct pcap_pkthdr	 h, *hp;
+	const u_char		*data;
+	pcap_t			*p;
+	pcap_dumper_t		*d;
+	uint8_t			 f[256];
+	char			 path[] = "/tmp/tcpdp-test-XXXXXX", err[PCAP_ERRBUF_SIZE];
+	size_t			 n;
+	int			 fd, i;
+	static const char	*parts[] = { "ab", "ef", "cd", "cd", "gh" };
+	static const uint32_t	 offs[] = { 0, 4, 2, 2, 6 };
+
+	rig_init(&g, "3306", 4, 1);
+	fd = mkstemp(path);
+	CHECK(fd != -1);
+	close(fd);
+	p = pcap_open_dead(DLT_EN10MB, 65535);
+	d = pcap_dump_open(p, path);
+	CHECK(d != NULL);
+	for (i = 0; i < 5; i++) {
+		n = synth_frame(f, &g.s, 1, TH_ACK, g.s.cisn + 1 + offs[i],
+		    g.s.sisn + 1, parts[i], 2, NULL, 0);
+		memset(&h, 0, sizeof h);
+		h.ts.tv_sec = 1000 + i;
+		h.caplen = h.len = (bpf_u_int32)n;
+		pcap_dump((u_char *)d, &h, f);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+	p = pcap_open_offline(path, err);
+	CHECK(p != NULL);
+	while (p != NULL && pcap_next_ex(p, &hp, &data) == 1)
+		flow_frame(&g.ft, pcap_datalink(p), data, hp->caplen,
+		    (int64_t)hp->ts.tv_sec * 1000000);
+	if (p != NULL)
+		pcap_close(p);
+	unlink(path);
+	flow_close_all(&g.ft, g.ts);
+	CHECK_STREAM(&g, DIR_C2S, "abcdefgh");
+	rig_free(&g);
+}
+
+TEST(flow_tick_releases_stale_holes)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "abc", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 6, "ghi", NULL, 0);
+	flow_tick(&g.ft, g.ts + 1000);
+	CHECK_STREAM(&g, DIR_C2S, "abc");	/* still waiting */
+	flow_tick(&g.ft, g.ts + g.ft.hole_us + 1000);
+	CHECK_STREAM(&g, DIR_C2S, "abcghi");
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 3);
+	CHECK_INT(g.ft.st.stale_holes, 1);
+	CHECK_INT(g.c.closes, 0);
+	rig_send(&g, 1, TH_ACK, 9, "jk", NULL, 0);
+	CHECK_STREAM(&g, DIR_C2S, "abcghijk");
+	rig_free(&g);
+}

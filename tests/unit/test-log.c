@@ -1,0 +1,144 @@
+/* test-log.c - the internal log's file sink: JSON and LTSV layouts, levels,
+ * bad settings. */
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "test.h"
+
+static void
+tg_dir(char *out, size_t len)
+{
+	const char	*t = getenv("TCPDP_TMP");
+
+	snprintf(out, len, "%s/log.XXXXXX", t != NULL ? t : "/tmp");
+	if (mkdtemp(out) == NULL)
+		out[0] = '\0';
+}
+
+static void
+tg_rmrf(const char *dir)
+{
+	char	cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0) {
+		/* left for the test run's cleanup */
+	}
+}
+
+static size_t
+tg_read(const char *dir, const char *name, char *out, size_t cap)
+{
+	char	p[PATH_MAX];
+	FILE	*f;
+	size_t	n;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	if ((f = fopen(p, "r")) == NULL)
+		return 0;
+	n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+static int
+tg_match(const char *s, const char *re)
+{
+	regex_t	r;
+	int	rc;
+
+	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0)
+		return 0;
+	rc = regexec(&r, s, 0, NULL, 0) == 0;
+	regfree(&r);
+	return rc;
+}
+
+static void
+tg_cfg(struct config_log *c, char *dir, char *fmt)
+{
+	memset(c, 0, sizeof *c);
+	c->dir = dir;
+	c->enable = true;
+	c->stdout_ = false;
+	c->format = fmt;
+	c->rotate_enable = false;
+	c->rotation_time = (char *)"daily";
+	c->rotation_count = 7;
+	c->file_name = (char *)"tcpdp.log";
+}
+
+TEST(log_json_file)
+{
+	char			dir[PATH_MAX], buf[4096];
+	struct config_log	c;
+
+	tg_dir(dir, sizeof dir);
+	tg_cfg(&c, dir, (char *)"json");
+	CHECK_INT(log_open(&c, NULL), 0);
+	rec_cstr(log_fields(), "dumper", "hex");
+	rec_bool(log_fields(), "use_server_starter", false);
+	log_write(LOG_INFO, NULL, "Starting proxy. a <-> b");
+	log_write(LOG_DEBUG, NULL, "not in the file");
+	rec_cstr(log_fields(), "error", "x\"y");
+	log_write(LOG_ERROR, "server/proxy.go:158", "strCon Read error");
+	log_close();
+	tg_read(dir, "tcpdp.log", buf, sizeof buf);
+	CHECK(tg_match(buf, "^\\{\"level\":\"info\",\"ts\":\"[0-9-]{10}T"
+	    "[0-9:]{8}\\.[0-9]{3}Z\",\"msg\":\"Starting proxy. a <-> b\","
+	    "\"dumper\":\"hex\",\"use_server_starter\":false\\}\n"
+	    "\\{\"level\":\"error\",\"ts\":\"[^\"]+\",\"caller\":"
+	    "\"server/proxy.go:158\",\"msg\":\"strCon Read error\","
+	    "\"error\":\"x\\\\\"y\"\\}\n$"));
+	if (!tg_match(buf, "^\\{\"level\":\"info\""))
+		printf("got: %s\n", buf);
+	tg_rmrf(dir);
+}
+
+TEST(log_ltsv_file)
+{
+	char			dir[PATH_MAX], buf[4096];
+	struct config_log	c;
+
+	tg_dir(dir, sizeof dir);
+	tg_cfg(&c, dir, (char *)"LTSV");
+	CHECK_INT(log_open(&c, NULL), 0);
+	rec_cstr(log_fields(), "dumper", "mysql");
+	rec_int(log_fields(), "n", 3);
+	log_write(LOG_WARN, "a.go:1", "hello");
+	log_close();
+	tg_read(dir, "tcpdp.log", buf, sizeof buf);
+	CHECK(tg_match(buf, "^ts:[0-9-]{10}T[0-9:]{8}\\.[0-9]{3}Z\tlevel:warn\t"
+	    "caller:a.go:1\tmsg:hello\tdumper:mysql\tn:3\n$"));
+	tg_rmrf(dir);
+}
+
+TEST(log_bad_settings)
+{
+	char			dir[PATH_MAX];
+	struct config_log	c;
+
+	tg_dir(dir, sizeof dir);
+	tg_cfg(&c, dir, (char *)"xml");
+	CHECK_INT(log_open(&c, NULL), -1);
+	log_close();
+	tg_cfg(&c, dir, (char *)"json");
+	c.rotate_enable = true;
+	c.rotation_time = (char *)"weekly";
+	CHECK_INT(log_open(&c, NULL), -1);
+	log_close();
+	/* The file sink off: any format is fine (it is never used). */
+	tg_cfg(&c, dir, (char *)"xml");
+	c.enable = false;
+	CHECK_INT(log_open(&c, NULL), 0);
+	log_close();
+	CHECK(access(dir, F_OK) == 0);
+	tg_rmrf(dir);
+}

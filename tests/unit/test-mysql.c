@@ -1,0 +1,950 @@
+/* test-mysql.c - the mysql decoder: SPEC §7.1's upstream vectors, our own
+ * response vectors, every chunk split at every point. */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "conn.h"
+#include "decode.h"
+#include "emit.h"
+#include "engine.h"
+#include "mysql-text.h"
+#include "mysql-value.h"
+#include "test.h"
+
+/* ---------------------------------------------------------------------
+ * A script of chunks and a harness that plays it through a conn.
+ */
+
+#define SC_MAX	64
+
+struct sc_ev {
+	enum dir	 d;
+	int64_t		 ts;
+	struct buf	 b;
+	int		 gap;	/* a gap event instead of data */
+};
+
+struct script {
+	struct sc_ev	 ev[SC_MAX];
+	int		 nev;
+	int		 zon[2];	/* wrap packets in raw compressed frames */
+	uint8_t		 zseq[2];
+};
+
+struct tsink {
+	struct sink	 s;
+	struct buf	 b;
+};
+
+static void
+tsink_write(struct sink *s, const struct record *r, const struct conn *c)
+{
+	(void)c;
+	emit_record(&((struct tsink *)s)->b, r, FMT_JSON);
+}
+
+static void
+tsink_close(struct sink *s)
+{
+	(void)s;
+}
+
+static struct sc_ev *
+sc_new(struct script *s, enum dir d, int64_t ts)
+{
+	struct sc_ev	*e;
+
+	if (s->nev == SC_MAX)
+		abort();
+	e = &s->ev[s->nev++];
+	memset(e, 0, sizeof *e);
+	e->d = d;
+	e->ts = ts;
+	buf_init(&e->b);
+	return e;
+}
+
+static void
+sc_frame(struct buf *b, const uint8_t *p, size_t n, uint8_t seq)
+{
+	uint8_t	h[7] = { (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16),
+		    seq, 0, 0, 0 };
+
+	buf_add(b, h, 7);
+	buf_add(b, p, n);
+}
+
+/* Appends a packet (header built here) to the last event. */
+static void
+sc_add(struct script *s, uint8_t seq, const char *hex)
+{
+	struct sc_ev	*e = &s->ev[s->nev - 1];
+	uint8_t		 tmp[8192];
+	struct buf	 pk;
+	size_t		 n = test_unhex(hex, tmp + 4, sizeof tmp - 4);
+
+	tmp[0] = (uint8_t)n;
+	tmp[1] = (uint8_t)(n >> 8);
+	tmp[2] = (uint8_t)(n >> 16);
+	tmp[3] = seq;
+	if (s->zon[e->d]) {
+		buf_init(&pk);
+		sc_frame(&e->b, tmp, n + 4, s->zseq[e->d]++);
+		buf_free(&pk);
+	} else
+		buf_add(&e->b, tmp, n + 4);
+}
+
+static void
+sc_pkt(struct script *s, enum dir d, int64_t ts, uint8_t seq, const char *hex)
+{
+	sc_new(s, d, ts);
+	sc_add(s, seq, hex);
+}
+
+static void
+sc_raw(struct script *s, enum dir d, int64_t ts, const char *hex)
+{
+	struct sc_ev	*e = sc_new(s, d, ts);
+	uint8_t		 tmp[8192];
+	size_t		 n = test_unhex(hex, tmp, sizeof tmp);
+
+	buf_add(&e->b, tmp, n);
+}
+
+static void
+sc_gap(struct script *s, enum dir d)
+{
+	sc_new(s, d, 0)->gap = 1;
+}
+
+static void
+sc_free(struct script *s)
+{
+	int	i;
+
+	for (i = 0; i < s->nev; i++)
+		buf_free(&s->ev[i].b);
+	s->nev = 0;
+}
+
+/*
+ * Plays the script; split > 0 cuts every chunk after `split` bytes,
+ * split < 0 feeds byte by byte. Returns the records (JSON lines, malloc'd);
+ * *meta (if not NULL) gets the connection values at the end.
+ */
+static char *
+sc_run(const struct script *s, int split, bool syn, char **meta)
+{
+	struct engine	 eng;
+	struct tsink	 ts;
+	struct conn	 c;
+	struct chunk	 ch;
+	struct buf	 mb;
+	size_t		 off, k;
+	char		*out;
+	int		 i;
+
+	engine_init(&eng, ENG_READ, &decoder_mysql);
+	memset(&ts, 0, sizeof ts);
+	ts.s.name = "test";
+	ts.s.write = tsink_write;
+	ts.s.close = tsink_close;
+	buf_init(&ts.b);
+	engine_add_sink(&eng, &ts.s);
+	conn_init(&c, &eng);
+	strcpy(c.cli, "127.0.0.1:50000");
+	strcpy(c.srv, "127.0.0.1:3306");
+	c.syn_seen = syn;
+	conn_open(&c, 0);
+	for (i = 0; i < s->nev; i++) {
+		const struct sc_ev *e = &s->ev[i];
+
+		if (e->gap) {
+			conn_gap(&c, e->d, 100, e->ts);
+			continue;
+		}
+		for (off = 0; off < e->b.len; off += k) {
+			k = e->b.len - off;
+			if (split < 0)
+				k = 1;
+			else if (split > 0 && off == 0 && (size_t)split < k)
+				k = (size_t)split;
+			ch.p = (const uint8_t *)e->b.p + off;
+			ch.n = k;
+			ch.dir = e->d;
+			ch.ts_us = e->ts;
+			ch.seq = (uint64_t)i;
+			conn_data(&c, &ch);
+		}
+	}
+	if (meta != NULL) {
+		buf_init(&mb);
+		emit_record(&mb, &c.meta, FMT_JSON);
+		buf_addc(&mb, '\0');
+		*meta = mb.p;
+	}
+	conn_close(&c, 999999);
+	conn_free(&c);
+	buf_addc(&ts.b, '\0');
+	out = ts.b.p;
+	engine_free(&eng);
+	return out;
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int	n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+#define CHECK_HAS(out, sub) do {					\
+	if (strstr((out), (sub)) == NULL)				\
+		test_fail(__FILE__, __LINE__, "missing %s\n  in: %s",	\
+		    (sub), (out)); } while (0)
+#define CHECK_NOT(out, sub) do {					\
+	if (strstr((out), (sub)) != NULL)				\
+		test_fail(__FILE__, __LINE__, "unexpected %s\n  in: %s", \
+		    (sub), (out)); } while (0)
+
+/* Runs whole, byte by byte and split at every point: all must agree. */
+static char *
+sc_run_all(const struct script *s, char **meta)
+{
+	char	*ref, *o;
+	size_t	 max = 0;
+	int	 i, k;
+
+	ref = sc_run(s, 0, true, meta);
+	o = sc_run(s, -1, true, NULL);
+	if (strcmp(o, ref) != 0)
+		test_fail(__FILE__, __LINE__, "byte-by-byte differs:\n%s\nvs\n%s",
+		    o, ref);
+	free(o);
+	for (i = 0; i < s->nev; i++)
+		if (s->ev[i].b.len > max)
+			max = s->ev[i].b.len;
+	if (max > 300)
+		max = 300;
+	for (k = 1; k < (int)max; k++) {
+		o = sc_run(s, k, true, NULL);
+		if (strcmp(o, ref) != 0) {
+			test_fail(__FILE__, __LINE__, "split %d differs:\n%s\n"
+			    "vs\n%s", k, o, ref);
+			free(o);
+			break;
+		}
+		free(o);
+	}
+	return ref;
+}
+
+/* ---------------------------------------------------------------------
+ * Vectors
+ */
+
+#define HS41 "8da60f000000000108000000000000000000000000000000000000000000000070616d0014ab09eef6bcb1323e61143865c0991d957d75d44774657374006d7973716c5f6e61746976655f70617373776f726400"
+#define HS41_57 "0da6ff0100000001210000000000000000000000000000000000000000000000726f6f7400144598cee113fae5e3379fc73a61a17ec633735718746573746462006d7973716c5f6e61746976655f70617373776f72640069035f6f73086f737831302e31330c5f636c69656e745f6e616d65086c69626d7973716c045f7069640531363730330f5f636c69656e745f76657273696f6e06352e372e3233095f706c6174666f726d067838365f36340c70726f6772616d5f6e616d65056d7973716c"
+/* HS41_57 with CLIENT_COMPRESS (0x20) added to the capabilities */
+#define HS41_Z "2da6ff0100000001210000000000000000000000000000000000000000000000726f6f7400144598cee113fae5e3379fc73a61a17ec633735718746573746462006d7973716c5f6e61746976655f70617373776f726400"
+/* HS41_57 with CLIENT_DEPRECATE_EOF */
+#define HS41_D "0da6ff0100000001210000000000000000000000000000000000000000000000726f6f7400144598cee113fae5e3379fc73a61a17ec633735718746573746462006d7973716c5f6e61746976655f70617373776f726400"
+#define OK_AUTH "00000002000000"
+#define Q_POSTS "0373656c656374202a2066726f6d20706f737473"
+#define COLDEF "0364656600000001610000000c210000000000fd0000000000"
+#define EOF5 "fe00000200"
+
+/* A server greeting (MariaDB-like), protocol 10. */
+#define GREETING "0a352e352e352d31302e31312e362d4d617269614442000b000000" \
+	"4a3b5e2c7b2f3d4500fef7080200ff81150000000000001d00000047" \
+	"5a3f2a7e6d245e2b53405a00" "6d7973716c5f6e61746976655f70617373776f726400"
+
+static void
+sc_login(struct script *s, const char *hs)
+{
+	sc_pkt(s, DIR_S2C, 1000, 0, GREETING);
+	sc_pkt(s, DIR_C2S, 2000, 1, hs);
+	sc_pkt(s, DIR_S2C, 3000, 2, OK_AUTH);
+}
+
+/* Registers statement id with np params (and no columns). */
+static void
+sc_prepare(struct script *s, int64_t ts, uint32_t id, unsigned np)
+{
+	char	hex[64];
+	unsigned i;
+
+	sc_pkt(s, DIR_C2S, ts, 0, "1678");
+	snprintf(hex, sizeof hex, "00%02x%02x%02x%02x0000%02x%02x000000",
+	    id & 0xff, id >> 8 & 0xff, id >> 16 & 0xff, id >> 24, np & 0xff,
+	    np >> 8);
+	sc_pkt(s, DIR_S2C, ts + 10, 1, hex);
+	for (i = 0; i < np; i++)
+		sc_add(s, (uint8_t)(2 + i), COLDEF);
+	if (np)
+		sc_add(s, (uint8_t)(2 + np), EOF5);
+}
+
+TEST(mysql_upstream_handshake41)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_pkt(&s, DIR_C2S, 1, 1, HS41);
+	out = sc_run_all(&s, &meta);
+	CHECK_STR(meta, "{\"character_set\":\"latin1\",\"username\":\"pam\","
+	    "\"database\":\"test\"}\n");
+	CHECK_STR(out, "");
+	free(out);
+	free(meta);
+	sc_free(&s);
+
+	sc_pkt(&s, DIR_C2S, 1, 1, HS41_57);
+	out = sc_run_all(&s, &meta);
+	CHECK_STR(meta, "{\"character_set\":\"utf8\",\"username\":\"root\","
+	    "\"database\":\"testdb\"}\n");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
+
+TEST(mysql_upstream_handshake320)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_raw(&s, DIR_C2S, 1, "1100000185240000006f6c6400474453435159525f");
+	out = sc_run_all(&s, &meta);
+	CHECK_STR(meta, "{\"username\":\"old\"}\n");
+	free(out);
+	free(meta);
+	sc_free(&s);
+
+	sc_raw(&s, DIR_C2S, 1, "110000018d24000000726f6f740000746573746462");
+	out = sc_run_all(&s, &meta);
+	CHECK_STR(meta, "{\"username\":\"root\",\"database\":\"testdb\"}\n");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
+
+TEST(mysql_upstream_commands)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_prepare(&s, 10, 5, 2);
+	sc_prepare(&s, 20, 1, 0);
+	/* 5: query, 6: the same bytes from the server (not a command) */
+	sc_raw(&s, DIR_C2S, 100, "140000000373656c656374202a2066726f6d20706f737473");
+	sc_pkt(&s, DIR_S2C, 105, 1, "00000002000000");
+	sc_raw(&s, DIR_S2C, 110, "140000000373656c656374202a2066726f6d20706f737473");
+	/* 7 */
+	sc_raw(&s, DIR_C2S, 200, "25000000170500000000010000000001fe00fe00067465737464620d636f6d6d656e745f7374617273");
+	sc_pkt(&s, DIR_S2C, 210, 1, "0000000200000000");
+	/* 8 */
+	sc_raw(&s, DIR_C2S, 300, "0b0000001701000000000100000000");
+	sc_pkt(&s, DIR_S2C, 310, 1, "0000000200000000");
+	/* 9 */
+	sc_raw(&s, DIR_C2S, 400, "310000001653454c454354202a2046524f4d20696e666f726d6174696f6e5f736368656d612e7461626c6573204c494d495420313b");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"select * from posts\",\"seq_num\":0,\"command_id\":3");
+	CHECK_INT(count(out, "select * from posts"), 1);
+	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[\"testdb\",\"comment_stars\"],\"seq_num\":0,\"command_id\":23");
+	CHECK_HAS(out, "\"stmt_id\":1,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23");
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT * FROM information_schema.tables LIMIT 1;\",\"seq_num\":0,\"command_id\":22");
+	/* the prepare got no response: emitted at close without keys */
+	CHECK_HAS(out, "\"command_id\":22}");
+	CHECK_HAS(out, "\"query\":\"select * from posts\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":5,");
+	free(out);
+	sc_free(&s);
+}
+
+TEST(mysql_upstream_compressed)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_Z);
+	s.zon[0] = s.zon[1] = 1;
+	sc_prepare(&s, 10, 5, 2);
+	sc_prepare(&s, 20, 3, 3);
+	sc_prepare(&s, 30, 2, 3);
+	s.zon[0] = s.zon[1] = 0;
+	/* 11..16, raw compressed frames */
+	sc_raw(&s, DIR_C2S, 100, "22000000320000789cd3636060602e4ecd494d2e51503230343236313533b7b0c4cd5202000cd10a6c");
+	sc_raw(&s, DIR_C2S, 200, "2c000000000000280000000353454c454354202a2046524f4d20696e666f726d6174696f6e5f736368656d612e7461626c6573");
+	sc_raw(&s, DIR_C2S, 300, "60000000100100789ce2616460100b76f571750e5170f6f773760cd1b0d7518020258592e482940285cc628510e7008594d2dc028592fcfc1c85f2cc920c85e4d2e292fc5cb0686a914279516649496a9e42669e827bbe9ed210d5ac690d080000ffffb6f55955");
+	sc_raw(&s, DIR_C2S, 400, "400000001c0100789c92606460106766606060600413ff184090b524b920a5e0cf1f86c7cd6d8f9b163f6edef3b8693b886c9e0226dba18250eef054c300080000ffff638db3bd");
+	sc_raw(&s, DIR_C2S, 500, "15000000000000110000001653454c454354203f202b203f202b203f");
+	sc_raw(&s, DIR_C2S, 600, "2e0000000000002a000000170200000000010000000001080005000800010000000000000066666666666637400000000000000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"select \\\"012345678901234567890123456789012345\\\"\",\"seq_num\":0,\"command_id\":3");
+	CHECK_HAS(out, "\"query\":\"SELECT * FROM information_schema.tables\",\"seq_num\":0,\"command_id\":3");
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT CONCAT(?, ?, ?, \\\" tcpdp is TCP dump tool with custom dumper written in Go.\\\", \\\" tcpdp is TCP dump tool with custom dumper written in Go.\\\", \\\" tcpdp is TCP dump tool with custom dumper written in Go.\\\", \\\" tcpdp is TCP dump tool with custom dumper written in Go.\\\");\",\"seq_num\":0,\"command_id\":22");
+	CHECK_HAS(out, "\"stmt_id\":3,\"stmt_execute_values\":[\"tcpdp\",\"ティーシーピーディーピーティーシーピーディーピーティーシーピーディーピーティーシーピーディーピーティーシーピーディーピーティーシーピーディーピーティーシーピーディーピー\",\"\"],\"seq_num\":0,\"command_id\":23");
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT ? + ? + ?\",\"seq_num\":0,\"command_id\":22");
+	CHECK_HAS(out, "\"stmt_id\":2,\"stmt_execute_values\":[1,23.4,0],\"seq_num\":0,\"command_id\":23");
+	free(out);
+	sc_free(&s);
+}
+
+TEST(mysql_upstream_ssl)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_pkt(&s, DIR_S2C, 1, 0, GREETING);
+	sc_raw(&s, DIR_C2S, 2, "2000000105ae030000000001080000000000000000000000000000000000000000000000");
+	sc_raw(&s, DIR_C2S, 3, "160303" "140000000373656c656374202a2066726f6d20706f737473");
+	out = sc_run_all(&s, &meta);
+	CHECK_STR(meta, "{\"character_set\":\"latin1\"}\n");
+	CHECK_HAS(out, "\"error\":\"client is trying to connect using SSL. tcpdp mysql dumper not support SSL connection\"");
+	CHECK_HAS(out, "\"character_set\":\"latin1\"");
+	CHECK_INT(count(out, "\n"), 1);
+	CHECK_NOT(out, "posts");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
+
+TEST(mysql_charsets)
+{
+	struct buf	 b;
+	const char	*s;
+	size_t		 n;
+	uint8_t		 in[64];
+
+	buf_init(&b);
+	n = test_unhex("53454c454354202782a082a282a482a682a827", in, sizeof in);
+	s = mysql_text(&b, 13, in, n, &n);
+	CHECK_MEM(s, n, "SELECT 'あいうえお'", strlen("SELECT 'あいうえお'"));
+	n = test_unhex("53454c4543542027a4a2a4a4a4a6a4a8a4aa2700", in, sizeof in);
+	s = mysql_text(&b, 12, in, n, &n);
+	CHECK_MEM(s, n, "SELECT 'あいうえお'", strlen("SELECT 'あいうえお'"));
+	n = test_unhex("73656c656374202a2066726f6d20706f7374730000", in, sizeof in);
+	s = mysql_text(&b, 0, in, n, &n);
+	CHECK_MEM(s, n, "select * from posts", 19);
+	/* invalid SJIS: U+FFFD, the rest kept */
+	n = test_unhex("41ff42", in, sizeof in);
+	s = mysql_text(&b, 95, in, n, &n);
+	CHECK_MEM(s, n, "A\xef\xbf\xbd" "B", 5);
+	n = test_unhex("4182", in, sizeof in);
+	s = mysql_text(&b, 13, in, n, &n);
+	CHECK_MEM(s, n, "A\xef\xbf\xbd", 4);
+	CHECK_STR(mysql_charset_name(45), "");
+	CHECK_STR(mysql_charset_name(255), "utf8mb4");
+	CHECK_STR(mysql_charset_name(33), "utf8");
+	CHECK_STR(mysql_charset_name(1000), "");
+	buf_free(&b);
+}
+
+TEST(mysql_lenenc)
+{
+	struct rd	r;
+	uint8_t		in[16];
+	size_t		n;
+
+	n = test_unhex("fa", in, sizeof in);
+	rd_init(&r, in, n);
+	CHECK_INT(mysql_lenenc(&r), 250);
+	n = test_unhex("fcfb00", in, sizeof in);
+	rd_init(&r, in, n);
+	CHECK_INT(mysql_lenenc(&r), 251);
+	CHECK(rd_ok(&r));
+	n = test_unhex("fd010203", in, sizeof in);
+	rd_init(&r, in, n);
+	CHECK_INT(mysql_lenenc(&r), 0x030201);
+	n = test_unhex("fe0100000000000080", in, sizeof in);
+	rd_init(&r, in, n);
+	CHECK(mysql_lenenc(&r) == 0x8000000000000001ull);
+	n = test_unhex("fc01", in, sizeof in);	/* short */
+	rd_init(&r, in, n);
+	mysql_lenenc(&r);
+	CHECK(!rd_ok(&r));
+	n = test_unhex("fb", in, sizeof in);	/* NULL is not a length */
+	rd_init(&r, in, n);
+	mysql_lenenc(&r);
+	CHECK(!rd_ok(&r));
+}
+
+/* One binary value as JSON. */
+static void
+value_json(uint8_t type, uint8_t flags, const char *hex, const char *want)
+{
+	struct record	 rec;
+	struct buf	 b, scratch;
+	struct rd	 r;
+	uint8_t		 in[64];
+	size_t		 n = test_unhex(hex, in, sizeof in);
+	bool		 ok;
+
+	rec_init(&rec);
+	buf_init(&b);
+	buf_init(&scratch);
+	rec_array_begin(&rec, "v");
+	rd_init(&r, in, n);
+	ok = mysql_value(&rec, &r, type, flags, 0, &scratch);
+	rec_array_end(&rec);
+	emit_record(&b, &rec, FMT_JSON);
+	buf_addc(&b, '\0');
+	if (want == NULL)
+		CHECK(!ok);
+	else {
+		CHECK(ok);
+		CHECK_STR(b.p, want);
+		CHECK_INT(rd_left(&r), 0);
+	}
+	rec_free(&rec);
+	buf_free(&b);
+	buf_free(&scratch);
+}
+
+TEST(mysql_binary_values)
+{
+	value_json(0x08, 0, "0100000000000000", "{\"v\":[1]}\n");
+	value_json(0x08, 0, "ffffffffffffffff", "{\"v\":[-1]}\n");
+	value_json(0x08, 0x80, "ffffffffffffffff", "{\"v\":[18446744073709551615]}\n");
+	value_json(0x03, 0, "01000000", "{\"v\":[1]}\n");
+	value_json(0x09, 0, "01000000", "{\"v\":[1]}\n");
+	value_json(0x02, 0, "0100", "{\"v\":[1]}\n");
+	value_json(0x0d, 0, "e207", "{\"v\":[2018]}\n");
+	value_json(0x01, 0, "01", "{\"v\":[1]}\n");
+	value_json(0x01, 0, "c8", "{\"v\":[-56]}\n");
+	value_json(0x01, 0x80, "c8", "{\"v\":[200]}\n");
+	value_json(0x05, 0, "6666666666662440", "{\"v\":[10.2]}\n");
+	value_json(0x04, 0, "33332341", "{\"v\":[10.2]}\n");
+	value_json(0x0a, 0, "04da070a11", "{\"v\":[\"2010-10-17\"]}\n");
+	value_json(0x0c, 0, "0bda070a11131b1e01000000", "{\"v\":[\"2010-10-17 19:27:30.000 001\"]}\n");
+	value_json(0x07, 0, "0bda070a11131b1e01000000", "{\"v\":[\"2010-10-17 19:27:30.000 001\"]}\n");
+	value_json(0x0c, 0, "07da070a11131b1e", "{\"v\":[\"2010-10-17 19:27:30.000 000\"]}\n");
+	value_json(0x0c, 0, "04da070a11", "{\"v\":[\"2010-10-17 00:00:00.000 000\"]}\n");
+	value_json(0x0c, 0, "00", "{\"v\":[\"0000-00-00 00:00:00.000 000\"]}\n");
+	value_json(0x0a, 0, "00", "{\"v\":[\"0000-00-00\"]}\n");
+	value_json(0x0b, 0, "0c0178000000131b1e01000000", "{\"v\":[\"-120d 19:27:30.000 001\"]}\n");
+	value_json(0x0b, 0, "080178000000131b1e", "{\"v\":[\"-120d 19:27:30\"]}\n");
+	value_json(0x0b, 0, "00", "{\"v\":[\"0d 00:00:00\"]}\n");
+	value_json(0x0b, 0, "01", "{\"v\":[\"0d 00:00:00\"]}\n");
+	value_json(0x06, 0, "", "{\"v\":[null]}\n");
+	value_json(0xfe, 0, "03666f6f", "{\"v\":[\"foo\"]}\n");
+	value_json(0xf6, 0, "0431322e35", "{\"v\":[\"12.5\"]}\n");
+	value_json(0xfc, 0, "00", "{\"v\":[\"\"]}\n");
+	/* malformed: short values, lengths past the end, bad lenenc */
+	value_json(0x08, 0, "01000000", NULL);
+	value_json(0xfe, 0, "05666f6f", NULL);
+	value_json(0xfe, 0, "fb", NULL);
+	value_json(0xfe, 0, "ff", NULL);
+	value_json(0x0c, 0, "0bda070a", NULL);
+	value_json(0x05, 0, "", NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Responses
+ */
+
+#define OK1 "000105020000000"	/* affected 1, insert id 5 */
+#define ROW1 "0131"
+#define ROW2 "0132"
+#define HEX_PING "0e"
+
+TEST(mysql_responses_eof)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	/* result set: count, definition, EOF, 2 rows, EOF */
+	sc_pkt(&s, DIR_C2S, 10000, 0, Q_POSTS);
+	sc_pkt(&s, DIR_S2C, 10500, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, ROW1);
+	sc_pkt(&s, DIR_S2C, 10700, 5, ROW2);
+	sc_add(&s, 6, "fe01000200");
+	/* OK */
+	sc_pkt(&s, DIR_C2S, 20000, 0, "03494e53");		/* INS */
+	sc_pkt(&s, DIR_S2C, 20100, 1, "00010502000000");
+	/* ERR */
+	sc_pkt(&s, DIR_C2S, 30000, 0, "03626164");		/* bad */
+	sc_pkt(&s, DIR_S2C, 30020, 1, "ff2804233432303030596f7520686176652061");
+	/* COM_INIT_DB, then a query carries the new database */
+	sc_pkt(&s, DIR_C2S, 40000, 0, "026f74686572");		/* other */
+	sc_pkt(&s, DIR_S2C, 40010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 41000, 0, "0331");			/* 1 */
+	sc_pkt(&s, DIR_S2C, 41010, 1, "00000002000000");
+	/* a failing COM_INIT_DB changes nothing */
+	sc_pkt(&s, DIR_C2S, 42000, 0, "026e6f6e65");		/* none */
+	sc_pkt(&s, DIR_S2C, 42010, 1, "ff19042334324530303042616420");
+	sc_pkt(&s, DIR_C2S, 43000, 0, "0332");			/* 2 */
+	sc_pkt(&s, DIR_S2C, 43010, 1, "00000002000000");
+	/* prepare: OK, 2 parameter definitions + EOF, 1 column + EOF */
+	sc_pkt(&s, DIR_C2S, 50000, 0, "1653454c454354203f2b3f");	/* SELECT ?+? */
+	sc_pkt(&s, DIR_S2C, 50030, 1, "000700000001000200000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, COLDEF);
+	sc_add(&s, 4, EOF5);
+	sc_add(&s, 5, COLDEF);
+	sc_add(&s, 6, EOF5);
+	/* execute with a NULL (bitmap) and types; binary result row */
+	sc_pkt(&s, DIR_C2S, 60000, 0, "17070000000001000000020108000800" "0100000000000000");
+	sc_pkt(&s, DIR_S2C, 60040, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, "00000200000000000000");
+	sc_add(&s, 5, EOF5);
+	/* execute again without types: the remembered ones */
+	sc_pkt(&s, DIR_C2S, 61000, 0, "1707000000000100000000000300000000000000" "0400000000000000");
+	sc_pkt(&s, DIR_S2C, 61040, 1, "00000002000000");
+	/* LOCAL INFILE: 0xfb, client data, empty packet, OK */
+	sc_pkt(&s, DIR_C2S, 70000, 0, "034c4f41442078");		/* LOAD x */
+	sc_pkt(&s, DIR_S2C, 70010, 1, "fb78");
+	sc_pkt(&s, DIR_C2S, 70020, 2, "610a");
+	sc_add(&s, 3, "");
+	sc_pkt(&s, DIR_S2C, 70030, 4, "00010002000000");
+	/* two result sets (SERVER_MORE_RESULTS_EXISTS) */
+	sc_pkt(&s, DIR_C2S, 80000, 0, "0353454c45435420313b53454c4543542032");
+	sc_pkt(&s, DIR_S2C, 80010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, "fe00000a00");
+	sc_add(&s, 4, ROW1);
+	sc_add(&s, 5, "fe00000a00");
+	sc_add(&s, 6, "01");
+	sc_add(&s, 7, COLDEF);
+	sc_add(&s, 8, EOF5);
+	sc_add(&s, 9, ROW2);
+	sc_add(&s, 10, EOF5);
+	/* ping (not emitted), close, then execute of the closed statement */
+	sc_pkt(&s, DIR_C2S, 90000, 0, HEX_PING);
+	sc_pkt(&s, DIR_S2C, 90010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 91000, 0, "1907000000");
+	sc_pkt(&s, DIR_C2S, 92000, 0, "1707000000000100000000000300000000000000" "0400000000000000");
+	sc_pkt(&s, DIR_S2C, 92010, 1, "ff132123485930303055");
+	/* pipelined: two queries in one chunk, both OKs in one chunk */
+	sc_pkt(&s, DIR_C2S, 100000, 0, "0361");
+	sc_add(&s, 0, "0362");
+	sc_pkt(&s, DIR_S2C, 100100, 1, "00010002000000");
+	sc_add(&s, 1, "00020002000000");
+	/* no response before close */
+	sc_pkt(&s, DIR_C2S, 110000, 0, "0363");
+	out = sc_run_all(&s, NULL);
+
+	CHECK_HAS(out, "{\"ts\":\"1970-01-01T00:00:00.010Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"query\":\"select * from posts\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":500,\"response_last_us\":700,\"status\":\"ok\",\"rows\":2,\"warnings\":1}\n");
+	CHECK_HAS(out, "\"query\":\"INS\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":1,\"last_insert_id\":5,\"warnings\":0}");
+	CHECK_HAS(out, "\"query\":\"bad\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":20,\"response_last_us\":20,\"status\":\"error\",\"error_code\":1064,\"sql_state\":\"42000\",\"error_message\":\"You have a\"}");
+	CHECK_HAS(out, "\"query\":\"1\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",");
+	CHECK_HAS(out, "\"query\":\"2\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",");
+	CHECK_NOT(out, "none");
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT ?+?\",\"seq_num\":0,\"command_id\":22,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",\"response_first_us\":30,\"response_last_us\":30,\"status\":\"ok\",\"stmt_id\":7,\"num_params\":2,\"warnings\":0}");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_execute_values\":[1,null],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",\"stmt_query\":\"SELECT ?+?\",\"response_first_us\":40,\"response_last_us\":40,\"status\":\"ok\",\"rows\":1,\"warnings\":0}");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_execute_values\":[3,4],");
+	CHECK_HAS(out, "\"query\":\"LOAD x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",\"response_first_us\":10,\"response_last_us\":30,\"status\":\"ok\",\"affected_rows\":1,\"last_insert_id\":0,\"warnings\":0}");
+	CHECK_HAS(out, "\"query\":\"SELECT 1;SELECT 2\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":2,");
+	CHECK_INT(count(out, "command_id\":14"), 0);
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",\"values_error\":\"statement not seen\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"error\",\"error_code\":8467,\"sql_state\":\"HY000\",\"error_message\":\"U\"}");
+	CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":2,");
+	CHECK_HAS(out, "\"query\":\"c\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"other\"}\n");
+	CHECK_INT(count(out, "\n"), 14);
+	free(out);
+	sc_free(&s);
+}
+
+TEST(mysql_responses_deprecate_eof)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_D);
+	sc_pkt(&s, DIR_C2S, 10000, 0, Q_POSTS);
+	sc_pkt(&s, DIR_S2C, 10500, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, ROW1);
+	sc_add(&s, 4, ROW2);
+	sc_add(&s, 5, ROW1);
+	sc_add(&s, 6, "fe00000200000000");
+	/* empty result */
+	sc_pkt(&s, DIR_C2S, 11000, 0, "0378");
+	sc_pkt(&s, DIR_S2C, 11500, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, "fe000002000000");
+	/* prepare without EOFs, then a query right after */
+	sc_pkt(&s, DIR_C2S, 20000, 0, "1653454c454354203f2b3f");
+	sc_pkt(&s, DIR_S2C, 20030, 1, "000700000001000200000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, COLDEF);
+	sc_add(&s, 4, COLDEF);
+	sc_pkt(&s, DIR_C2S, 30000, 0, "0379");
+	sc_pkt(&s, DIR_S2C, 30010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"select * from posts\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":500,\"response_last_us\":500,\"status\":\"ok\",\"rows\":3,\"warnings\":0}");
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":500,\"response_last_us\":500,\"status\":\"ok\",\"rows\":0,");
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT ?+?\",\"seq_num\":0,\"command_id\":22,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":30,\"response_last_us\":30,\"status\":\"ok\",\"stmt_id\":7,\"num_params\":2,");
+	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":10,");
+	CHECK_INT(count(out, "\n"), 4);
+	free(out);
+	sc_free(&s);
+}
+
+/* Capture begins mid-connection: no handshake, a chunk inside a message,
+ * the tail of a response, an execute whose prepare was not seen. */
+TEST(mysql_midstream)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_raw(&s, DIR_C2S, 1, "6c6563742031");		/* "lect 1" */
+	sc_pkt(&s, DIR_S2C, 2, 3, ROW1);		/* tail of a result */
+	sc_pkt(&s, DIR_S2C, 3, 4, EOF5);
+	/* a query whose bytes 4..35 would pass a naive handshake check */
+	sc_pkt(&s, DIR_C2S, 100, 0, "030002000000000000" "000000000000000000000000000000000000000000000000" "41");
+	sc_pkt(&s, DIR_S2C, 110, 1, "00000002000000");
+	sc_raw(&s, DIR_C2S, 200, "25000000170500000000010000000001fe00fe00067465737464620d636f6d6d656e745f7374617273");
+	sc_pkt(&s, DIR_S2C, 210, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, ROW1);
+	sc_add(&s, 5, EOF5);
+	/* unknown statement, no types: undecodable */
+	sc_pkt(&s, DIR_C2S, 300, 0, "1709000000000100000000000300000000000000");
+	sc_pkt(&s, DIR_S2C, 310, 1, "00000002000000");
+	out = sc_run(&s, 0, false, NULL);
+	CHECK_HAS(out, "\"seq_num\":0,\"command_id\":3,\"response_first_us\":10,");
+	CHECK_NOT(out, "lect");
+	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[\"testdb\",\"comment_stars\"],\"seq_num\":0,\"command_id\":23,\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"values_error\":\"statement not seen\",\"response_first_us\":10,");
+	CHECK_INT(count(out, "\n"), 3);
+	CHECK_NOT(out, "username");
+	free(out);
+	sc_free(&s);
+}
+
+TEST(mysql_gap)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 10000, 0, "0361");
+	sc_pkt(&s, DIR_S2C, 10100, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_gap(&s, DIR_S2C);
+	/* the rest of the old response, starting mid-packet */
+	sc_raw(&s, DIR_S2C, 10200, "313131" "0200000501" "32");
+	sc_pkt(&s, DIR_S2C, 10300, 6, EOF5);
+	sc_pkt(&s, DIR_C2S, 20000, 0, "0362");
+	sc_pkt(&s, DIR_S2C, 20100, 1, "00000002000000");
+	/* a gap in the client direction, then a query mid-way */
+	sc_gap(&s, DIR_C2S);
+	sc_raw(&s, DIR_C2S, 30000, "61626364");
+	sc_pkt(&s, DIR_C2S, 30100, 0, "0363");
+	sc_pkt(&s, DIR_S2C, 30200, 1, "00000002000000");
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\"}\n");
+	CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":100,");
+	CHECK_HAS(out, "\"query\":\"c\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":100,");
+	CHECK_INT(count(out, "\n"), 3);
+	free(out);
+	sc_free(&s);
+}
+
+/* A query of 16 MiB + 10 bytes: two packets, the first 0xffffff long. */
+TEST(mysql_multipacket)
+{
+	struct script	 s = { 0 };
+	struct sc_ev	*e;
+	char		*out, want[128];
+	size_t		 total = 0xffffff + 10, i;
+	uint8_t		 h[4];
+
+	sc_login(&s, HS41);
+	e = sc_new(&s, DIR_C2S, 10000);
+	buf_reserve(&e->b, total + 8);
+	h[0] = h[1] = h[2] = 0xff;
+	h[3] = 0;
+	buf_add(&e->b, h, 4);
+	buf_add(&e->b, "\x03SELECT '", 9);
+	for (i = 9; i < 0xffffff; i++)
+		e->b.p[e->b.len++] = 'x';
+	h[0] = 10;
+	h[1] = h[2] = 0;
+	h[3] = 1;
+	buf_add(&e->b, h, 4);
+	buf_add(&e->b, "xxxxxxxxx'", 10);
+	sc_pkt(&s, DIR_S2C, 10100, 2, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 20000, 0, "0379");
+	sc_pkt(&s, DIR_S2C, 20100, 1, "00000002000000");
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_HAS(out, "\"query\":\"SELECT 'xxxxxxxx");
+	snprintf(want, sizeof want, "\"truncated_bytes\":%zu,\"response_first_us\":100,", total - 1 - (1u << 20) + 1);
+	CHECK_HAS(out, want);
+	CHECK_HAS(out, "\"query\":\"y\",");
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	/* and in 64 KiB pieces */
+	out = sc_run(&s, 65536, true, NULL);
+	CHECK_HAS(out, want);
+	free(out);
+	sc_free(&s);
+}
+
+/* Appends one zlib-compressed frame holding the given packets (hex with
+ * headers) to the last event. */
+static void
+sc_zframe(struct script *s, uint8_t seq, const char *hex)
+{
+	struct sc_ev	*e = &s->ev[s->nev - 1];
+	uint8_t		 in[8192], out[8192 + 64], h[7];
+	size_t		 n = test_unhex(hex, in, sizeof in);
+	uLongf		 on = sizeof out;
+
+	compress2(out, &on, in, n, 6);
+	h[0] = (uint8_t)on;
+	h[1] = (uint8_t)(on >> 8);
+	h[2] = (uint8_t)(on >> 16);
+	h[3] = seq;
+	h[4] = (uint8_t)n;
+	h[5] = (uint8_t)(n >> 8);
+	h[6] = (uint8_t)(n >> 16);
+	buf_add(&e->b, h, 7);
+	buf_add(&e->b, out, on);
+}
+
+TEST(mysql_compressed_responses)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_Z);
+	sc_new(&s, DIR_C2S, 10000);
+	sc_zframe(&s, 0, "14000000" Q_POSTS);
+	/* result set in one frame, rows text compressible */
+	sc_new(&s, DIR_S2C, 10100);
+	sc_zframe(&s, 1, "0100000101" "19000002" COLDEF "02000003" ROW1
+	    "02000004" ROW2 "07000005fe000002000000");
+	/* two queries in one frame; responses in two frames, a packet
+	 * spanning them */
+	sc_new(&s, DIR_C2S, 20000);
+	sc_zframe(&s, 0, "020000000361" "020000000362");
+	sc_new(&s, DIR_S2C, 20100);
+	sc_zframe(&s, 1, "0700000100010002000000" "07000001");
+	sc_zframe(&s, 2, "00020002000000");
+	/* a corrupt frame is skipped, the next one decoded */
+	sc_new(&s, DIR_C2S, 30000);
+	buf_add(&s.ev[s.nev - 1].b, "\x05\x00\x00\x00\x10\x00\x00\x78\x9c\xff\xff\xff", 12);
+	sc_zframe(&s, 0, "020000000363");
+	sc_new(&s, DIR_S2C, 30100);
+	sc_zframe(&s, 1, "0700000100030002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"select * from posts\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"rows\":2,");
+	CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":2,");
+	CHECK_HAS(out, "\"query\":\"c\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":3,");
+	CHECK_INT(count(out, "\n"), 4);
+	free(out);
+	sc_free(&s);
+
+	/* mid-stream: the first client chunk is a whole compressed frame */
+	sc_raw(&s, DIR_C2S, 100, "22000000320000789cd3636060602e4ecd494d2e51503230343236313533b7b0c4cd5202000cd10a6c");
+	sc_new(&s, DIR_S2C, 200);
+	sc_zframe(&s, 1, "0700000100090002000000");
+	out = sc_run(&s, 0, false, NULL);
+	CHECK_HAS(out, "\"query\":\"select \\\"012345678901234567890123456789012345\\\"\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":9,");
+	free(out);
+	sc_free(&s);
+}
+
+TEST(mysql_malformed)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_prepare(&s, 100, 5, 2);
+	/* stmt 5 has 2 params; only one value present */
+	sc_pkt(&s, DIR_C2S, 1000, 0, "170500000000010000000001fe00fe0003616263");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "00000002000000");
+	/* bad lenenc in a value */
+	sc_pkt(&s, DIR_C2S, 2000, 0, "170500000000010000000001fe00fe00fb0161");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	/* execute too short for its header */
+	sc_pkt(&s, DIR_C2S, 3000, 0, "170500");
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00000002000000");
+	/* prepare OK too short; bad column count */
+	sc_pkt(&s, DIR_C2S, 4000, 0, "1678");
+	sc_pkt(&s, DIR_S2C, 4010, 1, "0007");
+	sc_pkt(&s, DIR_C2S, 5000, 0, "0378");
+	sc_pkt(&s, DIR_S2C, 5010, 1, "ff");
+	sc_pkt(&s, DIR_C2S, 5500, 0, "0379");
+	sc_pkt(&s, DIR_S2C, 5510, 1, "fc01");
+	/* unknown command byte */
+	sc_pkt(&s, DIR_C2S, 6000, 0, "99");
+	/* a packet whose length runs past the end of the stream */
+	sc_raw(&s, DIR_C2S, 7000, "ffff000003414243");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[\"abc\"],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"values_error\":\"malformed\",");
+	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"values_error\":\"malformed\",\"response_first_us\":10,");
+	CHECK_HAS(out, "\"stmt_id\":0,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"values_error\":\"malformed\",");
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"x\",\"seq_num\":0,\"command_id\":22,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\"}");
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"error\",\"error_code\":0,\"error_message\":\"\"}");
+	CHECK_HAS(out, "\"query\":\"y\",");
+	CHECK_NOT(out, "ABC");
+	free(out);
+	sc_free(&s);
+}
+
+TEST(mysql_change_user)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_login(&s, HS41);
+	/* COM_CHANGE_USER bob, auth (secure: length byte), db2; auth switch
+	 * in between, then OK */
+	sc_pkt(&s, DIR_C2S, 1000, 0, "11626f6200" "0100" "64623200");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "fe6d7973716c5f6e61746976655f70617373776f726400");
+	sc_pkt(&s, DIR_C2S, 1020, 2, "0102");
+	sc_pkt(&s, DIR_S2C, 1030, 3, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 2000, 0, "0378");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	out = sc_run_all(&s, &meta);
+	CHECK_STR(meta, "{\"character_set\":\"latin1\",\"username\":\"bob\",\"database\":\"db2\"}\n");
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"bob\",\"database\":\"db2\",\"response_first_us\":10,");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
+
+TEST(mysql_record_set_str)
+{
+	struct record	r;
+	struct buf	b;
+	int		i;
+	char		name[32];
+
+	rec_init(&r);
+	buf_init(&b);
+	rec_cstr(&r, "character_set", "utf8");
+	rec_set_str(&r, "database", "a", 1);
+	rec_set_str(&r, "database", "bbb", 3);
+	rec_set_str(&r, "database", "cc", 2);
+	for (i = 0; i < 2000; i++) {
+		snprintf(name, sizeof name, "db%d-%s", i, i % 2 ? "long-name" : "x");
+		rec_set_str(&r, "database", name, strlen(name));
+	}
+	rec_set_str(&r, "database", "final", 5);
+	emit_record(&b, &r, FMT_JSON);
+	buf_addc(&b, '\0');
+	CHECK_STR(b.p, "{\"character_set\":\"utf8\",\"database\":\"final\"}\n");
+	CHECK(r.acap <= 16384);
+	rec_free(&r);
+	buf_free(&b);
+}

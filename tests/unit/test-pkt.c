@@ -1,0 +1,147 @@
+/* test-pkt.c - frame parsing over every link type, and hostile headers. */
+#include "pkt.h"
+#include "synth.h"
+#include "test.h"
+
+static const uint8_t mssopt[] = { 1, 1, 2, 4, 0x05, 0xb4, 0, 0 };
+
+TEST(pkt_ethernet_ipv4)
+{
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256];
+	size_t		n;
+
+	synth_v4(&s, 40000, 3306);
+	n = synth_frame(f, &s, 1, TH_SYN, 7, 0, "abc", 3, mssopt,
+	    sizeof mssopt);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
+	CHECK_INT(pk.af, 4);
+	CHECK_INT(pk.sport, 40000);
+	CHECK_INT(pk.dport, 3306);
+	CHECK_INT(pk.seq, 7);
+	CHECK_INT(pk.flags, TH_SYN);
+	CHECK_INT(pk.mss, 1460);
+	CHECK_INT(pk.len, 3);
+	CHECK_INT(pk.wire_len, 3);
+	CHECK_MEM(pk.payload, pk.len, "abc", 3);
+	/* Ethernet padding after the IP packet is not payload. */
+	memset(f + n, 0xee, 10);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n + 10), PKT_OK);
+	CHECK_INT(pk.len, 3);
+}
+
+TEST(pkt_other_link_types)
+{
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256], g[300];
+	size_t		n;
+
+	synth_v6(&s, 40000, 5432);
+	n = synth_frame(f, &s, 0, TH_ACK, 1, 2, "xy", 2, NULL, 0);
+	/* Raw IP */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_RAW, f + 14, n - 14), PKT_OK);
+	CHECK_INT(pk.af, 6);
+	CHECK_INT(pk.sport, 5432);
+	CHECK_INT(pk.len, 2);
+	/* BSD loopback (NULL): 4-byte family in any byte order */
+	memcpy(g, "\x1e\0\0\0", 4);
+	memcpy(g + 4, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_NULL, g, n - 10), PKT_OK);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LOOP, g, n - 10), PKT_OK);
+	/* Linux cooked v1: protocol at 14..15 */
+	memset(g, 0, 16);
+	g[14] = 0x86; g[15] = 0xdd;
+	memcpy(g + 16, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL, g, n + 2), PKT_OK);
+	CHECK_INT(pk.len, 2);
+	/* Linux cooked v2: protocol at 0..1, 20-byte header */
+	memset(g, 0, 20);
+	g[0] = 0x86; g[1] = 0xdd;
+	memcpy(g + 20, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL2, g, n + 6), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	/* VLAN */
+	s.vlan = 2;
+	n = synth_frame(f, &s, 0, TH_ACK, 1, 2, "xy", 2, NULL, 0);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	CHECK(!pkt_dlt_supported(105));
+}
+
+TEST(pkt_every_cut_and_garbage)
+{
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256];
+	size_t		n, i;
+	int		rc;
+	unsigned	x = 12345;
+
+	synth_v4(&s, 40000, 3306);
+	n = synth_frame(f, &s, 1, TH_ACK, 1, 2, "hello", 5, mssopt,
+	    sizeof mssopt);
+	for (i = 0; i < n; i++) {
+		rc = pkt_parse(&pk, PKT_DLT_EN10MB, f, i);
+		if (i < 14 + 20 + 28)
+			CHECK(rc == PKT_TRUNC);
+		else {
+			CHECK_INT(rc, PKT_OK);
+			CHECK_INT(pk.len, i - 62);
+			CHECK_INT(pk.wire_len, 5);
+		}
+	}
+	/* Random bytes after a valid Ethernet/IPv4 prefix. */
+	for (i = 0; i < 20000; i++) {
+		size_t j, len = 14 + (x % 80);
+
+		for (j = 14; j < len; j++) {
+			x = x * 1103515245 + 12345;
+			f[j] = (uint8_t)(x >> 16);
+		}
+		if (i & 1)
+			f[14] = 0x45;
+		else
+			f[14] = 0x60;
+		f[23] = 6;
+		(void)pkt_parse(&pk, PKT_DLT_EN10MB, f, len);
+		(void)pkt_parse(&pk, PKT_DLT_LINUX_SLL2, f, len);
+	}
+}
+
+TEST(pkt_bad_headers)
+{
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256];
+	size_t		n;
+
+	synth_v4(&s, 40000, 3306);
+	n = synth_frame(f, &s, 1, TH_ACK, 1, 2, "hello", 5, NULL, 0);
+	f[14 + 20 + 12] = 0x30;		/* TCP header of 12 bytes */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_BAD);
+	f[14 + 20 + 12] = 0xf0;		/* 60 bytes: past the IP length */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_BAD);
+	f[14 + 20 + 12] = 0x50;
+	f[14 + 3] = 10;			/* IP total length < header */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_BAD);
+	f[14 + 3] = (uint8_t)(n - 14);
+	f[14 + 6] = 0x20;		/* more fragments */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_FRAG);
+	f[14 + 6] = 0;
+	f[14 + 9] = 17;			/* UDP */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_SKIP);
+}
+
+TEST(pkt_addr_str)
+{
+	uint8_t	v4[16] = { 192, 0, 2, 1 }, v6[16] = { 0x20, 0x01, 0x0d, 0xb8,
+	    [15] = 1 };
+	char	s[64];
+
+	pkt_addr_str(s, sizeof s, 4, v4, 3306);
+	CHECK_STR(s, "192.0.2.1:3306");
+	pkt_addr_str(s, sizeof s, 6, v6, 5432);
+	CHECK_STR(s, "[2001:db8::1]:5432");
+}
