@@ -16,10 +16,6 @@
 #define FLOW_IDLE_US		(600LL * 1000000)	/* as upstream's buffers */
 #define FLOW_HOLE_US		(2LL * 1000000)	/* beyond a few RTOs */
 
-/* The PROXY protocol parser lives with the proxy; until it is linked in,
- * the reference stays weak and headers are left in the payload. */
-#pragma weak pp_parse
-
 struct flow {
 	struct flow	*hnext;
 	struct flow	*lprev;
@@ -279,7 +275,7 @@ flow_data_cb(void *arg, struct reasm *r, const uint8_t *p, size_t n,
 
 	if (d == DIR_C2S && !f->pp_done && f->conn.eng->proxy_protocol) {
 		f->pp_done = true;
-		if (pp_parse != NULL && pp_parse(p, n, &pr) == PP_OK) {
+		if (pp_parse(p, n, &pr) == PP_OK) {
 			if (pr.has_addr) {
 				rec_cstr(&f->conn.meta,
 				    "proxy_protocol_src_addr", pr.src);

@@ -155,6 +155,8 @@ pkt_parse_ip6(struct pkt *pk, const uint8_t *p, size_t n)
 	}
 	if (nh != 6)
 		return PKT_SKIP;
+	if (off > n)
+		return PKT_TRUNC;	/* extension headers ran past the capture */
 	pk->af = 6;
 	memcpy(pk->src, p + 8, 16);
 	memcpy(pk->dst, p + 24, 16);

@@ -64,7 +64,9 @@ void	reasm_fin(struct reasm *, uint32_t seq);
  * lost in capture. */
 void	reasm_acked(struct reasm_ctx *, struct reasm *, void *arg, uint32_t ack,
 	    int64_t ts_us);
-/* Delivers everything held, with gaps for the holes. */
+/* Delivers everything held, with gaps for the holes, at time ts_us.
+ * Held bytes are always delivered with the time of the packet (or flush)
+ * that made them deliverable. */
 void	reasm_flush(struct reasm_ctx *, struct reasm *, void *arg,
 	    int64_t ts_us);
 void	reasm_free(struct reasm_ctx *, struct reasm *);

@@ -16,6 +16,7 @@ struct run {
 	bool		 batch;		/* headless */
 	bool		 tcpdp;		/* invoked as tcpdp: upstream behaviour */
 	bool		 stdout_flag;	/* --stdout given */
+	bool		 config_given;	/* -c given (not found by the search) */
 	/* proxy: 0 = default (or $TCPDP_CONNECT_TIMEOUT_MS, $TCPDP_GRACE_MS) */
 	int		 connect_timeout_ms;	/* connecting to the remote */
 	int		 grace_ms;	/* SIGTERM: wait for open connections */

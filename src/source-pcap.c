@@ -15,16 +15,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pcap/pcap.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "decode.h"
+#include "dumpsinks.h"
 #include "engine.h"
 #include "flow.h"
+#include "health.h"
 #include "log.h"
 #include "run.h"
 #include "sink.h"
@@ -40,6 +42,11 @@
 #define PROBE_POLL_US	50000	/* fallback poll */
 #define PROBE_MTU_ANY	1500
 
+/* zap-style caller: file:line of the message. */
+#define CALLER_STR2(l)	#l
+#define CALLER_STR(l)	CALLER_STR2(l)
+#define CALLER		(__FILE__ ":" CALLER_STR(__LINE__))
+
 struct psrc {
 	pcap_t			*p;
 	int			 dlt;
@@ -51,11 +58,9 @@ struct psrc {
 	struct event		*ev_fd;
 	struct event		*ev_poll;
 	struct event		*ev_tick;
-	struct event		*ev_sig[3];
 	const char		*iface;
 	const char		*target_str;
-	bool			 internal_stats;	/* log.enableInternal */
-	unsigned		 ticks;
+	bool			 stopping;
 };
 
 static struct psrc	*psrc_cur;
@@ -75,19 +80,20 @@ psrc_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 	    (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec);
 }
 
-/* `tcpdp internal stats` (SPEC §3.3): our capture-health counters in
- * place of Go's memory statistics. */
+/* Our counters in the periodic health line (health.h). */
 static void
-psrc_log_stats(struct psrc *ps)
+psrc_health(struct record *r, void *arg)
 {
+	struct psrc			*ps = arg;
 	const struct flow_stats		*f = &ps->ft.st;
 	const struct reasm_stats	*x = &ps->ft.rx.st;
-	struct record			*r = log_fields();
+	const struct capture_stats	*c = &ps->stats.cap;
 
 	rec_uint(r, "packets", f->packets);
 	rec_uint(r, "bytes", f->bytes);
-	rec_uint(r, "tcp_packets", f->tcp_packets);
-	rec_uint(r, "payload_bytes", f->payload_bytes);
+	rec_uint(r, "packet_received", c->received);
+	rec_uint(r, "drops", c->dropped);
+	rec_uint(r, "if_drops", c->if_dropped);
 	rec_uint(r, "non_tcp", f->non_tcp);
 	rec_uint(r, "fragments", f->fragments);
 	rec_uint(r, "malformed", f->bad);
@@ -103,10 +109,10 @@ psrc_log_stats(struct psrc *ps)
 	rec_uint(r, "overlaps", x->overlaps);
 	rec_uint(r, "gaps", x->gaps);
 	rec_uint(r, "gap_bytes", x->gap_bytes);
+	rec_uint(r, "stale_holes", f->stale_holes);
 	rec_uint(r, "reassembly_cap_hits", x->cap_hits);
 	rec_uint(r, "reassembly_held_bytes", x->held_bytes);
 	rec_uint(r, "reassembly_held_max", x->held_max);
-	log_write(LOG_INFO, NULL, "tcpdp internal stats");
 }
 
 static const struct decoder *
@@ -228,6 +234,8 @@ read_main(struct run *r)
 
 /* ---- probe ---- */
 
+#define probe_fatal(ps, msg, error) probe_fatal_at(ps, CALLER, msg, error)
+
 static void
 probe_fields(struct psrc *ps, const char *error)
 {
@@ -239,10 +247,11 @@ probe_fields(struct psrc *ps, const char *error)
 }
 
 static void __attribute__((noreturn))
-probe_fatal(struct psrc *ps, const char *msg, const char *error)
+probe_fatal_at(struct psrc *ps, const char *caller, const char *msg,
+    const char *error)
 {
 	probe_fields(ps, error);
-	log_fatal("source-pcap", msg);
+	log_fatal(caller, msg);
 }
 
 static void
@@ -283,7 +292,7 @@ probe_read(struct psrc *ps)
 		    (u_char *)ps);
 		if (n == PCAP_ERROR) {
 			probe_fields(ps, pcap_geterr(ps->p));
-			log_write(LOG_FATAL, "source-pcap", "ReadAndDump error");
+			log_write(LOG_FATAL, CALLER, "ReadAndDump error");
 			event_base_loopbreak(ps->base);
 			return;
 		}
@@ -323,19 +332,22 @@ probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 	gettimeofday(&tv, NULL);
 	/* Live: the wall clock, not the last packet, tells idle. */
 	flow_tick(&ps->ft, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
-	if (ps->internal_stats && ++ps->ticks % 60 == 0)
-		psrc_log_stats(ps);
 	engine_flush(&ps->eng);
 }
 
+/* SIGINT, SIGTERM, SIGQUIT (daemon.h): leave the loop; shutdown is short,
+ * so later signals change nothing. */
 static void
-probe_sig_cb(evutil_socket_t sig, short what, void *arg)
+probe_stop(int sig, void *arg)
 {
 	struct psrc	*ps = arg;
 
 	(void)sig;
-	(void)what;
-	event_base_loopbreak(ps->base);
+	if (ps->stopping)
+		return;
+	ps->stopping = true;
+	log_write(LOG_INFO, NULL, "Shutting down probe...");
+	event_base_loopexit(ps->base, NULL);
 }
 
 static int
@@ -354,29 +366,6 @@ probe_mtu(const char *iface)
 		mtu = ifr.ifr_mtu;
 	close(s);
 	return mtu;
-}
-
-/* The dump log as a plain append-only file; the rotating writer replaces
- * this function. */
-static struct sink *
-probe_dump_sink(const struct config *cfg)
-{
-	const struct config_log	*dl = &cfg->dump_log;
-	enum fmt		 fmt = FMT_JSON;
-	char			 path[PATH_MAX];
-	int			 fd;
-
-	if (dl->format != NULL && fmt_parse(dl->format, &fmt) == -1)
-		fmt = FMT_JSON;
-	snprintf(path, sizeof path, "%s/%s", dl->dir ? dl->dir : ".",
-	    dl->file_name ? dl->file_name : "dump.log");
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd == -1) {
-		log_msgf(LOG_ERROR, "can not open %s: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	return sink_fd_new(fd, fmt);
 }
 
 static void
@@ -434,23 +423,35 @@ probe_setup(struct psrc *ps, struct run *r, int *snaplen_out, char *filter,
 int
 probe_main(struct run *r)
 {
-	static const int	 sigs[3] = { SIGINT, SIGTERM, SIGQUIT };
 	struct config		*cfg = r->cfg;
 	struct psrc		 ps;
 	struct record		*f;
-	struct sink		*s;
 	struct timeval		 tv;
-	char			 err[512], mtus[16], snaps[32], *filter;
+	char			 err[1024], mtus[16], snaps[32], *filter;
 	const char		*snapstr;
 	long long		 snaplen, bufsize;
-	int			 mtu, fd, i, snap;
+	int			 mtu, fd, snap;
 
 	psrc_init(&ps, ENG_PROBE, cfg);
 	ps.iface = cfg->probe.interface ? cfg->probe.interface : "";
 	ps.target_str = cfg->probe.target ? cfg->probe.target : "";
 	ps.eng.interface = ps.iface;
 	ps.eng.target = ps.target_str;
-	ps.internal_stats = cfg->log.enable_internal;
+
+	/* The runner's start (daemon.h): logs, dump sinks, signals. */
+	if ((ps.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	ps.eng.base = ps.base;
+	if (log_open_flags(&cfg->log, ps.base, 0) == -1)
+		return 1;
+	if (dumpsinks_add(&ps.eng, cfg, r->stdout_flag, err, sizeof err) ==
+	    -1) {
+		fprintf(stderr, "tcpdp-top: %s\n", err);
+		log_close();
+		return 1;
+	}
+	if (daemon_signals(ps.base, probe_stop, &ps) == -1)
+		fatalx("cannot set up signals");
 
 	if (*ps.iface == '\0' || (strcmp(ps.iface, "any") != 0 &&
 	    if_nametoindex(ps.iface) == 0)) {
@@ -478,6 +479,10 @@ probe_main(struct run *r)
 		    "invalid buffer size");
 	if (target_parse(&ps.tgt, ps.target_str, err, sizeof err) == -1)
 		probe_fatal(&ps, "parse target error", err);
+	if (pidfile_write(cfg->pidfile, err, sizeof err) == -1) {
+		rec_cstr(log_fields(), "error", err);
+		log_fatal(CALLER, "pidfile path error");
+	}
 	if (cfg->probe.filter != NULL && *cfg->probe.filter != '\0') {
 		filter = xmalloc(strlen(cfg->probe.filter) + 16);
 		sprintf(filter, "tcp and (%s)", cfg->probe.filter);
@@ -501,17 +506,8 @@ probe_main(struct run *r)
 	snap = (int)snaplen;
 	probe_setup(&ps, r, &snap, filter, 0);
 	free(filter);
+	health_start(ps.base, psrc_health, &ps, cfg->log.enable_internal);
 
-	if (cfg->dump_log.stdout_ || r->stdout_flag)
-		engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO,
-		    r->stdout_fmt));
-	if (cfg->dump_log.enable && (s = probe_dump_sink(cfg)) != NULL)
-		engine_add_sink(&ps.eng, s);
-
-	signal(SIGPIPE, SIG_IGN);
-	if ((ps.base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
-	ps.eng.base = ps.base;
 	if ((fd = pcap_get_selectable_fd(ps.p)) != -1) {
 		ps.ev_fd = event_new(ps.base, fd, EV_READ | EV_PERSIST,
 		    probe_fd_cb, &ps);
@@ -525,31 +521,24 @@ probe_main(struct run *r)
 	tv.tv_sec = 1;
 	tv.tv_usec = 0;
 	event_add(ps.ev_tick, &tv);
-	for (i = 0; i < 3; i++) {
-		/* libevent restores this when the event goes: a second
-		 * signal during shutdown is then ignored, not fatal. */
-		signal(sigs[i], SIG_IGN);
-		ps.ev_sig[i] = evsignal_new(ps.base, sigs[i], probe_sig_cb,
-		    &ps);
-		event_add(ps.ev_sig[i], NULL);
-	}
 
 	event_base_dispatch(ps.base);
 
-	log_write(LOG_INFO, NULL, "Shutting down probe...");
 	/* What the kernel still holds goes through first. */
 	while (pcap_dispatch(ps.p, PROBE_BUDGET, psrc_frame, (u_char *)&ps) > 0)
 		;
 	probe_pcap_stats(&ps, true);
 	gettimeofday(&tv, NULL);
 	flow_close_all(&ps.ft, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
-	for (i = 0; i < 3; i++)
-		event_free(ps.ev_sig[i]);
+	health_stop();
 	if (ps.ev_fd != NULL)
 		event_free(ps.ev_fd);
 	event_free(ps.ev_poll);
 	event_free(ps.ev_tick);
 	psrc_free(&ps);
+	daemon_signals_free();
+	pidfile_remove();
 	event_base_free(ps.base);
+	log_close();
 	return 0;
 }

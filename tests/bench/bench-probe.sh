@@ -6,6 +6,8 @@
 # kernel drops (pcap_stats), capture CPU per query and the load's QPS.
 # Target: zero drops and QPS no lower than under tcpdump. Needs root;
 # port 33603. BENCH_WRAP="perf record -o FILE" profiles the hex probe.
+# tests/run.sh and make start us with sh: bash features need bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,5 +67,5 @@ bench() {
 
 bench none
 bench tcpdump tcpdump -i lo -n -w /dev/null "tcp port $PORT"
-bench tcpdp-conn "$BIN" probe --batch -i lo -t $PORT -d conn
+bench tcpdp-conn ${BENCH_WRAP_CONN:-} "$BIN" probe --batch -i lo -t $PORT -d conn
 bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch -i lo -t $PORT -d hex

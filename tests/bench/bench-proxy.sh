@@ -38,9 +38,12 @@ done
 cc -O2 -o "$T/pxload" "$HERE/../tools/pxload.c" || exit 1
 "$T/pxload" echo 18680 & PIDS="$PIDS $!"
 
+# Our ports lie in the ephemeral range: a client elsewhere may hold one
+# for a moment.
+retry() { "$@" || { sleep 3; "$@"; } || { sleep 10; "$@"; }; }
 echo "starting servers..."
-srv_mariadb_start 33660 >"$T/my.log" 2>&1 || { cat "$T/my.log"; exit 1; }
-srv_pg_start 54660 >"$T/pg.log" 2>&1 || { cat "$T/pg.log"; exit 1; }
+retry srv_mariadb_start 33660 >"$T/my.log" 2>&1 || { cat "$T/my.log"; exit 1; }
+retry srv_pg_start 54660 >"$T/pg.log" 2>&1 || { cat "$T/pg.log"; exit 1; }
 
 cat >"$T/haproxy.cfg" <<EOF
 global
@@ -137,7 +140,7 @@ printf 'sysbench point-select t=8: direct %8.0f tps, haproxy %8.0f tps, tcpdp-to
 # bulk PORT -> MB/s (4 connections x 16 MB each way, echoed and checked)
 bulk() {
 	t0=$(date +%s%N)
-	"$T/pxload" client "$1" -c 4 -b 16777216 -t 300 >"$T/bulk.out" 2>&1 || { echo 0; return; }
+	"$T/pxload" client "$1" -c 4 -b 16777216 -t 300 >"$T/bulk.out" 2>&1 || { echo "bulk through port $1 failed: $(tail -n 3 "$T/bulk.out")" >&2; echo 0; return; }
 	t1=$(date +%s%N)
 	awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 2 * 4 * 16 / (ns / 1e9) }'
 }

@@ -4,6 +4,8 @@
 # `read --batch -d conn` and `-d hex`, as ratios to a bare libpcap read loop
 # over the same file (built here) and to `tcpdump -r FILE -w /dev/null`.
 # Best of $BENCH_RUNS runs each, page cache warm. Target: conn <= 1.5x bare.
+# tests/run.sh and make start us with sh: bash features need bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}

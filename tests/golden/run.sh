@@ -8,6 +8,8 @@
 #
 # Usage: run.sh [--update]   (--update rewrites expected/NAME.out)
 # Environment: TCPDP_BIN, TCPDP_FIXTURES, TCPDP_TMP (see tests/run.sh).
+# tests/run.sh and make start us with sh: bash features need bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${TCPDP_BIN:?TCPDP_BIN not set}

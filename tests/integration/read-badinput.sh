@@ -4,6 +4,8 @@
 # layers, snaplen-cut packets, broken TCP options. A clear message and
 # exit 1 for what is not a capture; exit 0 after printing what was
 # readable otherwise; never a crash (run with the ASan/UBSan binary).
+# tests/run.sh and make start us with sh: bash features need bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}

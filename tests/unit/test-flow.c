@@ -481,3 +481,90 @@ TEST(flow_tick_releases_stale_holes)
 	CHECK_STREAM(&g, DIR_C2S, "abcghijk");
 	rig_free(&g);
 }
+
+TEST(flow_host_target_both_ends_loopback)
+{
+	struct rig	g;
+
+	/* Both ends are 127.0.0.1: the target names both, the SYN decides. */
+	rig_init(&g, "127.0.0.1", 4, 0);
+	memcpy(g.s.sip, g.s.cip, 4);
+	g.s.cport = 3306;	/* the client even has the lower port */
+	g.s.sport = 50000;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "q", NULL, 0);
+	CHECK_STR(g.c.cli, "127.0.0.1:3306");
+	CHECK_STREAM(&g, DIR_C2S, "q");
+	rig_free(&g);
+
+	/* Mid-stream, nothing else to go by: the lower port serves. */
+	rig_init(&g, "127.0.0.1", 4, 0);
+	memcpy(g.s.sip, g.s.cip, 4);
+	rig_send(&g, 0, TH_ACK, 0, "r", NULL, 0);
+	CHECK_STR(g.c.srv, "127.0.0.1:3306");
+	CHECK_STREAM(&g, DIR_S2C, "r");
+	rig_free(&g);
+}
+
+/* A string value of the record (not NUL-terminated there) into out. */
+static void
+meta_str(const struct record *m, const char *key, char *out, size_t len)
+{
+	const struct rval	*v;
+	uint32_t		 i;
+
+	*out = '\0';
+	for (i = 0; i < m->nf; i++) {
+		v = &m->f[i].val;
+		if (strcmp(m->f[i].key, key) != 0 || v->type != R_STR)
+			continue;
+		snprintf(out, len, "%.*s", (int)v->v.s.len, v->ref ?
+		    v->v.s.ptr : m->arena + v->v.s.off);
+	}
+}
+
+static char	pp_src[64], pp_dst[64];
+
+static void
+pp_close(struct conn *c, void *st, int64_t ts)
+{
+	coll_close(c, st, ts);
+	meta_str(&c->meta, "proxy_protocol_src_addr", pp_src, sizeof pp_src);
+	meta_str(&c->meta, "proxy_protocol_dst_addr", pp_dst, sizeof pp_dst);
+}
+
+TEST(flow_proxy_protocol_first_client_bytes)
+{
+	static const struct decoder	 pp_dec = { "pp", 1, coll_open,
+					    coll_data, coll_gap, pp_close };
+	struct rig			 g;
+	const char			*hdr =
+	    "PROXY TCP4 192.0.2.1 198.51.100.2 4000 3306\r\n";
+
+	rig_init(&g, "3306", 4, 0);
+	g.eng.dec = &pp_dec;
+	g.eng.proxy_protocol = true;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, hdr, NULL, 0);
+	rig_send(&g, 1, TH_ACK, (uint32_t)strlen(hdr), "query", NULL, 0);
+	/* A header-looking payload later is payload. */
+	rig_send(&g, 0, TH_ACK, 0, hdr, NULL, 0);
+	rig_fins(&g, (uint32_t)strlen(hdr) + 5, (uint32_t)strlen(hdr));
+	CHECK_STREAM(&g, DIR_C2S, "query");
+	CHECK_STREAM(&g, DIR_S2C, hdr);
+	CHECK_STR(pp_src, "192.0.2.1:4000");
+	CHECK_STR(pp_dst, "198.51.100.2:3306");
+	rig_free(&g);
+
+	/* Header and payload in one segment. */
+	rig_init(&g, "3306", 4, 0);
+	g.eng.dec = &pp_dec;
+	g.eng.proxy_protocol = true;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "PROXY TCP4 10.0.0.1 10.0.0.2 1 2\r\nhi",
+	    NULL, 0);
+	rig_fins(&g, 36, 0);
+	CHECK_STREAM(&g, DIR_C2S, "hi");
+	CHECK_STR(pp_src, "10.0.0.1:1");
+	rig_free(&g);
+}

@@ -145,3 +145,20 @@ TEST(pkt_addr_str)
 	pkt_addr_str(s, sizeof s, 6, v6, 5432);
 	CHECK_STR(s, "[2001:db8::1]:5432");
 }
+
+TEST(pkt_ipv6_ext_header_past_capture)
+{
+	uint8_t		f[64];
+	struct pkt	pk;
+
+	/* IPv6 claiming 200 payload bytes, a hop-by-hop header of 8 * 5
+	 * bytes, and only 56 bytes captured: the walk leaves the capture. */
+	memset(f, 0, sizeof f);
+	f[0] = 0x60;
+	f[5] = 200;
+	f[6] = 0;		/* hop-by-hop */
+	f[40] = 6;		/* then TCP */
+	f[41] = 4;		/* (4 + 1) * 8 = 40 bytes */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_RAW, f, 56), PKT_TRUNC);
+	CHECK_INT(pkt_parse_ip(&pk, f, 48), PKT_TRUNC);
+}
