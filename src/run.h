@@ -22,6 +22,10 @@ struct run {
 	int		 grace_ms;	/* SIGTERM: wait for open connections */
 };
 
+/* log_open_flags() flags for a runner: console lines on stderr when dump
+ * records go to stdout (except as tcpdp). */
+int	run_log_flags(const struct run *);
+
 /* Each returns the process exit status. */
 int	read_main(struct run *);
 int	probe_main(struct run *);

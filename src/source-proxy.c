@@ -897,7 +897,7 @@ proxy_main(struct run *r)
 	px.eng.proxy_protocol = cfg->proxy_protocol;
 
 	/* The console stays on until a UI owns the terminal. */
-	if (log_open(&cfg->log, px.base) == -1)
+	if (log_open_flags(&cfg->log, px.base, run_log_flags(r)) == -1)
 		goto out;
 	if (dumpsinks_add(&px.eng, cfg, r->stdout_flag, err, sizeof err) == -1) {
 		fprintf(stderr, "tcpdp-top: %s\n", err);
