@@ -10,6 +10,7 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/tcpdp-top
 DESTDIR	?=
 CC	?= cc
 SANITIZE ?= 0
@@ -153,13 +154,18 @@ install: all
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/$(BIN)
 	ln -sf $(BIN) $(DESTDIR)$(BINDIR)/tcpdp
 	install -m 0644 man/tcpdp-top.8 $(DESTDIR)$(MANDIR)/man8/tcpdp-top.8
+	install -d $(DESTDIR)$(SHAREDIR)
+	install -m 0755 contrib/rotate-hook.sh $(DESTDIR)$(SHAREDIR)/rotate-hook.sh
+	install -m 0644 contrib/tcpdp-top.toml contrib/systemd/tcpdp-top@.service \
+		contrib/systemd/tcpdp-top-hardened@.service $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(BIN) $(DESTDIR)$(BINDIR)/tcpdp \
 		$(DESTDIR)$(MANDIR)/man8/tcpdp-top.8
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf build $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(UI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(B)/src/main.d \
+-include $(LIB_OBJS:.o=.d) $(UI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(B)/src/main.d $(B)/tests/bench/encode.d \
 	$(B)/tests/drivers/logs-driver.d

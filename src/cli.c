@@ -468,6 +468,7 @@ cli_main(int argc, char **argv)
 	r.batch = p.batch || as_tcpdp;
 	r.tcpdp = as_tcpdp;
 	r.stdout_flag = p.stdout_flag;
+	r.config_given = p.config != NULL;
 	r.target = p.target;
 	r.file = p.file;
 	if (cfg.dump_log.stdout_format == NULL ||

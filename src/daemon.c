@@ -52,6 +52,9 @@ daemon_signals(struct event_base *base, void (*stop)(int, void *), void *arg)
 	dm_arg = arg;
 	dm_base = base;
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		/* libevent restores this disposition when the event goes, so
+		 * a signal during the final flush is ignored, not fatal. */
+		signal(sigs[i], SIG_IGN);
 		dm_ev[i] = evsignal_new(base, sigs[i], dm_signal_cb, NULL);
 		if (dm_ev[i] == NULL || evsignal_add(dm_ev[i], NULL) == -1)
 			return -1;

@@ -160,9 +160,6 @@ struct my_pending {
 	uint16_t	 warnings;
 	bool		 ok, err, has_ok, has_warn, rset;
 	uint16_t	 err_code;
-	char		 sqlstate[6];
-	char		 errmsg[512];
-	size_t		 errlen;
 	uint32_t	 stmt_id;
 	uint16_t	 nparams, ncols;
 };
@@ -195,8 +192,14 @@ struct my_state {
 	uint64_t	 stamp;
 	uint32_t	 last_stmt;
 	struct buf	 scratch;
-	uint8_t		 zout[16384];
+	uint8_t		*zout;		/* inflate output, when compressed */
+	/* the ERR being reported (an ERR ends the head request at once) */
+	char		 sqlstate[6];
+	char		 errmsg[512];
+	size_t		 errlen;
 };
+
+#define MYSQL_ZOUT	16384
 
 static void	my_resp(struct conn *, struct my_state *, const struct my_msg *);
 
@@ -269,7 +272,7 @@ my_head(struct my_state *st)
 }
 
 static void
-my_add_response(struct my_pending *p)
+my_add_response(struct my_state *st, struct my_pending *p)
 {
 	struct record	*r = &p->rec;
 
@@ -290,9 +293,9 @@ my_add_response(struct my_pending *p)
 		rec_uint(r, "warnings", p->warnings);
 	if (p->err) {
 		rec_uint(r, "error_code", p->err_code);
-		if (p->sqlstate[0])
-			rec_cstr(r, "sql_state", p->sqlstate);
-		rec_str(r, "error_message", p->errmsg, p->errlen);
+		if (st->sqlstate[0])
+			rec_cstr(r, "sql_state", st->sqlstate);
+		rec_str(r, "error_message", st->errmsg, st->errlen);
 	}
 }
 
@@ -306,7 +309,7 @@ my_pop(struct conn *c, struct my_state *st, bool with_resp)
 		return;
 	if (p->emit) {
 		if (with_resp)
-			my_add_response(p);
+			my_add_response(st, p);
 		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
 	}
 	if (p->rec.acap > MYSQL_BUF_SHRINK)
@@ -412,6 +415,19 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 	return -1;
 }
 
+/* A COM_STMT_PREPARE waiting for its response (pipelined). */
+static bool
+my_prepare_pending(const struct my_state *st)
+{
+	unsigned	i;
+
+	for (i = 0; i < st->qlen; i++)
+		if (st->q[(st->qhead + i) % MYSQL_QUEUE].cmd ==
+		    COM_STMT_PREPARE)
+			return true;
+	return false;
+}
+
 static void
 my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
     const struct my_msg *m)
@@ -428,26 +444,41 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 
 	rd_init(&r, m->p + 1, m->n - 1);
 	id = rd_le32(&r);
-	if (id == 0xffffffffu)		/* MariaDB: the last prepared one */
-		id = st->last_stmt;
 	rd_skip(&r, 5);			/* flags, iteration count */
+	if (id == 0xffffffffu && !my_prepare_pending(st)) {
+		/* MariaDB: the statement prepared last */
+		id = st->last_stmt;
+	}
 	rec_int(rec, "stmt_id", id);
-	s = my_stmt_find(st, id);
+	/* (with a prepare still unanswered, -1 is that one: unknown yet) */
+	s = id == 0xffffffffu ? NULL : my_stmt_find(st, id);
 	if (s != NULL)
 		s->stamp = ++st->stamp;
 	rec_array_begin(rec, "stmt_execute_values");
 	if (!rd_ok(&r)) {
 		err = "malformed";
 	} else if (s == NULL) {
-		if (rd_left(&r) == 0)
-			;	/* no parameters */
-		else if ((inf = my_exec_infer(st, rd_ptr(&r),
+		if (rd_left(&r) == 0) {
+			/* no parameters */
+			if (id != 0xffffffffu)
+				my_stmt_add(st, id);
+		} else if ((inf = my_exec_infer(st, rd_ptr(&r),
 		    rd_left(&r))) > 0) {
 			np = (unsigned)inf;
 			nb = rd_take(&r, (np + 7) / 8);
 			rd_skip(&r, 1);
 			types = rd_take(&r, 2 * np);
 			my_exec_values(st, rec, &r, np, nb, types);
+			if (id != 0xffffffffu) {
+				/* learnt: later executes (without the types)
+				 * decode too */
+				s = my_stmt_add(st, id);
+				s->nparams = (uint16_t)np;
+				s->types = xmalloc(2 * (size_t)np);
+				memcpy(s->types, types, 2 * (size_t)np);
+				s->types_known = true;
+				s = NULL;
+			}
 		} else
 			err = "statement not seen";
 	} else if ((np = s->nparams) > 0) {
@@ -829,7 +860,8 @@ my_is_eof(const struct my_msg *m)
 }
 
 static void
-my_parse_err(struct conn *c, struct my_pending *p, const struct my_msg *m)
+my_parse_err(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
 {
 	struct rd	r;
 	size_t		n;
@@ -837,17 +869,18 @@ my_parse_err(struct conn *c, struct my_pending *p, const struct my_msg *m)
 	rd_init(&r, m->p + 1, m->n - 1);
 	p->err = true;
 	p->err_code = rd_le16(&r);
+	st->sqlstate[0] = '\0';
 	if (rd_left(&r) >= 6 && rd_ptr(&r)[0] == '#') {
 		rd_skip(&r, 1);
-		memcpy(p->sqlstate, rd_take(&r, 5), 5);
-		p->sqlstate[5] = '\0';
+		memcpy(st->sqlstate, rd_take(&r, 5), 5);
+		st->sqlstate[5] = '\0';
 	}
 	n = rd_left(&r);
-	if (n > sizeof p->errmsg)
-		n = sizeof p->errmsg;
+	if (n > sizeof st->errmsg)
+		n = sizeof st->errmsg;
 	if (n)
-		memcpy(p->errmsg, rd_ptr(&r), n);
-	p->errlen = n;
+		memcpy(st->errmsg, rd_ptr(&r), n);
+	st->errlen = n;
 	c->st.errors++;
 }
 
@@ -948,7 +981,7 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 		/* MariaDB progress reports are ERR 0xffff: not the end */
 		if (m->n >= 3 && m->p[1] == 0xff && m->p[2] == 0xff)
 			return;
-		my_parse_err(c, p, m);
+		my_parse_err(c, st, p, m);
 		my_done(c, st, p, m);
 		return;
 	}
@@ -1118,6 +1151,8 @@ my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
 		struct my_msg m = { .p = p + 4, .n = len, .total = len };
 		return my_is_resp41(&m) || my_is_resp320(&m);
 	}
+	if (st->phase == PH_AUTH)	/* greeting seen: the handshake */
+		return (uint64_t)len + 4 == n;
 	if (dir == DIR_C2S) {
 		if (p[3] != 0 || p[4] > COM_LAST || p[4] == 0)
 			return false;
@@ -1317,11 +1352,13 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 		d->z.next_in = (Bytef *)(uintptr_t)(p + off);
 		d->z.avail_in = (uInt)k;
 		off += k;
+		if (st->zout == NULL)
+			st->zout = xmalloc(MYSQL_ZOUT);
 		do {
 			d->z.next_out = st->zout;
-			d->z.avail_out = sizeof st->zout;
+			d->z.avail_out = MYSQL_ZOUT;
 			rc = inflate(&d->z, Z_NO_FLUSH);
-			out = sizeof st->zout - d->z.avail_out;
+			out = MYSQL_ZOUT - d->z.avail_out;
 			if (out > d->zulen) {
 				/* more than the header said: corrupt */
 				rc = Z_DATA_ERROR;
@@ -1447,6 +1484,7 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 			inflateEnd(&st->d[i].z);
 	}
 	buf_free(&st->scratch);
+	free(st->zout);
 }
 
 const struct decoder decoder_mysql = {

@@ -58,6 +58,7 @@
 #define PG_QUEUE_MAX	4096		/* pending requests */
 #define PG_POOL_MAX	128		/* pending requests with a record */
 #define PG_ERRMSG_MAX	2048
+#define PG_REC_SHRINK	(256 * 1024)
 
 #define PG_CANCEL	80877102
 #define PG_SSLREQ	80877103
@@ -173,6 +174,17 @@ pg_rec_get(struct pg_state *st, int32_t *idx)
 	return &st->pool[i];
 }
 
+/* After emission: a record that held a huge text gives its memory back,
+ * so a connection keeps at most a little per pooled record. */
+static void
+pg_rec_done(struct record *r)
+{
+	if (r->acap > PG_REC_SHRINK)
+		rec_free(r);
+	else
+		rec_reset(r);
+}
+
 static void
 pg_rec_put(struct pg_state *st, int32_t idx)
 {
@@ -272,7 +284,7 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 		if (status != NULL)
 			pg_resp_keys(st, r, s, status, ts_last);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
-		rec_reset(r);
+		pg_rec_done(r);
 		pg_rec_put(st, s->rec);
 	}
 	st->qhead = (st->qhead + 1) & (st->qcap - 1);
@@ -327,7 +339,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 		if (r != NULL) {
 			rec_cstr(r, "status", "skipped");
 			conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
-			rec_reset(r);
+			pg_rec_done(r);
 			pg_rec_put(st, idx);
 		}
 		return;
@@ -337,7 +349,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 	if (r != NULL && idx < 0) {
 		/* No room to hold it: out now, without its response. */
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
-		rec_reset(r);
+		pg_rec_done(r);
 	}
 	pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
 }

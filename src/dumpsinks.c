@@ -19,7 +19,9 @@ dumpsinks_add(struct engine *eng, const struct config *cfg, bool force_stdout,
 	enum fmt		 ffmt = FMT_JSON, sfmt = FMT_JSON;
 	char			 e[512];
 
-	if (d->enable) {
+	/* --stdout turns every dump sink on (SPEC §1.7): records go to
+	 * stdout and still to the dump log. */
+	if (d->enable || force_stdout) {
 		if (log_format_parse(d->format, &ffmt) == -1) {
 			snprintf(err, errlen, "dumpLog.format \"%s\": must be "
 			    "json or ltsv", d->format != NULL ? d->format : "");

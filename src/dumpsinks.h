@@ -1,6 +1,6 @@
 /* dumpsinks.h - the dump record sinks a run's configuration asks for
- * (SPEC §3.1): the dump log file if dumpLog.enable, stdout if
- * dumpLog.stdout or --stdout. */
+ * (SPEC §3.1, §1.7): the dump log file if dumpLog.enable, stdout if
+ * dumpLog.stdout; --stdout (force_stdout) turns both on, as in tcpdp. */
 #ifndef TCPDP_DUMPSINKS_H
 #define TCPDP_DUMPSINKS_H
 

@@ -281,6 +281,24 @@ emit_console_object(struct buf *b, const struct record *r, uint32_t from)
 	buf_addc(b, '}');
 }
 
+/* Keys are short literals: one pass copies them, no strlen. */
+static inline void
+emit_key(struct buf *b, const char *key, char before, const char *after)
+{
+	char	*o;
+
+	buf_reserve(b, 64);
+	o = b->p + b->len;
+	if (before)
+		*o++ = before;
+	while (*key != '\0' && o < b->p + b->cap - 4)
+		*o++ = *key++;
+	b->len = (size_t)(o - b->p);
+	if (*key != '\0')
+		buf_adds(b, key);
+	buf_adds(b, after);
+}
+
 void
 emit_record(struct buf *b, const struct record *r, enum fmt f)
 {
@@ -292,19 +310,14 @@ emit_record(struct buf *b, const struct record *r, enum fmt f)
 		for (i = 0; i < r->nf; i++) {
 			if (i)
 				buf_addc(b, ',');
-			buf_addc(b, '"');
-			buf_adds(b, r->f[i].key);
-			buf_add(b, "\":", 2);
+			emit_key(b, r->f[i].key, '"', "\":");
 			emit_json_value(b, r, &r->f[i].val, 0);
 		}
 		buf_addc(b, '}');
 		break;
 	case FMT_LTSV:
 		for (i = 0; i < r->nf; i++) {
-			if (i)
-				buf_addc(b, '\t');
-			buf_adds(b, r->f[i].key);
-			buf_addc(b, ':');
+			emit_key(b, r->f[i].key, i ? '\t' : 0, ":");
 			emit_ltsv_value(b, r, &r->f[i].val);
 		}
 		break;

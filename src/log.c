@@ -109,7 +109,8 @@ log_open_flags(const struct config_log *cfg, struct event_base *base,
 		}
 		log_file_fmt = f;
 	}
-	log_console_fd = cfg->stdout_ ? STDOUT_FILENO : -1;
+	log_console_fd = !cfg->stdout_ ? -1 :
+	    (flags & LOG_F_STDERR) ? STDERR_FILENO : STDOUT_FILENO;
 	log_console_on = !(flags & LOG_F_NOCONSOLE);
 	return 0;
 }

@@ -27,8 +27,11 @@ enum log_level {
  * the sinks from [log]; on a bad setting (format, directory, period) it
  * prints the reason on stderr and returns -1: exit 1. */
 int		 log_open(const struct config_log *, struct event_base *);
-/* LOG_F_NOCONSOLE: the terminal belongs to the UI, no console sink. */
+/* LOG_F_NOCONSOLE: the terminal belongs to the UI, no console sink.
+ * LOG_F_STDERR: console lines on stderr, because dump records own stdout
+ * (--stdout, dumpLog.stdout) and must stay a clean stream. */
 #define LOG_F_NOCONSOLE	0x1
+#define LOG_F_STDERR	0x2
 int		 log_open_flags(const struct config_log *, struct event_base *,
 		    int flags);
 /* Turns the console sink on or off (the UI takes or gives back the

@@ -29,6 +29,28 @@ mysql_charset_name(unsigned id)
 	return "";
 }
 
+static const char *const mysql_commands[] = {
+	"COM_SLEEP", "COM_QUIT", "COM_INIT_DB", "COM_QUERY", "COM_FIELD_LIST",
+	"COM_CREATE_DB", "COM_DROP_DB", "COM_REFRESH", "COM_SHUTDOWN",
+	"COM_STATISTICS", "COM_PROCESS_INFO", "COM_CONNECT",
+	"COM_PROCESS_KILL", "COM_DEBUG", "COM_PING", "COM_TIME",
+	"COM_DELAYED_INSERT", "COM_CHANGE_USER", "COM_BINLOG_DUMP",
+	"COM_TABLE_DUMP", "COM_CONNECT_OUT", "COM_REGISTER_SLAVE",
+	"COM_STMT_PREPARE", "COM_STMT_EXECUTE", "COM_STMT_SEND_LONG_DATA",
+	"COM_STMT_CLOSE", "COM_STMT_RESET", "COM_SET_OPTION", "COM_STMT_FETCH",
+	"COM_DAEMON", "COM_BINLOG_DUMP_GTID", "COM_RESET_CONNECTION",
+};
+
+const char *
+mysql_command_name(unsigned cmd)
+{
+	if (cmd < sizeof mysql_commands / sizeof mysql_commands[0])
+		return mysql_commands[cmd];
+	if (cmd == 0xfa)
+		return "COM_STMT_BULK_EXECUTE";	/* MariaDB */
+	return "COM_UNKNOWN";
+}
+
 enum { CV_NONE, CV_EUCJP, CV_SJIS };
 
 static int

@@ -1,5 +1,5 @@
-/* mysql-text.h - MySQL character sets: collation id names and decoding of
- * client text to UTF-8 (SPEC §4.3.1, §4.3.2). */
+/* mysql-text.h - MySQL names and text: collation id names, command names,
+ * decoding of client text to UTF-8 (SPEC §4.3.1, §4.3.2). */
 #ifndef TCPDP_MYSQL_TEXT_H
 #define TCPDP_MYSQL_TEXT_H
 
@@ -10,6 +10,9 @@
 
 /* Upstream's name for a collation id; "" for ids it does not list. */
 const char	*mysql_charset_name(unsigned);
+
+/* "COM_QUERY" for 3 and so on; "COM_UNKNOWN" for codes not defined. */
+const char	*mysql_command_name(unsigned);
 
 /*
  * The text p[0..n) in charset cs as UTF-8 without trailing NULs. Returns

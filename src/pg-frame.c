@@ -10,7 +10,8 @@ struct pg_lim {
 	uint32_t	min, max;
 };
 
-#define ANY	PG_LEN_MAX
+#define ANY		PG_LEN_MAX
+#define PG_BODY_SHRINK	(256 * 1024)
 static struct pg_lim	lim[2][256];
 static bool		lim_done;
 
@@ -136,6 +137,8 @@ pg_frame_lost(struct pg_frame *f)
 		return;
 	f->st = PG_FS_HUNT;
 	f->hlen = 0;
+	f->skipped += f->tlen;
+	f->tlen = 0;
 	f->synced = false;
 	buf_reset(&f->body);
 }
@@ -166,6 +169,49 @@ pg_hunt_at(const struct pg_frame *f, const uint8_t *p, size_t n, size_t j,
 		return lim[f->server][p[end]].min <= lim[f->server][p[end]].max;
 	}
 	return j == start;
+}
+
+/* Hunting across chunks: a boundary inside the kept tail of the last
+ * chunk, checked as pg_hunt_at() does with the new chunk q. On success
+ * the header's first bytes become the partial header. */
+static bool
+pg_hunt_tail(struct pg_frame *f, const uint8_t *q, size_t m)
+{
+	uint8_t		w[sizeof f->tail + 5];	/* tail + q's first bytes */
+	size_t		t, avail, e, total = f->tlen + m, k;
+	uint32_t	len;
+
+	avail = f->tlen + (m < 5 ? m : 5);
+	memcpy(w, f->tail, f->tlen);
+	memcpy(w + f->tlen, q, avail - f->tlen);
+	/* The tail is the last 5 bytes: a header starting there had no
+	 * room to be judged with the previous chunk. */
+	for (t = 0; t < f->tlen; t++) {
+		if (avail - t < 5)
+			return false;
+		len = pg_be32(w + t + 1);
+		if (!pg_frame_hdr_ok(f->server, w[t], len) ||
+		    len > PG_HUNT_LEN_MAX)
+			continue;
+		e = t + 1 + len;
+		/* Ending in the tail: judged with the previous chunk. */
+		if (e > total || e <= f->tlen)
+			continue;
+		if (e < total) {
+			k = e - f->tlen;	/* the next header, in q */
+			if (m - k >= 5 ? !pg_frame_hdr_ok(f->server, q[k],
+			    pg_be32(q + k + 1)) :
+			    lim[f->server][q[k]].min > lim[f->server][q[k]].max)
+				continue;
+		}
+		f->skipped += t;
+		f->hlen = (uint8_t)(f->tlen - t);
+		memcpy(f->hdr, f->tail + t, f->hlen);
+		f->tlen = 0;
+		f->st = PG_FS_HDR;
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -218,14 +264,28 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 		case PG_FS_OFF:
 			return;
 		case PG_FS_HUNT:
+			if (f->tlen > 0 && pg_hunt_tail(f, p + off, n - off))
+				break;
+			f->skipped += f->tlen;
+			f->tlen = 0;
 			start = off;
 			for (j = off; j < n; j++)
 				if (pg_hunt_at(f, p, n, j, start))
 					break;
-			f->skipped += j - off;
-			off = j;
-			if (j < n)
+			if (j < n) {
+				f->skipped += j - off;
+				off = j;
 				f->st = PG_FS_HDR;
+				break;
+			}
+			/* A header may begin in the last bytes: keep them for
+			 * the next chunk. */
+			take = n - off < sizeof f->tail ? n - off :
+			    sizeof f->tail;
+			f->skipped += n - off - take;
+			memcpy(f->tail, p + n - take, take);
+			f->tlen = (uint8_t)take;
+			off = n;
 			break;
 		case PG_FS_SSLANS:
 			if (p[off] == 'S' || p[off] == 'N' || p[off] == 'G') {
@@ -331,9 +391,13 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 				    f->keep - f->got);
 			f->got += (uint32_t)take;
 			off += take;
-			if (f->got == f->len)
+			if (f->got == f->len) {
 				pg_frame_deliver(f, (const uint8_t *)f->body.p,
 				    f->body.len, ts, seq, fn, arg);
+				/* Do not keep a huge message's buffer. */
+				if (f->body.cap > PG_BODY_SHRINK)
+					buf_free(&f->body);
+			}
 			break;
 		}
 	}

@@ -56,6 +56,8 @@ struct pg_frame {
 	uint8_t		 type;
 	uint8_t		 hdr[8];
 	uint8_t		 hlen;
+	uint8_t		 tail[5];	/* hunting: last bytes of the chunk */
+	uint8_t		 tlen;
 	uint32_t	 code;
 	uint32_t	 len;		/* body length */
 	uint32_t	 got;		/* body bytes seen */

@@ -16,10 +16,15 @@ struct run {
 	bool		 batch;		/* headless */
 	bool		 tcpdp;		/* invoked as tcpdp: upstream behaviour */
 	bool		 stdout_flag;	/* --stdout given */
+	bool		 config_given;	/* -c given (not found by the search) */
 	/* proxy: 0 = default (or $TCPDP_CONNECT_TIMEOUT_MS, $TCPDP_GRACE_MS) */
 	int		 connect_timeout_ms;	/* connecting to the remote */
 	int		 grace_ms;	/* SIGTERM: wait for open connections */
 };
+
+/* log_open_flags() flags for a runner: console lines on stderr when dump
+ * records go to stdout (except as tcpdp). */
+int	run_log_flags(const struct run *);
 
 /* Each returns the process exit status. */
 int	read_main(struct run *);

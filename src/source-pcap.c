@@ -181,6 +181,24 @@ read_open(const char *file, char *err)
 	return p;
 }
 
+/* Console lines of the internal log leave stdout to dump records when
+ * those go there too (tcpdp mixed them). */
+int
+run_log_flags(const struct run *r)
+{
+	return !r->tcpdp && (r->stdout_flag || r->cfg->dump_log.stdout_) ?
+	    LOG_F_STDERR : 0;
+}
+
+/* read writes the dump log only when asked for plainly: --batch and a
+ * config file given with -c (never one found by the search, and never as
+ * tcpdp, whose read only prints). */
+static bool
+read_dumplog(const struct run *r)
+{
+	return r->batch && !r->tcpdp && r->config_given;
+}
+
 int
 read_main(struct run *r)
 {
@@ -210,7 +228,25 @@ read_main(struct run *r)
 		psrc_free(&ps);
 		return 1;
 	}
-	engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO, r->stdout_fmt));
+	if (read_dumplog(r)) {
+		/* --batch with -c: the logs as the file configures them. */
+		*err = '\0';
+		if ((ps.base = event_base_new()) == NULL)
+			fatalx("event_base_new failed");
+		ps.eng.base = ps.base;
+		if (log_open_flags(&r->cfg->log, ps.base, run_log_flags(r)) == -1 ||
+		    dumpsinks_add(&ps.eng, r->cfg, r->stdout_flag, err,
+		    sizeof err) == -1) {
+			if (*err != '\0')
+				fprintf(stderr, "tcpdp-top: %s\n", err);
+			psrc_free(&ps);
+			log_close();
+			event_base_free(ps.base);
+			return 1;
+		}
+	} else
+		engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO,
+		    r->stdout_fmt));
 
 	while ((n = pcap_dispatch(ps.p, READ_BATCH, psrc_frame,
 	    (u_char *)&ps)) > 0) {
@@ -229,6 +265,10 @@ read_main(struct run *r)
 	}
 	flow_close_all(&ps.ft, ps.ft.now_us);
 	psrc_free(&ps);
+	if (ps.base != NULL) {
+		log_close();
+		event_base_free(ps.base);
+	}
 	return 0;
 }
 
@@ -442,7 +482,7 @@ probe_main(struct run *r)
 	if ((ps.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	ps.eng.base = ps.base;
-	if (log_open_flags(&cfg->log, ps.base, 0) == -1)
+	if (log_open_flags(&cfg->log, ps.base, run_log_flags(r)) == -1)
 		return 1;
 	if (dumpsinks_add(&ps.eng, cfg, r->stdout_flag, err, sizeof err) ==
 	    -1) {

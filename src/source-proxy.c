@@ -1,14 +1,17 @@
-/* source-proxy.c - the proxy source (SPEC §1.2, §6): a TCP relay on
- * libevent bufferevents that hands a copy of every chunk to the decoder.
+/* source-proxy.c - the proxy source (SPEC §1.2, §6): a TCP relay on the
+ * libevent loop that hands a copy of every chunk to the decoder.
  *
- * Relaying comes first. Bytes read from one side are shown to the decoder
- * in place (evbuffer_peek, no copy) and then moved, not copied, to the
- * other side's output (evbuffer_add_buffer). Nothing the decoder does can
- * fail a connection; only sockets and a malformed PROXY header do.
+ * Relaying comes first. A read lands in one static buffer and is sent on
+ * at once when the destination has nothing queued (only an unsent rest is
+ * copied, into the destination's evbuffer); the decoder then sees the same
+ * bytes in place, one chunk per read as upstream. Nothing the decoder does
+ * can fail a connection; only sockets and a malformed PROXY header do.
+ * Plain events rather than bufferevents: a bufferevent defers every write
+ * to the next loop pass, one more epoll round trip per query.
  *
- * Back-pressure: when a destination's output grows past PX_HIGH, reading
- * from the source stops until the destination has drained to PX_LOW, so a
- * slow reader costs at most about PX_HIGH + one read per direction.
+ * Back-pressure: when a destination's queue grows past PX_HIGH, reading
+ * from the source stops until the queue has drained to PX_LOW, so a slow
+ * reader costs at most about PX_HIGH + one read per direction.
  *
  * Half-close: EOF from one side becomes shutdown(SHUT_WR) on the other once
  * everything read before it was written; the pair is closed when both
@@ -16,7 +19,6 @@
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <arpa/inet.h>
@@ -25,7 +27,6 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,7 +35,6 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -42,12 +42,14 @@
 #include "config.h"
 #include "conn.h"
 #include "connid.h"
+#include "daemon.h"
 #include "decode.h"
+#include "dumpsinks.h"
 #include "engine.h"
+#include "health.h"
 #include "log.h"
 #include "proxyproto.h"
 #include "run.h"
-#include "sink.h"
 #include "xmalloc.h"
 
 #define PX_HIGH		(256 * 1024)	/* destination output: stop reading */
@@ -74,21 +76,24 @@ struct proxy {
 	socklen_t		 remotelen;
 	struct timeval		 connect_tv;
 	struct timeval		 grace_tv;
-	struct event		*sig[3];
 	struct event		*flush_ev;
 	struct event		*grace_ev;
 	struct event		*relisten_ev;
 	struct sessions		 sessions;
 	unsigned		 nsessions;
 	int			 stopping;
-	int			 dump_fd;
-	char			*pidfile;
-	int			 pid_check;
+	uint64_t		 bytes[2];	/* relayed, per direction */
+	uint64_t		 dial_errors;
 };
 
 struct session {
 	struct proxy		*px;
-	struct bufferevent	*bev[2];
+	int			 fd[2];
+	struct event		*rev[2];	/* readable, persistent */
+	struct event		*wev[2];	/* writable; connect on SRV */
+	struct evbuffer		*out[2];	/* bytes waiting to go to side i */
+	struct evbuffer		*hold;		/* client bytes before the
+						 * PROXY header decision */
 	struct conn		 c;
 	uint64_t		 seq;		/* conn_seq_num */
 	int			 connected;
@@ -100,9 +105,10 @@ struct session {
 	TAILQ_ENTRY(session)	 entry;
 };
 
-static void	px_read_cb(struct bufferevent *, void *);
-static void	px_write_cb(struct bufferevent *, void *);
-static void	px_event_cb(struct bufferevent *, short, void *);
+/* One read's worth of bytes: reads land here, are written on at once when
+ * the destination has nothing queued, and are decoded in place. */
+static uint8_t	px_buf[PX_MAX_READ];
+
 static void	px_session_free(struct session *);
 
 static int64_t
@@ -279,47 +285,141 @@ px_session_free(struct session *s)
 	if (s->connected)
 		conn_close(&s->c, px_now_us());
 	conn_free(&s->c);
-	for (i = 0; i < 2; i++)
-		if (s->bev[i] != NULL)
-			bufferevent_free(s->bev[i]);
+	for (i = 0; i < 2; i++) {
+		if (s->rev[i] != NULL)
+			event_free(s->rev[i]);
+		if (s->wev[i] != NULL)
+			event_free(s->wev[i]);
+		if (s->out[i] != NULL)
+			evbuffer_free(s->out[i]);
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+	}
+	if (s->hold != NULL)
+		evbuffer_free(s->hold);
 	TAILQ_REMOVE(&px->sessions, s, entry);
 	px->nsessions--;
 	free(s);
 	px_maybe_done(px);
 }
 
-/* Both directions done: each side got its SHUT_WR after its output
- * drained. */
-static void
-px_check_done(struct session *s)
-{
-	if (s->shut[CLI] && s->shut[SRV])
-		px_session_free(s);
-}
-
-/* Side `to` had EOF from its peer side and its output is empty. */
-static void
-px_shutdown(struct session *s, int to)
-{
-	if (s->shut[to])
-		return;
-	shutdown(bufferevent_getfd(s->bev[to]), SHUT_WR);
-	s->shut[to] = 1;
-}
-
-/* The PROXY header at the start of the client stream (SPEC §1.12). Returns
- * 1 when the stream can go on, 0 to wait for more bytes, -1 when the
- * session was closed. */
+/* Side `to` gets SHUT_WR once its peer side sent EOF and everything read
+ * before the EOF was written. The pair is done when both sides got it.
+ * Returns -1 if the session was freed. */
 static int
-px_proxy_header(struct session *s, struct evbuffer *in)
+px_maybe_shutdown(struct session *s, int to)
+{
+	if (!s->eof[!to] || s->shut[to] || evbuffer_get_length(s->out[to]) > 0)
+		return 0;
+	shutdown(s->fd[to], SHUT_WR);
+	s->shut[to] = 1;
+	if (s->shut[CLI] && s->shut[SRV]) {
+		px_session_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+static enum dir
+px_dir(int from)
+{
+	return from == CLI ? DIR_C2S : DIR_S2C;
+}
+
+/* Socket errors close both sides (SPEC §6.5). */
+static void
+px_fail(struct session *s, const char *msg, int err, enum dir d)
+{
+	px_log_conn(s, msg, strerror(err), d);
+	px_session_free(s);
+}
+
+/* Queued bytes for side `to`. Returns -1 if the session was freed. */
+static int
+px_flush_out(struct session *s, int to)
+{
+	int	n;
+
+	while (evbuffer_get_length(s->out[to]) > 0) {
+		n = evbuffer_write(s->out[to], s->fd[to]);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				break;
+			px_fail(s, "destCon Write error", errno, px_dir(!to));
+			return -1;
+		}
+		if (n == 0)
+			break;
+	}
+	return 0;
+}
+
+/* Relays n bytes read from side `from` and then shows them to the decoder.
+ * Returns -1 if the session was freed. */
+static int
+px_forward(struct session *s, int from, const uint8_t *p, size_t n)
+{
+	int		 to = !from;
+	struct evbuffer	*out = s->out[to];
+	size_t		 off = 0, skip;
+	ssize_t		 w;
+	struct chunk	 ch;
+
+	s->px->bytes[from] += n;
+	/* Relaying first: straight to the socket when nothing is queued. */
+	if (evbuffer_get_length(out) == 0) {
+		w = send(s->fd[to], p, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR) {
+				px_fail(s, "destCon Write error", errno,
+				    px_dir(from));
+				return -1;
+			}
+			w = 0;
+		}
+		off = (size_t)w;
+	}
+	if (off < n) {
+		evbuffer_add(out, p + off, n - off);
+		event_add(s->wev[to], NULL);
+		if (evbuffer_get_length(out) >= PX_HIGH) {
+			event_del(s->rev[from]);
+			s->throttled[from] = 1;
+		}
+	}
+
+	skip = 0;
+	if (from == CLI && s->pp_skip > 0) {
+		skip = s->pp_skip < n ? s->pp_skip : n;
+		s->pp_skip -= skip;
+	}
+	if (skip == n)
+		return 0;
+	ch.p = p + skip;
+	ch.n = n - skip;
+	ch.dir = px_dir(from);
+	ch.ts_us = px_now_us();
+	ch.seq = s->seq++;
+	conn_data(&s->c, &ch);
+	return 0;
+}
+
+/* The PROXY header at the start of the client stream (SPEC §1.12): client
+ * bytes are held until the header is complete or known absent. Returns 1
+ * when the stream can go on, 0 to wait for more bytes, -1 when the session
+ * was closed. */
+static int
+px_proxy_header(struct session *s)
 {
 	struct pp_result	 r;
-	size_t			 n = evbuffer_get_length(in);
+	size_t			 n = evbuffer_get_length(s->hold);
 	const uint8_t		*p;
 
 	if (n > PX_PP_MAX)
 		n = PX_PP_MAX;
-	p = evbuffer_pullup(in, (ev_ssize_t)n);
+	p = evbuffer_pullup(s->hold, (ev_ssize_t)n);
 	switch (pp_parse(p, n, &r)) {
 	case PP_MORE:
 		if (s->eof[CLI])
@@ -347,115 +447,88 @@ px_proxy_header(struct session *s, struct evbuffer *in)
 	return -1;
 }
 
-/* Shows the input to the decoder segment by segment, without copying. */
-static void
-px_decode(struct session *s, struct evbuffer *in, enum dir d)
-{
-	struct evbuffer_iovec	 v[16];
-	struct evbuffer_ptr	 ptr;
-	struct chunk		 ch;
-	size_t			 left = evbuffer_get_length(in), off;
-	int			 i, k;
-
-	if (evbuffer_ptr_set(in, &ptr, 0, EVBUFFER_PTR_SET) != 0)
-		return;
-	ch.dir = d;
-	ch.ts_us = px_now_us();
-	while (left > 0) {
-		k = evbuffer_peek(in, (ev_ssize_t)left, &ptr, v, 16);
-		if (k <= 0)
-			break;
-		if (k > 16)
-			k = 16;
-		for (i = 0; i < k && left > 0; i++) {
-			const uint8_t *p = v[i].iov_base;
-			size_t n = v[i].iov_len < left ? v[i].iov_len : left;
-
-			left -= n;
-			evbuffer_ptr_set(in, &ptr, n, EVBUFFER_PTR_ADD);
-			off = 0;
-			if (d == DIR_C2S && s->pp_skip > 0) {
-				off = s->pp_skip < n ? s->pp_skip : n;
-				s->pp_skip -= off;
-			}
-			if (off == n)
-				continue;
-			ch.p = p + off;
-			ch.n = n - off;
-			ch.seq = s->seq++;
-			conn_data(&s->c, &ch);
-		}
-	}
-}
-
-/* Decodes and moves what side `from` has read. Returns -1 if the session
- * was closed. */
+/* Client bytes while the PROXY header is undecided. Returns -1 if the
+ * session was freed. */
 static int
-px_relay(struct session *s, int from)
+px_hold(struct session *s, const uint8_t *p, size_t n)
 {
-	int		 to = !from;
-	struct evbuffer	*in = bufferevent_get_input(s->bev[from]);
-	struct evbuffer	*out = bufferevent_get_output(s->bev[to]);
+	size_t	len;
+	int	rc;
 
-	if (evbuffer_get_length(in) == 0)
-		return 0;
+	if (s->hold == NULL)
+		s->hold = evbuffer_new();
+	if (n > 0)
+		evbuffer_add(s->hold, p, n);
+	rc = px_proxy_header(s);
+	if (rc <= 0)
+		return rc;
+	len = evbuffer_get_length(s->hold);
+	rc = len > 0 ? px_forward(s, CLI, evbuffer_pullup(s->hold, -1), len) : 0;
+	if (rc == 0) {
+		evbuffer_free(s->hold);
+		s->hold = NULL;
+	}
+	return rc;
+}
+
+static void
+px_eof(struct session *s, int from)
+{
+	s->eof[from] = 1;
+	event_del(s->rev[from]);
+	/* A stream that ends inside a header is an error, an empty one
+	 * is not. */
 	if (from == CLI && s->pp_wait) {
-		int rc = px_proxy_header(s, in);
-		if (rc <= 0)
-			return rc;
+		if (s->hold == NULL || evbuffer_get_length(s->hold) == 0)
+			s->pp_wait = 0;
+		else if (px_hold(s, NULL, 0) < 0)
+			return;
 	}
-	px_decode(s, in, from == CLI ? DIR_C2S : DIR_S2C);
-	evbuffer_add_buffer(out, in);
-	if (evbuffer_get_length(out) >= PX_HIGH && !s->throttled[from]) {
-		bufferevent_disable(s->bev[from], EV_READ);
-		s->throttled[from] = 1;
-		bufferevent_setwatermark(s->bev[to], EV_WRITE, PX_LOW, 0);
-	}
-	return 0;
+	px_maybe_shutdown(s, !from);
 }
 
 static void
-px_read_cb(struct bufferevent *bev, void *arg)
+px_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session	*s = arg;
+	int		 from = fd == s->fd[CLI] ? CLI : SRV;
+	ssize_t		 n;
 
-	px_relay(s, bev == s->bev[CLI] ? CLI : SRV);
+	(void)what;
+	n = recv(fd, px_buf, sizeof px_buf, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		px_fail(s, "strCon Read error", errno, px_dir(from));
+		return;
+	}
+	if (n == 0) {
+		px_eof(s, from);
+		return;
+	}
+	if (from == CLI && s->pp_wait)
+		px_hold(s, px_buf, (size_t)n);
+	else
+		px_forward(s, from, px_buf, (size_t)n);
 }
 
-/* Output of side `to` drained (to the low mark, or empty). */
 static void
-px_write_cb(struct bufferevent *bev, void *arg)
+px_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session	*s = arg;
-	int		 to = bev == s->bev[CLI] ? CLI : SRV, from = !to;
+	int		 to = fd == s->fd[CLI] ? CLI : SRV, from = !to;
 
-	if (s->throttled[from]) {
+	(void)what;
+	if (px_flush_out(s, to) < 0)
+		return;
+	if (evbuffer_get_length(s->out[to]) == 0)
+		event_del(s->wev[to]);
+	if (s->throttled[from] && evbuffer_get_length(s->out[to]) <= PX_LOW) {
 		s->throttled[from] = 0;
-		bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
 		if (!s->eof[from])
-			bufferevent_enable(s->bev[from], EV_READ);
+			event_add(s->rev[from], NULL);
 	}
-	if (s->eof[from] && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
-		px_shutdown(s, to);
-		px_check_done(s);
-	}
-}
-
-static void
-px_connected(struct session *s)
-{
-	struct proxy	*px = s->px;
-	int		 fd = bufferevent_getfd(s->bev[SRV]), one = 1;
-
-	s->connected = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	px_sock_str(fd, 0, s->c.pcli, sizeof s->c.pcli);
-	px_sock_str(fd, 1, s->c.srv, sizeof s->c.srv);
-	bufferevent_set_timeouts(s->bev[SRV], NULL, NULL);
-	conn_open(&s->c, px_now_us());
-	s->pp_wait = px->eng.proxy_protocol;
-	bufferevent_enable(s->bev[CLI], EV_READ);
-	bufferevent_enable(s->bev[SRV], EV_READ);
+	px_maybe_shutdown(s, to);
 }
 
 static void
@@ -468,62 +541,55 @@ px_dial_error(struct session *s, const char *err)
 	rec_cstr(f, "proxy_listen_addr", s->c.listen);
 	rec_cstr(f, "remote_addr", s->px->cfg->proxy.remote_addr);
 	log_write(LOG_ERROR, PX_CALLER, "remoteAddr DialTCP error");
+	s->px->dial_errors++;
 	px_error_record(s, err, DIR_C2S);
 	px_session_free(s);
 }
 
 static void
-px_event_cb(struct bufferevent *bev, short what, void *arg)
+px_connect_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session	*s = arg;
-	int		 side = bev == s->bev[CLI] ? CLI : SRV;
+	struct proxy	*px = s->px;
 	char		 err[256];
-	int		 e = EVUTIL_SOCKET_ERROR();
+	int		 e = 0, one = 1, i;
+	socklen_t	 el = sizeof e;
 
-	if (what & BEV_EVENT_CONNECTED) {
-		px_connected(s);
-		return;
-	}
-	if (side == SRV && !s->connected) {
-		if (what & BEV_EVENT_TIMEOUT)
-			snprintf(err, sizeof err, "dial tcp %s: i/o timeout",
-			    s->px->cfg->proxy.remote_addr);
-		else
-			snprintf(err, sizeof err, "dial tcp %s: %s",
-			    s->px->cfg->proxy.remote_addr,
-			    evutil_socket_error_to_string(e));
+	if (what & EV_TIMEOUT) {
+		snprintf(err, sizeof err, "dial tcp %s: i/o timeout",
+		    px->cfg->proxy.remote_addr);
 		px_dial_error(s, err);
 		return;
 	}
-	if (what & BEV_EVENT_EOF) {
-		struct evbuffer *in = bufferevent_get_input(bev);
-
-		s->eof[side] = 1;
-		bufferevent_disable(bev, EV_READ);
-		/* A header cut by EOF is an error; bytes still waiting for
-		 * a header decision are relayed now. */
-		if (evbuffer_get_length(in) > 0) {
-			if (px_relay(s, side) < 0)
-				return;
-		} else if (side == CLI && s->pp_wait)
-			s->pp_wait = 0;
-		if (evbuffer_get_length(bufferevent_get_output(s->bev[!side])) == 0) {
-			px_shutdown(s, !side);
-			px_check_done(s);
-		} else
-			bufferevent_setwatermark(s->bev[!side], EV_WRITE, 0, 0);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0)
+		e = errno;
+	if (e != 0) {
+		snprintf(err, sizeof err, "dial tcp %s: %s",
+		    px->cfg->proxy.remote_addr, strerror(e));
+		px_dial_error(s, err);
 		return;
 	}
-	/* Errors and timeouts: close both sides, log with the conn fields. */
-	snprintf(err, sizeof err, "%s", (what & BEV_EVENT_TIMEOUT) ?
-	    "i/o timeout" : evutil_socket_error_to_string(e));
-	if (what & BEV_EVENT_WRITING)
-		px_log_conn(s, "destCon Write error", err,
-		    side == SRV ? DIR_C2S : DIR_S2C);
-	else
-		px_log_conn(s, "strCon Read error", err,
-		    side == CLI ? DIR_C2S : DIR_S2C);
-	px_session_free(s);
+	event_free(s->wev[SRV]);
+	s->wev[SRV] = NULL;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	px_sock_str(fd, 0, s->c.pcli, sizeof s->c.pcli);
+	px_sock_str(fd, 1, s->c.srv, sizeof s->c.srv);
+	for (i = 0; i < 2; i++) {
+		s->rev[i] = event_new(px->base, s->fd[i], EV_READ | EV_PERSIST,
+		    px_read_cb, s);
+		s->wev[i] = event_new(px->base, s->fd[i], EV_WRITE | EV_PERSIST,
+		    px_write_cb, s);
+		s->out[i] = evbuffer_new();
+		if (s->rev[i] == NULL || s->wev[i] == NULL || s->out[i] == NULL) {
+			px_dial_error(s, "out of memory");
+			return;
+		}
+	}
+	s->connected = 1;
+	conn_open(&s->c, px_now_us());
+	s->pp_wait = px->eng.proxy_protocol;
+	event_add(s->rev[CLI], NULL);
+	event_add(s->rev[SRV], NULL);
 }
 
 static void
@@ -532,13 +598,17 @@ px_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 {
 	struct proxy	*px = arg;
 	struct session	*s;
-	int		 one = 1, rfd;
+	char		 err[256];
+	int		 one = 1;
 
 	(void)lev;
 	(void)salen;
+	evutil_make_socket_nonblocking(fd);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	s = xcalloc(1, sizeof *s);
 	s->px = px;
+	s->fd[CLI] = fd;
+	s->fd[SRV] = -1;
 	conn_init(&s->c, &px->eng);
 	s->c.owner = s;
 	s->c.syn_seen = true;	/* a proxy sees every connection from its start */
@@ -549,36 +619,31 @@ px_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&px->sessions, s, entry);
 	px->nsessions++;
 
-	s->bev[CLI] = bufferevent_socket_new(px->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	rfd = socket(px->remote.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (s->bev[CLI] == NULL || rfd < 0) {
-		if (s->bev[CLI] == NULL)
-			close(fd);
-		px_dial_error(s, rfd < 0 ? strerror(errno) : "out of memory");
-		return;
-	}
-	s->bev[SRV] = bufferevent_socket_new(px->base, rfd, BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev[SRV] == NULL) {
-		close(rfd);
-		px_dial_error(s, "out of memory");
-		return;
-	}
-	bufferevent_set_max_single_read(s->bev[CLI], PX_MAX_READ);
-	bufferevent_set_max_single_read(s->bev[SRV], PX_MAX_READ);
-	bufferevent_setcb(s->bev[CLI], px_read_cb, px_write_cb, px_event_cb, s);
-	bufferevent_setcb(s->bev[SRV], px_read_cb, px_write_cb, px_event_cb, s);
 	/* The client is read once the remote answered. */
-	bufferevent_disable(s->bev[CLI], EV_READ);
-	bufferevent_set_timeouts(s->bev[SRV], NULL, &px->connect_tv);
-	if (bufferevent_socket_connect(s->bev[SRV],
-	    (struct sockaddr *)&px->remote, (int)px->remotelen) != 0) {
-		char err[256];
-
+	s->fd[SRV] = socket(px->remote.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (s->fd[SRV] < 0) {
 		snprintf(err, sizeof err, "dial tcp %s: %s",
 		    px->cfg->proxy.remote_addr, strerror(errno));
 		px_dial_error(s, err);
+		return;
 	}
+	/* Our connections' TIME_WAIT remnants must not keep anyone (us
+	 * after a restart included) from binding their ephemeral port. */
+	setsockopt(s->fd[SRV], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (connect(s->fd[SRV], (struct sockaddr *)&px->remote,
+	    px->remotelen) != 0 && errno != EINPROGRESS) {
+		snprintf(err, sizeof err, "dial tcp %s: %s",
+		    px->cfg->proxy.remote_addr, strerror(errno));
+		px_dial_error(s, err);
+		return;
+	}
+	s->wev[SRV] = event_new(px->base, s->fd[SRV], EV_WRITE, px_connect_cb, s);
+	if (s->wev[SRV] == NULL) {
+		px_dial_error(s, "out of memory");
+		return;
+	}
+	event_add(s->wev[SRV], &px->connect_tv);
 }
 
 static void
@@ -632,12 +697,12 @@ px_grace_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(px->base, NULL);
 }
 
+/* SIGINT, SIGTERM, SIGQUIT (daemon_signals). */
 static void
-px_signal_cb(evutil_socket_t sig, short what, void *arg)
+px_stop_cb(int sig, void *arg)
 {
 	struct proxy	*px = arg;
 
-	(void)what;
 	if (px->stopping) {
 		/* A second signal: do not wait any longer. */
 		px_grace_cb(-1, 0, px);
@@ -715,134 +780,6 @@ px_server_starter_fd(char *err, size_t errlen)
 	return (int)fd;
 }
 
-/* SPEC §1.9, with the "already running" check that upstream never
- * reaches. Under server_starter the old process is still draining while
- * the new one starts, so the check is skipped there; the file is removed
- * only if it still holds our pid. */
-static char *
-px_pidfile_abs(const char *path)
-{
-	char	cwd[PATH_MAX], abs[2 * PATH_MAX];
-
-	if (path == NULL || *path == '\0')
-		return NULL;
-	if (path[0] == '/')
-		return xstrdup(path);
-	if (getcwd(cwd, sizeof cwd) == NULL)
-		return NULL;
-	if (strncmp(path, "./", 2) == 0)
-		path += 2;
-	snprintf(abs, sizeof abs, "%s/%s", cwd, path);
-	return xstrdup(abs);
-}
-
-static long
-px_pidfile_read(const char *path)
-{
-	char	buf[32], *ep;
-	ssize_t	n;
-	long	pid;
-	int	fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	errno = 0;
-	pid = strtol(buf, &ep, 10);
-	while (*ep == '\n' || *ep == '\r' || *ep == ' ')
-		ep++;
-	if (errno != 0 || *ep != '\0' || pid <= 0 || ep == buf)
-		return -1;
-	return pid;
-}
-
-static void
-px_pidfile_write(struct proxy *px)
-{
-	char	buf[32], msg[PATH_MAX + 32];
-	long	old;
-	int	fd, n;
-
-	px->pidfile = px_pidfile_abs(px->cfg->pidfile);
-	if (px->pidfile == NULL) {
-		if (px->cfg->pidfile == NULL || *px->cfg->pidfile == '\0')
-			return;
-		log_fatal(PX_CALLER, "pidfile path error");
-	}
-	if (px->pid_check && (old = px_pidfile_read(px->pidfile)) > 0 &&
-	    old != (long)getpid() && (kill((pid_t)old, 0) == 0 || errno == EPERM)) {
-		snprintf(msg, sizeof msg, "pid already running: %ld", old);
-		free(px->pidfile);
-		px->pidfile = NULL;
-		log_fatal(PX_CALLER, msg);
-	}
-	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	fd = open(px->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0664);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n) {
-		snprintf(msg, sizeof msg, "can not write %s", px->pidfile);
-		if (fd >= 0)
-			close(fd);
-		free(px->pidfile);
-		px->pidfile = NULL;
-		log_fatal(PX_CALLER, msg);
-	}
-	close(fd);
-}
-
-static int
-px_pidfile_remove(struct proxy *px)
-{
-	char	msg[PATH_MAX + 32];
-	int	rc = 0;
-
-	if (px->pidfile == NULL)
-		return 0;
-	if (px_pidfile_read(px->pidfile) == (long)getpid() &&
-	    unlink(px->pidfile) != 0) {
-		snprintf(msg, sizeof msg, "can not delete %s", px->pidfile);
-		log_write(LOG_FATAL, PX_CALLER, msg);
-		rc = 1;
-	}
-	free(px->pidfile);
-	px->pidfile = NULL;
-	return rc;
-}
-
-/* The dump sinks. Kept in one place so the rotating log sinks can
- * replace the plain append file. */
-static int
-px_sinks(struct proxy *px)
-{
-	struct config	*cfg = px->cfg;
-	struct run	*r = px->run;
-	char		 path[2 * PATH_MAX];
-	enum fmt	 fmt = FMT_JSON;
-
-	if (r->stdout_flag || cfg->dump_log.stdout_)
-		engine_add_sink(&px->eng, sink_fd_new(STDOUT_FILENO,
-		    r->stdout_fmt));
-	if (!cfg->dump_log.enable && !r->stdout_flag)
-		return 0;
-	if (cfg->dump_log.format != NULL && fmt_parse(cfg->dump_log.format, &fmt) != 0)
-		fmt = FMT_JSON;
-	snprintf(path, sizeof path, "%s/%s", cfg->dump_log.dir ? cfg->dump_log.dir : ".",
-	    cfg->dump_log.file_name ? cfg->dump_log.file_name : "dump.log");
-	px->dump_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (px->dump_fd < 0) {
-		struct record *f = log_fields();
-		rec_cstr(f, "error", strerror(errno));
-		rec_cstr(f, "path", path);
-		log_write(LOG_FATAL, NULL, "Log setting error");
-		return -1;
-	}
-	engine_add_sink(&px->eng, sink_fd_new(px->dump_fd, fmt));
-	return 0;
-}
-
 /* 1,000 proxied connections need 2,000 descriptors. */
 static void
 px_raise_nofile(void)
@@ -877,6 +814,45 @@ px_ms_tv(struct timeval *tv, int ms)
 	tv->tv_usec = (ms % 1000) * 1000;
 }
 
+/* The proxy's part of the periodic health line. */
+static void
+px_health_fill(struct record *f, void *arg)
+{
+	struct proxy	*px = arg;
+
+	rec_uint(f, "connections", px->nsessions);
+	rec_uint(f, "connections_total", px->eng.st.conns_opened);
+	rec_uint(f, "dial_errors", px->dial_errors);
+	rec_uint(f, "bytes_client_to_remote", px->bytes[CLI]);
+	rec_uint(f, "bytes_remote_to_client", px->bytes[SRV]);
+}
+
+static void
+px_start_line(struct proxy *px, const struct sockaddr_storage *lss,
+    int lempty, int rempty)
+{
+	struct config	*cfg = px->cfg;
+	struct record	*f = log_fields();
+	char		 lstr[ADDR_STRLEN + 8], rstr[ADDR_STRLEN + 8];
+	char		 msg[3 * ADDR_STRLEN];
+
+	px_start_str(&px->remote, rempty, rstr, sizeof rstr);
+	rec_cstr(f, "dumper", px->eng.dec->name);
+	if (cfg->proxy.use_server_starter) {
+		snprintf(msg, sizeof msg,
+		    "Starting proxy. [server_starter] <-> %s", rstr);
+	} else {
+		px_start_str(lss, lempty, lstr, sizeof lstr);
+		snprintf(msg, sizeof msg, "Starting proxy. %s <-> %s", lstr,
+		    rstr);
+		rec_cstr(f, "proxy_listen_addr", cfg->proxy.listen_addr);
+	}
+	rec_cstr(f, "remote_addr", cfg->proxy.remote_addr);
+	rec_bool(f, "use_server_starter", cfg->proxy.use_server_starter);
+	rec_bool(f, "proxy_protocol", cfg->proxy_protocol);
+	log_write(LOG_INFO, NULL, msg);
+}
+
 int
 proxy_main(struct run *r)
 {
@@ -884,16 +860,13 @@ proxy_main(struct run *r)
 	struct config		*cfg = r->cfg;
 	struct sockaddr_storage	 lss;
 	socklen_t		 lsl = 0;
-	char			 err[512], lstr[ADDR_STRLEN + 8], rstr[ADDR_STRLEN + 8];
-	char			 msg[3 * ADDR_STRLEN];
+	char			 err[512];
 	struct timeval		 flush_tv = { 0, 100000 };
-	int			 lempty = 0, rempty = 0, lfd = -1, rc = 0, i;
-	static const int	 sigs[3] = { SIGINT, SIGTERM, SIGQUIT };
+	int			 lempty = 0, rempty = 0, lfd, rc = 1;
 
 	memset(&px, 0, sizeof px);
 	px.run = r;
 	px.cfg = cfg;
-	px.dump_fd = -1;
 	TAILQ_INIT(&px.sessions);
 	px_ms_tv(&px.connect_tv, r->connect_timeout_ms > 0 ?
 	    r->connect_timeout_ms : px_env_ms("TCPDP_CONNECT_TIMEOUT_MS",
@@ -912,50 +885,40 @@ proxy_main(struct run *r)
 		rec_cstr(log_fields(), "error", err);
 		log_fatal(NULL, "error");
 	}
-	signal(SIGPIPE, SIG_IGN);
 	px_raise_nofile();
 
-	px.base = event_base_new();
-	if (px.base == NULL)
-		log_fatal(PX_CALLER, "event_base_new failed");
-	if (log_open(&cfg->log, px.base) != 0)
-		return 1;
+	if ((px.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
 	engine_init(&px.eng, ENG_PROXY, decoder_find(cfg->dumper ?
 	    cfg->dumper : "hex"));
 	if (px.eng.dec == NULL)
 		px.eng.dec = &decoder_hex;	/* upstream: unknown means hex */
 	px.eng.base = px.base;
 	px.eng.proxy_protocol = cfg->proxy_protocol;
-	px.pid_check = !cfg->proxy.use_server_starter;
-	if (px_sinks(&px) != 0) {
-		rc = 1;
+
+	/* The console stays on until a UI owns the terminal. */
+	if (log_open_flags(&cfg->log, px.base, run_log_flags(r)) == -1)
+		goto out;
+	if (dumpsinks_add(&px.eng, cfg, r->stdout_flag, err, sizeof err) == -1) {
+		fprintf(stderr, "tcpdp-top: %s\n", err);
 		goto out;
 	}
-
-	px_start_str(&px.remote, rempty, rstr, sizeof rstr);
-	rec_cstr(log_fields(), "dumper", px.eng.dec->name);
-	if (cfg->proxy.use_server_starter) {
-		snprintf(msg, sizeof msg,
-		    "Starting proxy. [server_starter] <-> %s", rstr);
-	} else {
-		px_start_str(&lss, lempty, lstr, sizeof lstr);
-		snprintf(msg, sizeof msg, "Starting proxy. %s <-> %s", lstr, rstr);
-		rec_cstr(log_fields(), "proxy_listen_addr", cfg->proxy.listen_addr);
-	}
-	rec_cstr(log_fields(), "remote_addr", cfg->proxy.remote_addr);
-	rec_bool(log_fields(), "use_server_starter", cfg->proxy.use_server_starter);
-	rec_bool(log_fields(), "proxy_protocol", cfg->proxy_protocol);
-	log_write(LOG_INFO, NULL, msg);
-
-	px_pidfile_write(&px);
+	if (daemon_signals(px.base, px_stop_cb, &px) == -1)
+		goto out;
+	px_start_line(&px, &lss, lempty, rempty);
+	/* Under server_starter the previous generation is still draining
+	 * with its pid in the file: the new one takes the file over (the
+	 * old one removes it only while it holds its own pid). */
+	if (cfg->proxy.use_server_starter && cfg->pidfile != NULL &&
+	    *cfg->pidfile != '\0')
+		unlink(cfg->pidfile);
+	if (pidfile_write(cfg->pidfile, err, sizeof err) == -1)
+		log_fatal(PX_CALLER, err);
 
 	if (cfg->proxy.use_server_starter) {
-		lfd = px_server_starter_fd(err, sizeof err);
-		if (lfd < 0) {
+		if ((lfd = px_server_starter_fd(err, sizeof err)) < 0) {
 			rec_cstr(log_fields(), "error", err);
-			log_write(LOG_FATAL, PX_CALLER, "server-starter listen error");
-			rc = 1;
-			goto out;
+			log_fatal(PX_CALLER, "server-starter listen error");
 		}
 		px.lev = evconnlistener_new(px.base, px_accept_cb, &px,
 		    LEV_OPT_CLOSE_ON_FREE, 0, lfd);
@@ -967,44 +930,37 @@ proxy_main(struct run *r)
 	if (px.lev == NULL) {
 		rec_cstr(log_fields(), "error",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-		log_write(LOG_FATAL, PX_CALLER, cfg->proxy.use_server_starter ?
+		log_fatal(PX_CALLER, cfg->proxy.use_server_starter ?
 		    "server-starter listen error" : "listenAddr ListenTCP error");
-		rc = 1;
-		goto out;
 	}
 	evconnlistener_set_error_cb(px.lev, px_accept_error_cb);
 
-	for (i = 0; i < 3; i++) {
-		px.sig[i] = evsignal_new(px.base, sigs[i], px_signal_cb, &px);
-		evsignal_add(px.sig[i], NULL);
-	}
 	px.flush_ev = event_new(px.base, -1, EV_PERSIST, px_flush_cb, &px);
 	evtimer_add(px.flush_ev, &flush_tv);
 	px.grace_ev = evtimer_new(px.base, px_grace_cb, &px);
 	px.relisten_ev = evtimer_new(px.base, px_relisten_cb, &px);
+	health_start(px.base, px_health_fill, &px, cfg->log.enable_internal);
 
 	event_base_dispatch(px.base);
 
-out:
 	while (!TAILQ_EMPTY(&px.sessions))
 		px_session_free(TAILQ_FIRST(&px.sessions));
+	engine_flush(&px.eng);
+	health_stop();
+	rc = 0;
+out:
 	if (px.lev != NULL)
 		evconnlistener_free(px.lev);
-	for (i = 0; i < 3; i++)
-		if (px.sig[i] != NULL)
-			event_free(px.sig[i]);
 	if (px.flush_ev != NULL)
 		event_free(px.flush_ev);
 	if (px.grace_ev != NULL)
 		event_free(px.grace_ev);
 	if (px.relisten_ev != NULL)
 		event_free(px.relisten_ev);
-	engine_flush(&px.eng);
 	engine_free(&px.eng);
-	if (px.dump_fd >= 0)
-		close(px.dump_fd);
-	if (px_pidfile_remove(&px) != 0)
-		rc = 1;
+	daemon_signals_free();
+	pidfile_remove();
+	log_close();
 	event_base_free(px.base);
 	return rc;
 }

@@ -1,9 +1,25 @@
 /* vis.c - sanitising untrusted text for JSON, LTSV and terminals. */
+#include <stdint.h>
 #include <string.h>
 
 #include "vis.h"
 
 static const char hexdig[] = "0123456789abcdef";
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Non-zero if any byte of w is < 0x20, >= 0x80, '"' or '\\' (the
+ * classic "has a zero byte" trick applied to w, w ^ '"' and w ^ '\\'). */
+static inline uint64_t
+vis_plain8(uint64_t w)
+{
+	uint64_t	lt20 = (w - ONES * 0x20) & ~w;
+	uint64_t	q = w ^ (ONES * '"');
+	uint64_t	bs = w ^ (ONES * '\\');
+
+	return (lt20 | w | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
+}
 
 size_t
 vis_utf8_len(const unsigned char *p, size_t n)
@@ -46,6 +62,15 @@ vis_json(struct buf *b, const char *s, size_t n, bool array)
 	buf_reserve(b, n + 2);
 	while (i < n) {
 		start = i;
+		/* Eight bytes at a time while none needs escaping. */
+		while (i + 8 <= n) {
+			uint64_t	w;
+
+			memcpy(&w, p + i, 8);
+			if (vis_plain8(w) != 0)
+				break;
+			i += 8;
+		}
 		while (i < n && (c = p[i]) >= 0x20 && c < 0x80 && c != '"' &&
 		    c != '\\')
 			i++;

@@ -2,6 +2,7 @@
 # logs-contrib.sh - the files in contrib/: systemd units pass
 # `systemd-analyze verify` without warnings, the sample config loads, the
 # sample rotation hook copes with an empty first argument and compresses.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/logs/common.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(cd "$(dirname "${TCPDP_BIN:-$top/tcpdp-top}")" && pwd)/$(basename "${TCPDP_BIN:-tcpdp-top}")

@@ -3,6 +3,7 @@
 # settings at start (clear error, exit 1), the directory removed while
 # running, a full disk (tmpfs, as root), SIGHUP reopening after a move,
 # SIGTERM flushing, and the pidfile refusing a second instance.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/logs/common.sh"
 need_driver logs-failures
 export TZ=UTC

@@ -2,6 +2,7 @@
 # logs-rotation.sh - rotation under a burst of records with accelerated
 # time (TCPDP_TEST_CLOCK: 10 simulated minutes per second), retention, the
 # rotation hook with its arguments, failing and missing hooks.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/logs/common.sh"
 need_driver logs-rotation
 export TZ=UTC

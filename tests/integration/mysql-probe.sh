@@ -1,7 +1,8 @@
 #!/bin/bash
 # mysql-probe.sh - the mysql decoder live: a MariaDB server on 127.0.0.1:33611
 # started here, the `mariadb` client and sysbench with prepared statements
-# (--db-ps-mode=auto), decoded by `probe -i lo -t 33611 -d mysql --stdout`.
+# (--db-ps-mode=auto), decoded by `probe -i lo -t 33611 -d mysql --stdout`;
+# then the `mariadb` client through `proxy -l 127.0.0.1:33613 -d mysql`.
 # Needs root (capture on lo) and the packages of install-deps.sh --test.
 set -u
 BIN=${TCPDP_BIN:?}
@@ -10,14 +11,19 @@ T=${TCPDP_TMP:-/tmp}/mysql-probe.$$
 mkdir -p "$T"
 . "$(dirname "$0")/lib.sh"
 PROBE=""
+PROXY=""
 
 cleanup() {
 	if [ -n "$PROBE" ] && kill -0 "$PROBE" 2>/dev/null; then
 		kill -TERM "$PROBE" 2>/dev/null
 		wait "$PROBE" 2>/dev/null
 	fi
+	if [ -n "$PROXY" ] && kill -0 "$PROXY" 2>/dev/null; then
+		kill -TERM "$PROXY" 2>/dev/null
+		wait "$PROXY" 2>/dev/null
+	fi
 	srv_stop_all
-	rm -rf "$T"
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -96,5 +102,32 @@ if [ -n "$n_sb" ] && [ "$n_sb" -gt 0 ] && [ "$n_ex" -ge "$n_sb" ] && [ "$n_ok" -
 else
 	cat "$T/sb-run.out" | tail -n 30
 	fail mysql-probe/sysbench_executes "sysbench read $n_sb, decoded $n_ex, with values $n_ok"
+fi
+
+# The same decoder behind the proxy: records carry direction and
+# conn_seq_num, and the response keys.
+PXPORT=33613
+(cd "$T" && exec "$BIN" proxy --batch -l 127.0.0.1:$PXPORT -r 127.0.0.1:$PORT -d mysql \
+    --stdout >"$T/proxy.jsonl" 2>"$T/proxy.err" </dev/null) &
+PROXY=$!
+if ! wait_port $PXPORT 10; then
+	cat "$T/proxy.err"
+	fail mysql-probe/proxy "proxy did not listen"
+	exit 0
+fi
+timeout 30 mariadb --no-defaults -h127.0.0.1 -P$PXPORT -uapp -papp-secret --skip-ssl appdb \
+    -e "SELECT v FROM t_probe WHERE id = 2; USE mysql; SELECT 'after use'" >"$T/px-client.out" 2>&1
+sleep 1
+kill -TERM "$PROXY" 2>/dev/null
+wait "$PROXY" 2>/dev/null
+PROXY=""
+px=$T/proxy.jsonl
+if grep -F '"query":"SELECT v FROM t_probe WHERE id = 2"' "$px" | grep -F '"direction":"->"' |
+    grep -F '"username":"app","database":"appdb"' | grep -qF '"rows":1' &&
+    grep -F "\"query\":\"SELECT 'after use'\"" "$px" | grep -qF '"database":"mysql"'; then
+	pass mysql-probe/proxy
+else
+	head -c 2000 "$px"; cat "$T/px-client.out"
+	fail mysql-probe/proxy
 fi
 exit 0

@@ -179,6 +179,27 @@ dt=$(( $(date +%s) - t0 ))
 if [ $PXRC -eq 0 ] && [ $dt -le 3 ]; then pass proxy/grace-period; else fail proxy/grace-period "exit=$PXRC after ${dt}s"; fi
 kill $HP 2>/dev/null
 
+# --- a second signal during the grace period ends it at once ----------------
+start_proxy twice -l 127.0.0.1:18665 -r 127.0.0.1:$ECHO -d conn
+wait_port 18665 10
+python3 -c "import socket, time; s = socket.create_connection(('127.0.0.1', 18665)); time.sleep(30)" &
+HP=$!
+PIDS="$PIDS $HP"
+sleep 0.3
+kill -INT $PX
+sleep 0.3
+t0=$(date +%s%N)
+kill -INT $PX
+for _ in $(seq 1 100); do kill -0 $PX 2>/dev/null || break; sleep 0.1; done
+wait $PX; PXRC=$?
+dt=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ $PXRC -eq 0 ] && [ $dt -lt 2000 ] && grep -q 'Shutting down proxy\.\.\.' "$PXDIR/stdout" "$PXDIR/stderr"; then
+	pass proxy/second-signal
+else
+	fail proxy/second-signal "exit=$PXRC after ${dt}ms"
+fi
+kill $HP 2>/dev/null
+
 # --- server_starter: listening socket inherited as fd 3 ---------------------
 mkdir -p "$T/ss"
 cat >"$T/ss/start.py" <<'EOF'
@@ -197,7 +218,8 @@ EOF
 PX=$!; PIDS="$PIDS $PX"; PXDIR=$T/ss
 wait_port 18659 10
 got=$(printf 'ping' | timeout 5 socat -t 2 - TCP:127.0.0.1:18659)
-if [ "$got" = ping ] && grep -q 'Starting proxy. \[server_starter\] <-> 127.0.0.1:18651' "$PXDIR/stdout" "$PXDIR/stderr"; then
+if [ "$got" = ping ] && grep -q 'Starting proxy. \[server_starter\] <-> 127.0.0.1:18651' "$PXDIR/stdout" "$PXDIR/stderr" &&
+   [ "$(cat "$PXDIR/tcpdp.pid" 2>/dev/null)" = "$PX" ]; then
 	pass proxy/server-starter
 else
 	fail proxy/server-starter "got=$got $(cat "$PXDIR/stdout" "$PXDIR/stderr")"

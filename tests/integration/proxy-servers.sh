@@ -29,11 +29,14 @@ start_proxy() {	# DIR ARGS...
 	PIDS="$PIDS $!"
 }
 keys_re='"conn_id":"[0-9a-v]\{20\}","client_addr":"127.0.0.1:[0-9]*","proxy_listen_addr":"127.0.0.1:[0-9]*","proxy_client_addr":"127.0.0.1:[0-9]*","remote_addr":"127.0.0.1:[0-9]*",'
+# Our ports lie in the ephemeral range: a client elsewhere may hold one
+# for a moment. One more try after a pause.
+retry() { "$@" || { sleep 2; "$@"; }; }
 # decoded DIR PATTERN: the dumper produced records (it is implemented)
 decoded() { grep -q "$2" "$T/$1/dump.log" 2>/dev/null; }
 
 # ---------------------------------------------------------------- MariaDB
-if command -v mariadbd >/dev/null && srv_mariadb_start 33651 >"$T/my.log" 2>&1; then
+if command -v mariadbd >/dev/null && retry srv_mariadb_start 33651 >"$T/my.log" 2>&1; then
 	start_proxy myhex -l 127.0.0.1:33650 -r 127.0.0.1:33651 -d hex
 	start_proxy mydec -l 127.0.0.1:33652 -r 127.0.0.1:33651 -d mysql
 	wait_port 33650 10; wait_port 33652 10
@@ -89,7 +92,7 @@ else
 fi
 
 # ------------------------------------------------------------- PostgreSQL
-if [ -n "$PG_BIN" ] && srv_pg_start 54651 >"$T/pg.log" 2>&1; then
+if [ -n "$PG_BIN" ] && retry srv_pg_start 54651 >"$T/pg.log" 2>&1; then
 	start_proxy pghex -l 127.0.0.1:54650 -r 127.0.0.1:54651 -d hex
 	start_proxy pgdec -l 127.0.0.1:54652 -r 127.0.0.1:54651 -d pg
 	wait_port 54650 10; wait_port 54652 10

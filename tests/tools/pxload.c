@@ -301,6 +301,7 @@ client_main(int port, int nconns, int slowmod, int abortmod, int hold,
 	struct cconn		*cs;
 	struct epoll_event	 ee, evs[256];
 	int			 ep, i, n, left, ok = 0, failed = 0, aborted = 0;
+	int			 one = 1;
 	int64_t			 deadline = now_ms() + (int64_t)timeout * 1000;
 	uint64_t		 total = 0;
 
@@ -321,6 +322,8 @@ client_main(int port, int nconns, int slowmod, int abortmod, int hold,
 		c->abort = abortmod > 0 && i % abortmod == 2;
 		c->rounds_left = hold ? rounds : 0;
 		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		/* so our TIME_WAITs do not block listeners on test ports */
+		setsockopt(c->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 		if (c->fd < 0 || (connect(c->fd, (struct sockaddr *)&sin,
 		    sizeof sin) != 0 && errno != EINPROGRESS)) {
 			cfail(c, "connect");

@@ -27,6 +27,7 @@ static struct buf	 bytes;
 static size_t		 msgat;
 static struct buf	 out, first;
 static struct conn_stats last_stats;
+int			 pgt_mode = ENG_READ;
 
 void
 s_reset(void)
@@ -158,7 +159,7 @@ feed(struct conn *c, const struct step *s, size_t from, size_t to)
 	ch.n = to - from;
 	ch.dir = (enum dir)s->dir;
 	ch.ts_us = s->ts;
-	ch.seq = 0;
+	ch.seq = (uint64_t)(s - steps);
 	conn_data(c, &ch);
 }
 
@@ -176,11 +177,16 @@ pgt_run(int split, size_t k, bool bytewise)
 	ts.s.write = tsink_write;
 	ts.s.flush = NULL;
 	ts.s.close = tsink_close;
-	engine_init(&eng, ENG_READ, &decoder_pg);
+	engine_init(&eng, pgt_mode, &decoder_pg);
 	engine_add_sink(&eng, &ts.s);
 	conn_init(&c, &eng);
 	strcpy(c.cli, "127.0.0.1:50000");
 	strcpy(c.srv, "127.0.0.1:5432");
+	if (pgt_mode == ENG_PROXY) {
+		strcpy(c.id, "bfk0d5rt4dkl5ke0e5ig");
+		strcpy(c.listen, "127.0.0.1:33065");
+		strcpy(c.pcli, "127.0.0.1:50001");
+	}
 	conn_open(&c, 0);
 	for (i = 0; i < nsteps; i++) {
 		const struct step *s = &steps[i];

@@ -28,6 +28,8 @@ void		 s_hex(const char *);
 void		 s_msg(char type);
 void		 s_end(void);
 
+/* The engine mode of the runs (ENG_READ unless set). */
+extern int	 pgt_mode;
 /* Split the step's bytes at k (step -1: no split); bytewise feeds one
  * byte per chunk. */
 const char	*pgt_run(int step, size_t k, bool bytewise);

@@ -444,6 +444,11 @@ TEST(mysql_charsets)
 	CHECK_STR(mysql_charset_name(255), "utf8mb4");
 	CHECK_STR(mysql_charset_name(33), "utf8");
 	CHECK_STR(mysql_charset_name(1000), "");
+	CHECK_STR(mysql_command_name(3), "COM_QUERY");
+	CHECK_STR(mysql_command_name(0x16), "COM_STMT_PREPARE");
+	CHECK_STR(mysql_command_name(0x17), "COM_STMT_EXECUTE");
+	CHECK_STR(mysql_command_name(0x1f), "COM_RESET_CONNECTION");
+	CHECK_STR(mysql_command_name(0x20), "COM_UNKNOWN");
 	buf_free(&b);
 }
 
@@ -712,6 +717,9 @@ TEST(mysql_midstream)
 	sc_add(&s, 3, EOF5);
 	sc_add(&s, 4, ROW1);
 	sc_add(&s, 5, EOF5);
+	/* statement 5 was learnt from its first execute: without types now */
+	sc_pkt(&s, DIR_C2S, 250, 0, "17050000000001000000000003616263017a");
+	sc_pkt(&s, DIR_S2C, 260, 1, "00000002000000");
 	/* unknown statement, no types: undecodable */
 	sc_pkt(&s, DIR_C2S, 300, 0, "1709000000000100000000000300000000000000");
 	sc_pkt(&s, DIR_S2C, 310, 1, "00000002000000");
@@ -719,8 +727,9 @@ TEST(mysql_midstream)
 	CHECK_HAS(out, "\"seq_num\":0,\"command_id\":3,\"response_first_us\":10,");
 	CHECK_NOT(out, "lect");
 	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[\"testdb\",\"comment_stars\"],\"seq_num\":0,\"command_id\":23,\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,");
+	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[\"abc\",\"z\"],\"seq_num\":0,\"command_id\":23,\"response_first_us\":10,");
 	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"values_error\":\"statement not seen\",\"response_first_us\":10,");
-	CHECK_INT(count(out, "\n"), 3);
+	CHECK_INT(count(out, "\n"), 4);
 	CHECK_NOT(out, "username");
 	free(out);
 	sc_free(&s);
@@ -947,4 +956,47 @@ TEST(mysql_record_set_str)
 	CHECK(r.acap <= 16384);
 	rec_free(&r);
 	buf_free(&b);
+}
+
+/* The start of the connection unseen (no SYN) but the greeting captured:
+ * the handshake is still decoded. */
+TEST(mysql_nosyn_handshake)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 10000, 0, "0361");
+	sc_pkt(&s, DIR_S2C, 10100, 1, "00000002000000");
+	out = sc_run(&s, 0, false, &meta);
+	CHECK_STR(meta, "{\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\"}\n");
+	CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":100,");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
+
+/* MariaDB pipelines COM_STMT_PREPARE and COM_STMT_EXECUTE with statement id
+ * -1 ("the one just prepared"). */
+TEST(mysql_pipelined_prepare_execute)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1653454c454354203f");	/* SELECT ? */
+	sc_add(&s, 0, "17ffffffff0001000000000108000200000000000000");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "000900000000000100000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 1, "00000002000000");
+	/* now -1 means statement 9 */
+	sc_pkt(&s, DIR_C2S, 2000, 0, "17ffffffff0001000000000108000300000000000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT ?\",\"seq_num\":0,\"command_id\":22,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"stmt_id\":9,\"num_params\":1,");
+	CHECK_HAS(out, "\"stmt_id\":4294967295,\"stmt_execute_values\":[2],\"seq_num\":0,\"command_id\":23,");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",");
+	free(out);
+	sc_free(&s);
 }

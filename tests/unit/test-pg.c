@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "pgtest.h"
 #include "test.h"
 
@@ -552,6 +553,20 @@ TEST(pg_midstream_pickup)
 	    "\"message_type\":\"B\",\"response_first_us\":1000");
 	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"UPDATE 1\",\"status\":\"ok\"}");
 	CHECK_INT(pgt_stats()->skipped, 31 + 16);
+	/* Cut anywhere in the garbage or in the first real header: the same
+	 * records (the tail of a chunk is kept while hunting). */
+	{
+		char *want = strdup(o);
+		size_t k;
+
+		for (k = 1; k <= 31 + 5; k++)
+			if (strcmp(pgt_run(0, k, false), want) != 0)
+				test_fail(__FILE__, __LINE__, "split at %zu", k);
+		for (k = 1; k < 16 + 5; k++)
+			if (strcmp(pgt_run(1, k, false), want) != 0)
+				test_fail(__FILE__, __LINE__, "server split at %zu", k);
+		free(want);
+	}
 }
 
 TEST(pg_gap_flushes_and_resyncs)
@@ -716,4 +731,56 @@ TEST(pg_value_render)
 	CHECK_STR(render(PG_OID_INT4, 0, "3132"), "[\"12\"]");
 	CHECK_STR(render(PG_OID_INT4, 7, "3132"), "[\"\\\\x3132\"]");
 	CHECK_STR(render(0, 1, ""), "[\"\\\\x\"]");
+}
+
+TEST(pg_proxy_mode_keys)
+{
+	const char *o;
+
+	/* Key order as upstream's proxy output (proxysim_pg_conn50736). */
+	pgt_mode = ENG_PROXY;
+	s_reset();
+	s_step(C); s_hex(UP_STARTUP);
+	s_step(S); s_msg('R'); s_be32(0); s_end(); srv_ready('I');
+	s_step(C); s_hex(UP_PARSE);
+	s_step(S); s_msg('1'); s_end(); s_msg('n'); s_end(); srv_ready('I');
+	o = PGT_SPLITS();
+	pgt_mode = ENG_READ;
+	CHECK_STR(o, "{\"stmt_name\":\"\",\"parse_query\":\"SELECT CONCAT($1::text, "
+	    "$2::text, $3::text);\",\"message_type\":\"P\",\"conn_id\":"
+	    "\"bfk0d5rt4dkl5ke0e5ig\",\"client_addr\":\"127.0.0.1:50000\","
+	    "\"proxy_listen_addr\":\"127.0.0.1:33065\",\"proxy_client_addr\":"
+	    "\"127.0.0.1:50001\",\"remote_addr\":\"127.0.0.1:5432\","
+	    "\"username\":\"postgres\",\"database\":\"testdb\","
+	    "\"conn_seq_num\":2,\"direction\":\"->\",\"ts\":"
+	    "\"1970-01-01T00:00:00.003Z\",\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}\n");
+}
+
+TEST(pg_deep_pipeline_bounded)
+{
+	const char *o;
+	int i;
+
+	/* More pipelined requests than records kept: the overflow goes out
+	 * at once without response keys; matching stays in step. */
+	s_reset();
+	s_step(C);
+	for (i = 0; i < 300; i++) {
+		s_msg('Q'); s_cstr("SELECT 1"); s_end();
+	}
+	s_step(S);
+	for (i = 0; i < 300; i++) {
+		srv_tag(i == 299 ? "SELECT 7" : "SELECT 1");
+		srv_ready('I');
+	}
+	s_step(C); s_msg('Q'); s_cstr("SELECT 2"); s_end();
+	s_step(S); srv_tag("SELECT 2"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 301);
+	CHECK_INT(count(o, "\"status\":\"ok\""), 129);
+	CHECK_HAS(o, "\"query\":\"SELECT 2\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":2");
+	/* The last one was sent out early: its tag has no record. */
+	CHECK_NOT(o, "SELECT 7");
 }

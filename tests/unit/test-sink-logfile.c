@@ -127,6 +127,21 @@ TEST(dumpsinks_config)
 	CHECK_STR(eng.sinks->name, "logfile");
 	engine_free(&eng);
 
+	/* --stdout keeps the dump file on even when disabled (SPEC 1.7). */
+	cfg.dump_log.enable = false;
+	engine_init(&eng, ENG_READ, NULL);
+	CHECK_INT(dumpsinks_add(&eng, &cfg, true, err, sizeof err), 0);
+	n = 0;
+	for (s = eng.sinks; s != NULL; s = s->next)
+		n++;
+	CHECK_INT(n, 2);
+	engine_free(&eng);
+	engine_init(&eng, ENG_READ, NULL);
+	CHECK_INT(dumpsinks_add(&eng, &cfg, false, err, sizeof err), 0);
+	CHECK(eng.sinks == NULL);
+	engine_free(&eng);
+	cfg.dump_log.enable = true;
+
 	cfg.dump_log.format = (char *)"yaml";
 	engine_init(&eng, ENG_READ, NULL);
 	CHECK_INT(dumpsinks_add(&eng, &cfg, false, err, sizeof err), -1);
