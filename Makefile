@@ -140,8 +140,11 @@ fuzz: fuzz-build
 	@for f in $(FUZZ_BINS); do echo "== $$f"; mkdir -p build/fuzz/corpus-$$(basename $$f); \
 		$$f -max_total_time=$${FUZZ_SECONDS:-120} build/fuzz/corpus-$$(basename $$f) tests/fuzz/corpus/$$(basename $$f) 2>&1 | tail -3; done
 
-run: all
-	./$(BIN) read contrib/samples/demo.pcap -t 33306 -d mysql
+# Installs the build dependencies first when pkg-config misses any.
+run:
+	@if [ -n "$(MISSING)" ]; then sh contrib/install-deps.sh; fi
+	$(Q)$(MAKE) --no-print-directory all
+	./$(BIN) read -t 33306 -d mysql -f console contrib/samples/demo.pcap
 
 bench: all $(B)/bench-encode $(B)/logs-driver
 	$(Q)sh tests/bench/run.sh
