@@ -15,6 +15,7 @@
 #include "config.h"
 #include "decode.h"
 #include "run.h"
+#include "target.h"
 #include "xmalloc.h"
 
 enum {
@@ -356,6 +357,17 @@ validate(const struct parsed *p, const struct config *cfg)
 		if (!addr_valid(cfg->proxy.remote_addr))
 			usage_error(c, "bad remote address \"%s\" (want "
 			    "host:port)", cfg->proxy.remote_addr);
+	}
+	if (!as_tcpdp && (strcmp(name, "probe") == 0 ||
+	    (strcmp(name, "read") == 0 && p->target != NULL))) {
+		struct target	t;
+		char		terr[256];
+		const char	*ts = strcmp(name, "probe") == 0 ?
+			    cfg->probe.target : p->target;
+
+		if (target_parse(&t, ts, terr, sizeof terr) == -1)
+			usage_error(c, "bad target \"%s\": %s", ts, terr);
+		target_free(&t);
 	}
 	if (strcmp(name, "read") == 0 && p->format != NULL &&
 	    fmt_parse(p->format, &f) < 0)

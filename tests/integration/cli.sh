@@ -29,6 +29,8 @@ usage_err usage_bad_listen 'bad listen address "nohost"' proxy -l nohost
 usage_err usage_bad_remote 'bad remote address "h:99999"' proxy -r h:99999
 usage_err usage_missing_arg 'needs an argument' read -d
 usage_err usage_bad_format 'unknown format "xml"' read -f xml x.pcap
+usage_err usage_bad_target 'bad target "x:y"' probe -i lo -t x:y
+usage_err usage_bad_target_port 'bad target "70000"' read -t 70000 x.pcap
 usage_err usage_no_interface 'no interface' probe -t 3306
 usage_err usage_extra_arg 'unexpected argument' proxy extra
 
