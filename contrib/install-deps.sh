@@ -13,7 +13,7 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libpcap-dev libevent-dev libncurses-dev libinih-dev libcjson-dev zlib1g-dev"
-TEST_PKGS="clang libclang-rt-14-dev tmux tcpdump tshark mariadb-server mariadb-client postgresql postgresql-contrib sysbench socat haproxy faketime python3 iproute2 procps util-linux"
+TEST_PKGS="clang libclang-rt-14-dev tmux tcpdump tshark mariadb-server mariadb-client postgresql postgresql-contrib sysbench socat haproxy faketime python3 iproute2 procps util-linux systemd"
 
 mode=build
 case "${1:-}" in
