@@ -28,55 +28,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+. "$here/lib.sh"
 pcap=${BENCH_PCAP:-$OUT/mysql_bench_${SIZE}M.pcap}
-if [ ! -f "$pcap" ]; then
-	echo "making $pcap (once; BENCH_PCAP=FILE uses another capture)"
-	MY_PORT=$PORT BENCH_OUT=$OUT bash "$FX/scripts/make-bench-pcap.sh" "$SIZE" mysql \
-	    >"$T/make.log" 2>&1 || { tail -20 "$T/make.log"; exit 1; }
-fi
-
-cat >"$T/bare.c" <<'C'
-#include <pcap/pcap.h>
-#include <stdio.h>
-static void
-cb(u_char *a, const struct pcap_pkthdr *h, const u_char *p)
-{
-	unsigned long *s = (unsigned long *)a;
-	s[0] += h->caplen;
-	s[1] += h->caplen > 40 ? p[40] : 0;	/* touch the headers */
-	s[2]++;
-}
-int
-main(int argc, char **argv)
-{
-	char err[PCAP_ERRBUF_SIZE];
-	unsigned long s[3] = { 0, 0, 0 };
-	static char buf[1 << 20];
-	FILE *f = fopen(argc > 1 ? argv[1] : "/dev/stdin", "rb");
-	pcap_t *p;
-	if (f == NULL) { perror("fopen"); return 1; }
-	setvbuf(f, buf, _IOFBF, sizeof buf);
-	if ((p = pcap_fopen_offline(f, err)) == NULL) { fprintf(stderr, "%s\n", err); return 1; }
-	pcap_loop(p, -1, cb, (u_char *)s);
-	printf("%lu packets %lu bytes %lu\n", s[2], s[0], s[1]);
-	pcap_close(p);
-	return 0;
-}
-C
-cc -O2 -o "$T/bare" "$T/bare.c" -lpcap || exit 1
-
+bench_pcap "$pcap" mysql MY_PORT="$PORT"
+bench_bare
 # CPU seconds (user + system), not wall time: the machine may be shared,
 # and waiting for a core is not our cost.
-best() {	# best RUNS CMD...: prints the best CPU time in seconds
-	local n=$1 i t b=""
-	shift
-	for i in $(seq "$n"); do
-		t=$( { /usr/bin/env TIMEFORMAT='%U %S' bash -c 'time "$@" >/dev/null 2>&1 </dev/null' _ "$@"; } 2>&1 |
-		    tail -n 1 | awk '{ printf "%.3f", $1 + $2 }')
-		if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }'; then b=$t; fi
-	done
-	echo "$b"
-}
+best() { bench_best cpu "$@"; }
 
 cat "$pcap" >/dev/null
 "$BIN" read --batch -d mysql -t "$PORT" "$pcap" </dev/null >"$T/out.jsonl" 2>"$T/err" ||
@@ -95,7 +53,6 @@ if command -v tshark >/dev/null 2>&1; then
 else
 	tsh=""
 fi
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-32s %8s s CPU\n' "bare libpcap loop" "$bare"
 printf '%-32s %8s s CPU  %5sx bare  (packet path, no decoding)\n' \
     "tcpdp-top read --batch -d conn" "$conn" "$(ratio "$conn" "$bare")"
