@@ -8,6 +8,10 @@
 #   srv_stop_all                stops what this shell started (use in a trap)
 #   pass NAME / fail NAME [why] print the PASS:/FAIL: lines run.sh counts
 #   wait_port PORT [SECONDS]    waits for a listener on 127.0.0.1:PORT
+#   t_setup NAME                T=a fresh directory $TCPDP_TMP/NAME.XXXXXX,
+#                               entered; at exit the processes listed in PIDS
+#                               get SIGTERM and are waited for, the servers
+#                               stop and T is removed (KEEP=1 keeps it)
 #
 # Servers run as root (MariaDB) and postgres (PostgreSQL) in a private temp
 # dir, on the given loopback port only, and are stopped by PID.
@@ -16,6 +20,8 @@ SRV_ROOT=${TCPDP_TMP:-/tmp}/srv.$$
 MY_PID=""
 PG_DATA=""
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+
+PIDS=""
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1${2:+ ($2)}"; }
@@ -101,4 +107,19 @@ srv_stop_all() {
 	fi
 	PG_DATA=""
 	rm -rf "$SRV_ROOT"
+}
+
+t_cleanup() {
+	for _p in $PIDS; do kill -TERM "$_p" 2>/dev/null; done
+	for _p in $PIDS; do wait "$_p" 2>/dev/null; done
+	srv_stop_all
+	cd /
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+
+t_setup() {
+	T=$(mktemp -d "${TCPDP_TMP:-/tmp}/$1.XXXXXX") || exit 1
+	trap t_cleanup EXIT
+	trap 'exit 1' INT TERM
+	cd "$T" || exit 1
 }

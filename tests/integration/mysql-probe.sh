@@ -7,26 +7,8 @@
 set -u
 BIN=${TCPDP_BIN:?}
 PORT=33611
-T=${TCPDP_TMP:-/tmp}/mysql-probe.$$
-mkdir -p "$T"
 . "$(dirname "$0")/lib.sh"
-PROBE=""
-PROXY=""
-
-cleanup() {
-	if [ -n "$PROBE" ] && kill -0 "$PROBE" 2>/dev/null; then
-		kill -TERM "$PROBE" 2>/dev/null
-		wait "$PROBE" 2>/dev/null
-	fi
-	if [ -n "$PROXY" ] && kill -0 "$PROXY" 2>/dev/null; then
-		kill -TERM "$PROXY" 2>/dev/null
-		wait "$PROXY" 2>/dev/null
-	fi
-	srv_stop_all
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+t_setup mysql-probe
 
 if [ "$(id -u)" -ne 0 ]; then
 	fail mysql-probe/setup "needs root to capture"
@@ -38,7 +20,7 @@ done
 srv_mariadb_start $PORT >"$T/srv.log" 2>&1 || { cat "$T/srv.log"; fail mysql-probe/setup "mariadb did not start"; exit 0; }
 
 "$BIN" probe -i lo -t $PORT -d mysql --stdout >"$T/out.jsonl" 2>"$T/probe.err" </dev/null &
-PROBE=$!
+PROBE=$!; PIDS="$PIDS $PROBE"
 sleep 2
 if ! kill -0 "$PROBE" 2>/dev/null; then
 	cat "$T/probe.err"
@@ -109,7 +91,7 @@ fi
 PXPORT=33613
 (cd "$T" && exec "$BIN" proxy --batch -l 127.0.0.1:$PXPORT -r 127.0.0.1:$PORT -d mysql \
     --stdout >"$T/proxy.jsonl" 2>"$T/proxy.err" </dev/null) &
-PROXY=$!
+PROXY=$!; PIDS="$PIDS $PROXY"
 if ! wait_port $PXPORT 10; then
 	cat "$T/proxy.err"
 	fail mysql-probe/proxy "proxy did not listen"

@@ -10,16 +10,7 @@ set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-T=${TCPDP_TMP:-/tmp}/proxy-relay.$$
-mkdir -p "$T"
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-cd "$T" || exit 1
+t_setup proxy-relay
 
 cc -O2 -o "$T/pxload" "$HERE/../tools/pxload.c" || { fail proxy/build-pxload; exit 1; }
 LOAD=$T/pxload

@@ -10,17 +10,7 @@ set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-T=${TCPDP_TMP:-/tmp}/proxy-servers.$$
-mkdir -p "$T"
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	srv_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
-cd "$T" || exit 1
+t_setup proxy-servers
 
 start_proxy() {	# DIR ARGS...
 	d=$T/$1; shift
