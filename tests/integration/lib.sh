@@ -30,8 +30,15 @@ wait_port() {
 	_p=$1 _n=${2:-30}
 	_i=0
 	while [ "$_i" -lt $((_n * 10)) ]; do
-		if (exec 3<>/dev/tcp/127.0.0.1/"$_p") 2>/dev/null; then return 0; fi
-		if command -v ss >/dev/null 2>&1 && ss -ltn "sport = :$_p" 2>/dev/null | grep -q LISTEN; then return 0; fi
+		# Look for the listener rather than connect: a connection to a
+		# proxy in front of a server is a real session, and closing it
+		# with the server's greeting unread resets it (a Read error in
+		# the proxy's log).
+		if command -v ss >/dev/null 2>&1; then
+			ss -ltnH "sport = :$_p" 2>/dev/null | grep -q . && return 0
+		elif (exec 3<>/dev/tcp/127.0.0.1/"$_p") 2>/dev/null; then
+			return 0
+		fi
 		sleep 0.1
 		_i=$((_i + 1))
 	done
