@@ -7,16 +7,17 @@
 # one run), page cache warm; also `-d conn` (the packet path alone).
 # Then live (root; BENCH_LIVE=0 skips): `probe -i lo -d mysql` beside
 # sysbench oltp_point_select, 8 threads, prepared statements, $BENCH_SECS s
-# against MariaDB on port 33612: executes recorded vs sysbench's count,
+# against MariaDB on port 23312: executes recorded vs sysbench's count,
 # kernel drops, probe CPU per query. Target: 100%, 0 drops, <= 2 us.
 # BENCH_PROBE_OPTS adds probe flags (e.g. "-B 128MB"). Targets: <= 2x the bare loop, >= 20x faster than tshark.
 set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
 SIZE=${BENCH_MB:-64}
-OUT=${BENCH_OUT:-/tmp/bench}
 RUNS=${BENCH_RUNS:-5}
-PORT=${BENCH_MY_PORT:-33307}	# make-bench-pcap.sh's MariaDB port
+PORT=${BENCH_MY_PORT:-23307}	# MariaDB's port in the capture
+# The capture is decoded by its server port, so the port names the cache.
+OUT=${BENCH_OUT:-/tmp/bench-$PORT}
 T=$(mktemp -d /tmp/bench-mysql.XXXXXX)
 export TCPDP_TMP=$T
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,7 +67,7 @@ if [ "$(id -u)" != 0 ] || ! command -v sysbench >/dev/null; then
 	echo "live: needs root and sysbench: skipped"
 	exit 0
 fi
-LPORT=33612
+LPORT=23312
 SECS=${BENCH_SECS:-10}
 . "$here/../integration/lib.sh"
 srv_mariadb_start $LPORT >"$T/srv.log" 2>&1 || { tail "$T/srv.log"; exit 1; }

@@ -9,15 +9,16 @@ set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
 SIZE=${BENCH_MB:-64}
-OUT=${BENCH_OUT:-/tmp/bench}
 RUNS=${BENCH_RUNS:-3}
-PORT=54612
+PORT=25412
+# The capture is decoded by its server port, so the port names the cache.
+OUT=${BENCH_OUT:-/tmp/bench-$PORT}
 T=$(mktemp -d /tmp/bench-pg.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 . "$(dirname "$0")/lib.sh"
 pcap=${BENCH_PCAP:-$OUT/pg_bench_${SIZE}M.pcap}
-bench_pcap "$pcap" pg PG_PORT=$PORT MY_PORT=33612 TCPDP_WORK=/tmp/tcpdp-bench-pg
+bench_pcap "$pcap" pg PG_PORT=$PORT MY_PORT=23314 TCPDP_WORK=/tmp/tcpdp-bench-pg
 bench_bare
 best() { bench_best wall "$@"; }	# wall time, best of N
 

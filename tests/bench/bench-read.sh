@@ -17,7 +17,7 @@ trap 'rm -rf "$T"' EXIT
 
 . "$(dirname "$0")/lib.sh"
 pcap=${BENCH_PCAP:-$OUT/mysql_bench_${SIZE}M.pcap}
-bench_pcap "$pcap" mysql MY_PORT=33602 PG_PORT=54602 TCPDP_WORK=/tmp/tcpdp-bench-packet
+bench_pcap "$pcap" mysql MY_PORT=23302 PG_PORT=25402 TCPDP_WORK=/tmp/tcpdp-bench-packet
 bench_bare
 best() { bench_best wall "$RUNS" "$@"; }	# wall time, best of $RUNS
 

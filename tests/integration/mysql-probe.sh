@@ -1,12 +1,12 @@
 #!/bin/bash
-# mysql-probe.sh - the mysql decoder live: a MariaDB server on 127.0.0.1:33611
+# mysql-probe.sh - the mysql decoder live: a MariaDB server on 127.0.0.1:23311
 # started here, the `mariadb` client and sysbench with prepared statements
-# (--db-ps-mode=auto), decoded by `probe -i lo -t 33611 -d mysql --stdout`;
-# then the `mariadb` client through `proxy -l 127.0.0.1:33613 -d mysql`.
+# (--db-ps-mode=auto), decoded by `probe -i lo -t 23311 -d mysql --stdout`;
+# then the `mariadb` client through `proxy -l 127.0.0.1:18613 -d mysql`.
 # Needs root (capture on lo) and the packages of install-deps.sh --test.
 set -u
 BIN=${TCPDP_BIN:?}
-PORT=33611
+PORT=23311
 . "$(dirname "$0")/lib.sh"
 t_setup mysql-probe
 
@@ -61,7 +61,7 @@ check() {	# name fixed-string...
 check client_queries \
 	'"query":"CREATE TABLE t_probe (id INT PRIMARY KEY, v VARCHAR(40)) DEFAULT CHARSET=utf8mb4"' \
 	'"query":"INSERT INTO t_probe VALUES (1, '"'"'probe-one'"'"'), (2, '"'"'日本語テキスト'"'"')"' \
-	'"probe_target_addr":"33611"' '"username":"app"' '"database":"appdb"'
+	'"probe_target_addr":"23311"' '"username":"app"' '"database":"appdb"'
 check client_responses '"affected_rows":2' \
 	'"query":"SELECT v FROM t_probe ORDER BY id","seq_num":0,"command_id":3,'
 if grep -F '"query":"SELECT v FROM t_probe ORDER BY id"' "$out" | grep -qF '"rows":2'; then
@@ -88,7 +88,7 @@ fi
 
 # The same decoder behind the proxy: records carry direction and
 # conn_seq_num, and the response keys.
-PXPORT=33613
+PXPORT=18613
 (cd "$T" && exec "$BIN" proxy --batch -l 127.0.0.1:$PXPORT -r 127.0.0.1:$PORT -d mysql \
     --stdout >"$T/proxy.jsonl" 2>"$T/proxy.err" </dev/null) &
 PROXY=$!; PIDS="$PIDS $PROXY"

@@ -1,14 +1,14 @@
 #!/bin/sh
 # pg-probe.sh - the pg dumper live: a real PostgreSQL (initdb in a temp dir,
-# 127.0.0.1:54611, SCRAM password auth) and real clients (psql, pgbench
+# 127.0.0.1:25411, SCRAM password auth) and real clients (psql, pgbench
 # -M extended and -M prepared), decoded by `probe -i lo -d pg --stdout`.
-# Needs root (live capture); ports 54610-54629 are this test's.
+# Needs root (live capture); ports 25410-25429 are this test's.
 set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
 export TCPDP_TMP=${TCPDP_TMP:-/tmp}
 . "$here/lib.sh"
-PORT=54611
+PORT=25411
 t_setup pg-probe
 TX=40
 

@@ -2,7 +2,7 @@
 # probe-lo.sh - `probe -i lo` against a real MariaDB and a real client
 # (issue 3): hex and conn records with the probe keys, a query larger than
 # many segments reassembled whole, the dump file, and the pcap Stats line.
-# Needs root (live capture); port 33601.
+# Needs root (live capture); port 23301.
 # tests/run.sh and make start us with sh: bash features need bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -10,7 +10,7 @@ BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
 export TCPDP_TMP=${TCPDP_TMP:-/tmp}
 . "$here/lib.sh"
-PORT=33601
+PORT=23301
 t_setup probe-lo
 
 if [ "$(id -u)" != 0 ]; then
