@@ -21,17 +21,9 @@ BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
 S=${BENCH_SECONDS:-5}
-T=$(mktemp -d /tmp/bench-proxy.XXXXXX)
+TCPDP_TMP=/tmp t_setup bench-proxy
 export TCPDP_TMP=$T
 SRV_ROOT=$T/srv
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	srv_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
 for c in haproxy pgbench sysbench mariadbd cc; do
 	command -v $c >/dev/null || { echo "bench-proxy: $c missing (sh contrib/install-deps.sh --test)"; exit 1; }

@@ -20,6 +20,16 @@ start_proxy() {	# DIR ARGS...
 	PIDS="$PIDS $!"
 }
 keys_re='"conn_id":"[0-9a-v]\{20\}","client_addr":"127.0.0.1:[0-9]*","proxy_listen_addr":"127.0.0.1:[0-9]*","proxy_client_addr":"127.0.0.1:[0-9]*","remote_addr":"127.0.0.1:[0-9]*",'
+# no_errors DIR...: the proxies logged no relay or dump error
+no_errors() {
+	for d in "$@"; do
+		if grep -q 'Read error\|Write error\|Dump error' "$T/$d/stdout" "$T/$d/stderr"; then
+			fail proxy-servers/$d-no-errors "$(grep error "$T/$d/stdout" "$T/$d/stderr" | head -3)"
+		else
+			pass proxy-servers/$d-no-errors
+		fi
+	done
+}
 # decoded DIR PATTERN: the dumper produced records (it is implemented)
 decoded() { grep -q "$2" "$T/$1/dump.log" 2>/dev/null; }
 
@@ -68,13 +78,7 @@ if command -v mariadbd >/dev/null && srv_mariadb_start 23351 >"$T/my.log" 2>&1; 
 			fail proxy-servers/sysbench-in-dump "$(grep -c . "$T/mydec/dump.log") records"
 		fi
 	fi
-	for d in myhex mydec; do
-		if grep -q 'Read error\|Write error\|Dump error' "$T/$d/stdout" "$T/$d/stderr"; then
-			fail proxy-servers/$d-no-errors "$(grep error "$T/$d/stdout" "$T/$d/stderr" | head -3)"
-		else
-			pass proxy-servers/$d-no-errors
-		fi
-	done
+	no_errors myhex mydec
 else
 	fail proxy-servers/mariadb-start "$(tail -n 5 "$T/my.log")"
 fi
@@ -123,13 +127,7 @@ if [ -n "$PG_BIN" ] && srv_pg_start 25451 >"$T/pg.log" 2>&1; then
 			fail proxy-servers/pgbench-in-dump "$(grep -c . "$T/pgdec/dump.log") records"
 		fi
 	fi
-	for d in pghex pgdec; do
-		if grep -q 'Read error\|Write error\|Dump error' "$T/$d/stdout" "$T/$d/stderr"; then
-			fail proxy-servers/$d-no-errors "$(grep error "$T/$d/stdout" "$T/$d/stderr" | head -3)"
-		else
-			pass proxy-servers/$d-no-errors
-		fi
-	done
+	no_errors pghex pgdec
 else
 	fail proxy-servers/pg-start "$(tail -n 5 "$T/pg.log")"
 fi
