@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "config.h"
 #include "decode.h"
@@ -175,19 +176,14 @@ help_cmd(const struct cmd *c, FILE *f)
 static int
 addr_valid(const char *s)
 {
-	const char	*colon, *port;
+	char		 host[256];
+	const char	*port;
 
-	if (s[0] == '[') {
-		if ((colon = strstr(s, "]:")) == NULL)
-			return 0;
-		port = colon + 2;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL)
-			return 0;
-		if (memchr(s, ':', (size_t)(colon - s)) != NULL)
-			return 0;	/* bare IPv6 needs brackets */
-		port = colon + 1;
-	}
+	if ((port = addr_split(s, host, sizeof host)) == NULL)
+		return 0;
+	/* A bracketed host ends at "]:"; a bare IPv6 needs brackets. */
+	if (s[0] == '[' ? port[-2] != ']' : strchr(host, ':') != NULL)
+		return 0;
 	if (*port == '\0')
 		return 0;
 	if (strspn(port, "0123456789") == strlen(port)) {

@@ -1,8 +1,11 @@
 /* flow.c - connection table: lookup, direction, lifecycle, expiry, caps. */
+#include <sys/socket.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "addr.h"
 #include "connid.h"
 #include "decode.h"
 #include "engine.h"
@@ -207,7 +210,7 @@ flow_new(struct flow_table *ft, const struct pkt *pk, uint32_t h, enum dir *d,
 	struct flow	*f;
 	size_t		 alen = pk->af == 4 ? 4 : 16;
 	bool		 named, handshake, cli;
-	int		 c, s;
+	int		 c, s, af;
 
 	if (ft->st.active >= ft->max_flows && ft->lru_head != NULL) {
 		ft->st.flow_cap_hits++;
@@ -242,10 +245,9 @@ flow_new(struct flow_table *ft, const struct pkt *pk, uint32_t h, enum dir *d,
 
 	conn_init(&f->conn, ft->eng);
 	f->conn.owner = f;
-	pkt_addr_str(f->conn.cli, sizeof f->conn.cli, f->af, f->ip[0],
-	    f->port[0]);
-	pkt_addr_str(f->conn.srv, sizeof f->conn.srv, f->af, f->ip[1],
-	    f->port[1]);
+	af = f->af == 6 ? AF_INET6 : AF_INET;
+	addr_fmt(f->conn.cli, sizeof f->conn.cli, af, f->ip[0], f->port[0]);
+	addr_fmt(f->conn.srv, sizeof f->conn.srv, af, f->ip[1], f->port[1]);
 	if (handshake) {
 		connid_new(f->conn.id, time(NULL));
 		if ((pk->flags & TH_ACK) == 0)

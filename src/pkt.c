@@ -237,17 +237,3 @@ pkt_parse(struct pkt *pk, int dlt, const uint8_t *p, size_t n)
 	}
 	return PKT_SKIP;
 }
-
-void
-pkt_addr_str(char *out, size_t len, int af, const uint8_t *ip, uint16_t port)
-{
-	char	a[INET6_ADDRSTRLEN];
-
-	if (af == 6) {
-		if (inet_ntop(AF_INET6, ip, a, sizeof a) == NULL)
-			strcpy(a, "::");
-		snprintf(out, len, "[%s]:%u", a, port);
-	} else
-		snprintf(out, len, "%u.%u.%u.%u:%u", ip[0], ip[1], ip[2], ip[3],
-		    port);
-}

@@ -56,7 +56,5 @@ enum pkt_res	 pkt_parse(struct pkt *, int dlt, const uint8_t *, size_t caplen);
 /* From the IP header on. */
 enum pkt_res	 pkt_parse_ip(struct pkt *, const uint8_t *, size_t);
 /* "a.b.c.d:port" or "[v6]:port". */
-void		 pkt_addr_str(char *, size_t, int af, const uint8_t *ip,
-		    uint16_t port);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "proxyproto.h"
 #include "rd.h"
 
@@ -59,19 +60,6 @@ pp_port(const char *s, size_t n, unsigned *port)
 		return -1;
 	*port = v;
 	return 0;
-}
-
-static void
-pp_fmt(char *out, int af, const void *addr, unsigned port)
-{
-	char	ip[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(af, addr, ip, sizeof ip) == NULL)
-		strcpy(ip, "?");
-	if (af == AF_INET6)
-		snprintf(out, ADDR_STRLEN, "[%s]:%u", ip, port);
-	else
-		snprintf(out, ADDR_STRLEN, "%s:%u", ip, port);
 }
 
 /* One v1 address field: parsed with inet_pton into addr (sized for v6). */
@@ -146,8 +134,8 @@ pp_v1(const uint8_t *p, size_t n, struct pp_result *r)
 	if (pp_port(f[4], fl[4], &sport) != 0 ||
 	    pp_port(f[5], fl[5], &dport) != 0)
 		return pp_error(r, "PROXY v1 header: bad port");
-	pp_fmt(r->src, af, sa, sport);
-	pp_fmt(r->dst, af, da, dport);
+	addr_fmt(r->src, ADDR_STRLEN, af, sa, sport);
+	addr_fmt(r->dst, ADDR_STRLEN, af, da, dport);
 	r->has_addr = 1;
 	return PP_OK;
 }
@@ -202,14 +190,18 @@ pp_v2(const uint8_t *p, size_t n, struct pp_result *r)
 	case 1:
 		if (alen < 12)
 			return pp_error(r, "PROXY v2 header: short IPv4 block");
-		pp_fmt(r->src, AF_INET, a, (unsigned)(a[8] << 8 | a[9]));
-		pp_fmt(r->dst, AF_INET, a + 4, (unsigned)(a[10] << 8 | a[11]));
+		addr_fmt(r->src, ADDR_STRLEN, AF_INET, a,
+		    (unsigned)(a[8] << 8 | a[9]));
+		addr_fmt(r->dst, ADDR_STRLEN, AF_INET, a + 4,
+		    (unsigned)(a[10] << 8 | a[11]));
 		break;
 	case 2:
 		if (alen < 36)
 			return pp_error(r, "PROXY v2 header: short IPv6 block");
-		pp_fmt(r->src, AF_INET6, a, (unsigned)(a[32] << 8 | a[33]));
-		pp_fmt(r->dst, AF_INET6, a + 16, (unsigned)(a[34] << 8 | a[35]));
+		addr_fmt(r->src, ADDR_STRLEN, AF_INET6, a,
+		    (unsigned)(a[32] << 8 | a[33]));
+		addr_fmt(r->dst, ADDR_STRLEN, AF_INET6, a + 16,
+		    (unsigned)(a[34] << 8 | a[35]));
 		break;
 	default:
 		if (alen < 216)

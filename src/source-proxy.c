@@ -39,6 +39,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "addr.h"
 #include "config.h"
 #include "conn.h"
 #include "connid.h"
@@ -120,24 +121,6 @@ px_now_us(void)
 	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/* "a.b.c.d:port" or "[v6]:port". */
-static void
-px_addr_str(const struct sockaddr *sa, char *out, size_t len)
-{
-	char	ip[INET6_ADDRSTRLEN];
-
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-		snprintf(out, len, "%s:%u", ip, ntohs(s4->sin_port));
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-		snprintf(out, len, "[%s]:%u", ip, ntohs(s6->sin6_port));
-	} else
-		snprintf(out, len, "?");
-}
-
 static void
 px_sock_str(int fd, int peer, char *out, size_t len)
 {
@@ -151,7 +134,7 @@ px_sock_str(int fd, int peer, char *out, size_t len)
 		snprintf(out, len, "?");
 		return;
 	}
-	px_addr_str((struct sockaddr *)&ss, out, len);
+	addr_fmt_sa(out, len, (struct sockaddr *)&ss);
 }
 
 /* "host:port", "[v6]:port", ":port". IPv4 is preferred when a name has
@@ -161,48 +144,32 @@ static int
 px_resolve(const char *spec, int passive, struct sockaddr_storage *ss,
     socklen_t *sl, int *host_empty, char *err, size_t errlen)
 {
-	struct addrinfo	 hints, *res, *ai, *pick = NULL;
-	char		 host[256];
-	const char	*colon, *port;
-	size_t		 hl;
-	int		 rc;
+	struct addrinfo		 hints, *res;
+	const struct addrinfo	*pick;
+	char			 host[256];
+	const char		*port;
+	int			 rc;
 
-	colon = strrchr(spec, ':');
-	if (colon == NULL) {
+	if (strchr(spec, ':') == NULL) {
 		snprintf(err, errlen, "address %s: missing port", spec);
 		return -1;
 	}
-	port = colon + 1;
-	hl = (size_t)(colon - spec);
-	if (hl >= 2 && spec[0] == '[' && spec[hl - 1] == ']') {
-		spec++;
-		hl -= 2;
-	}
-	if (hl >= sizeof host) {
+	if ((port = addr_split(spec, host, sizeof host)) == NULL) {
 		snprintf(err, errlen, "address %s: host too long", spec);
 		return -1;
 	}
-	memcpy(host, spec, hl);
-	host[hl] = '\0';
-	*host_empty = hl == 0;
+	*host_empty = *host == '\0';
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = passive ? AI_PASSIVE : 0;
-	rc = getaddrinfo(hl ? host : NULL, port, &hints, &res);
+	rc = getaddrinfo(*host != '\0' ? host : NULL, port, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errlen, "lookup %s: %s", hl ? host : port,
-		    gai_strerror(rc));
+		snprintf(err, errlen, "lookup %s: %s", *host != '\0' ? host :
+		    port, gai_strerror(rc));
 		return -1;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (ai->ai_family == AF_INET) {
-			pick = ai;
-			break;
-		}
-		if (pick == NULL && ai->ai_family == AF_INET6)
-			pick = ai;
-	}
+	pick = addr_pick(res);
 	if (pick == NULL || pick->ai_addrlen > sizeof *ss) {
 		freeaddrinfo(res);
 		snprintf(err, errlen, "address %s: no usable address", spec);
@@ -223,7 +190,7 @@ px_start_str(const struct sockaddr_storage *ss, int host_empty, char *out,
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
 
 	if (!host_empty)
-		px_addr_str((const struct sockaddr *)ss, out, len);
+		addr_fmt_sa(out, len, (const struct sockaddr *)ss);
 	else
 		snprintf(out, len, "<nil>:%u", ntohs(ss->ss_family == AF_INET ?
 		    s4->sin_port : s6->sin6_port));
@@ -613,9 +580,9 @@ px_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	s->c.owner = s;
 	s->c.syn_seen = true;	/* a proxy sees every connection from its start */
 	connid_new(s->c.id, time(NULL));
-	px_addr_str(sa, s->c.cli, sizeof s->c.cli);
+	addr_fmt_sa(s->c.cli, sizeof s->c.cli, sa);
 	px_sock_str(fd, 0, s->c.listen, sizeof s->c.listen);
-	px_addr_str((struct sockaddr *)&px->remote, s->c.srv, sizeof s->c.srv);
+	addr_fmt_sa(s->c.srv, sizeof s->c.srv, (struct sockaddr *)&px->remote);
 	TAILQ_INSERT_TAIL(&px->sessions, s, entry);
 	px->nsessions++;
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "target.h"
 #include "xmalloc.h"
@@ -48,8 +49,9 @@ target_port(const char *s, uint16_t *port, char *err, size_t errlen)
 static int
 target_host(struct target_part *tp, const char *h, char *err, size_t errlen)
 {
-	struct addrinfo	 hints, *res, *ai, *pick = NULL;
-	int		 rc;
+	struct addrinfo		 hints, *res;
+	const struct addrinfo	*pick;
+	int			 rc;
 
 	if (*h == '\0' || strcmp(h, "0.0.0.0") == 0 || strcmp(h, "::") == 0) {
 		tp->af = 0;
@@ -67,26 +69,18 @@ target_host(struct target_part *tp, const char *h, char *err, size_t errlen)
 			    gai_strerror(rc));
 			return -1;
 		}
-		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if (ai->ai_family == AF_INET) {
-				pick = ai;
-				break;
-			}
-			if (ai->ai_family == AF_INET6 && pick == NULL)
-				pick = ai;
-		}
-		if (pick == NULL) {
+		if ((pick = addr_pick(res)) == NULL) {
 			freeaddrinfo(res);
 			snprintf(err, errlen, "lookup %s: no address", h);
 			return -1;
 		}
 		if (pick->ai_family == AF_INET) {
 			tp->af = 4;
-			memcpy(tp->ip, &((struct sockaddr_in *)(void *)
+			memcpy(tp->ip, &((const struct sockaddr_in *)(void *)
 			    pick->ai_addr)->sin_addr, 4);
 		} else {
 			tp->af = 6;
-			memcpy(tp->ip, &((struct sockaddr_in6 *)(void *)
+			memcpy(tp->ip, &((const struct sockaddr_in6 *)(void *)
 			    pick->ai_addr)->sin6_addr, 16);
 		}
 		freeaddrinfo(res);

@@ -7,16 +7,17 @@
 # one run), page cache warm; also `-d conn` (the packet path alone).
 # Then live (root; BENCH_LIVE=0 skips): `probe -i lo -d mysql` beside
 # sysbench oltp_point_select, 8 threads, prepared statements, $BENCH_SECS s
-# against MariaDB on port 33612: executes recorded vs sysbench's count,
+# against MariaDB on port 23312: executes recorded vs sysbench's count,
 # kernel drops, probe CPU per query. Target: 100%, 0 drops, <= 2 us.
 # BENCH_PROBE_OPTS adds probe flags (e.g. "-B 128MB"). Targets: <= 2x the bare loop, >= 20x faster than tshark.
 set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
 SIZE=${BENCH_MB:-64}
-OUT=${BENCH_OUT:-/tmp/bench}
 RUNS=${BENCH_RUNS:-5}
-PORT=${BENCH_MY_PORT:-33307}	# make-bench-pcap.sh's MariaDB port
+PORT=${BENCH_MY_PORT:-23307}	# MariaDB's port in the capture
+# The capture is decoded by its server port, so the port names the cache.
+OUT=${BENCH_OUT:-/tmp/bench-$PORT}
 T=$(mktemp -d /tmp/bench-mysql.XXXXXX)
 export TCPDP_TMP=$T
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,55 +29,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+. "$here/lib.sh"
 pcap=${BENCH_PCAP:-$OUT/mysql_bench_${SIZE}M.pcap}
-if [ ! -f "$pcap" ]; then
-	echo "making $pcap (once; BENCH_PCAP=FILE uses another capture)"
-	MY_PORT=$PORT BENCH_OUT=$OUT bash "$FX/scripts/make-bench-pcap.sh" "$SIZE" mysql \
-	    >"$T/make.log" 2>&1 || { tail -20 "$T/make.log"; exit 1; }
-fi
-
-cat >"$T/bare.c" <<'C'
-#include <pcap/pcap.h>
-#include <stdio.h>
-static void
-cb(u_char *a, const struct pcap_pkthdr *h, const u_char *p)
-{
-	unsigned long *s = (unsigned long *)a;
-	s[0] += h->caplen;
-	s[1] += h->caplen > 40 ? p[40] : 0;	/* touch the headers */
-	s[2]++;
-}
-int
-main(int argc, char **argv)
-{
-	char err[PCAP_ERRBUF_SIZE];
-	unsigned long s[3] = { 0, 0, 0 };
-	static char buf[1 << 20];
-	FILE *f = fopen(argc > 1 ? argv[1] : "/dev/stdin", "rb");
-	pcap_t *p;
-	if (f == NULL) { perror("fopen"); return 1; }
-	setvbuf(f, buf, _IOFBF, sizeof buf);
-	if ((p = pcap_fopen_offline(f, err)) == NULL) { fprintf(stderr, "%s\n", err); return 1; }
-	pcap_loop(p, -1, cb, (u_char *)s);
-	printf("%lu packets %lu bytes %lu\n", s[2], s[0], s[1]);
-	pcap_close(p);
-	return 0;
-}
-C
-cc -O2 -o "$T/bare" "$T/bare.c" -lpcap || exit 1
-
+bench_pcap "$pcap" mysql MY_PORT="$PORT"
+bench_bare
 # CPU seconds (user + system), not wall time: the machine may be shared,
 # and waiting for a core is not our cost.
-best() {	# best RUNS CMD...: prints the best CPU time in seconds
-	local n=$1 i t b=""
-	shift
-	for i in $(seq "$n"); do
-		t=$( { /usr/bin/env TIMEFORMAT='%U %S' bash -c 'time "$@" >/dev/null 2>&1 </dev/null' _ "$@"; } 2>&1 |
-		    tail -n 1 | awk '{ printf "%.3f", $1 + $2 }')
-		if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }'; then b=$t; fi
-	done
-	echo "$b"
-}
+best() { bench_best cpu "$@"; }
 
 cat "$pcap" >/dev/null
 "$BIN" read --batch -d mysql -t "$PORT" "$pcap" </dev/null >"$T/out.jsonl" 2>"$T/err" ||
@@ -95,7 +54,6 @@ if command -v tshark >/dev/null 2>&1; then
 else
 	tsh=""
 fi
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-32s %8s s CPU\n' "bare libpcap loop" "$bare"
 printf '%-32s %8s s CPU  %5sx bare  (packet path, no decoding)\n' \
     "tcpdp-top read --batch -d conn" "$conn" "$(ratio "$conn" "$bare")"
@@ -109,7 +67,7 @@ if [ "$(id -u)" != 0 ] || ! command -v sysbench >/dev/null; then
 	echo "live: needs root and sysbench: skipped"
 	exit 0
 fi
-LPORT=33612
+LPORT=23312
 SECS=${BENCH_SECS:-10}
 . "$here/../integration/lib.sh"
 srv_mariadb_start $LPORT >"$T/srv.log" 2>&1 || { tail "$T/srv.log"; exit 1; }

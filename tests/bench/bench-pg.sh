@@ -9,67 +9,18 @@ set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
 SIZE=${BENCH_MB:-64}
-OUT=${BENCH_OUT:-/tmp/bench}
 RUNS=${BENCH_RUNS:-3}
-PORT=54612
+PORT=25412
+# The capture is decoded by its server port, so the port names the cache.
+OUT=${BENCH_OUT:-/tmp/bench-$PORT}
 T=$(mktemp -d /tmp/bench-pg.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 
+. "$(dirname "$0")/lib.sh"
 pcap=${BENCH_PCAP:-$OUT/pg_bench_${SIZE}M.pcap}
-if [ ! -f "$pcap" ]; then
-	echo "making $pcap (once; BENCH_PCAP=FILE uses another capture, on port $PORT)"
-	PG_PORT=$PORT MY_PORT=33612 TCPDP_WORK=/tmp/tcpdp-bench-pg \
-	    BENCH_OUT=$OUT bash "$FX/scripts/make-bench-pcap.sh" "$SIZE" pg \
-	    >"$T/make.log" 2>&1 || { tail -20 "$T/make.log"; exit 1; }
-fi
-
-cat >"$T/bare.c" <<'C'
-#include <pcap/pcap.h>
-#include <stdio.h>
-static void
-cb(u_char *a, const struct pcap_pkthdr *h, const u_char *p)
-{
-	unsigned long *s = (unsigned long *)a;
-	s[0] += h->caplen;
-	s[1] += h->caplen > 40 ? p[40] : 0;	/* touch the headers */
-	s[2]++;
-}
-int
-main(int argc, char **argv)
-{
-	char err[PCAP_ERRBUF_SIZE];
-	unsigned long s[3] = { 0, 0, 0 };
-	static char buf[1 << 20];
-	FILE *f = fopen(argc > 1 ? argv[1] : "/dev/stdin", "rb");
-	pcap_t *p;
-	if (f == NULL) { perror("fopen"); return 1; }
-	setvbuf(f, buf, _IOFBF, sizeof buf);
-	if ((p = pcap_fopen_offline(f, err)) == NULL) { fprintf(stderr, "%s\n", err); return 1; }
-	pcap_loop(p, -1, cb, (u_char *)s);
-	printf("%lu packets %lu bytes %lu\n", s[2], s[0], s[1]);
-	pcap_close(p);
-	return 0;
-}
-C
-cc -O2 -o "$T/bare" "$T/bare.c" -lpcap || exit 1
-
-# best N CMD...: the best wall time of N runs, in seconds.
-best() {
-	n=$1; shift
-	"$@" >/dev/null 2>"$T/err" || { echo "FAILED: $* $(head -c 300 "$T/err")" >&2; echo 0; return; }
-	b=""
-	i=0
-	while [ $i -lt "$n" ]; do
-		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
-		e=$(date +%s.%N)
-		t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
-		if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }'; then b=$t; fi
-		i=$((i + 1))
-	done
-	echo "$b"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
+bench_pcap "$pcap" pg PG_PORT=$PORT MY_PORT=23314 TCPDP_WORK=/tmp/tcpdp-bench-pg
+bench_bare
+best() { bench_best wall "$@"; }	# wall time, best of N
 
 cat "$pcap" >/dev/null
 echo "capture: $pcap ($(du -h "$pcap" | cut -f1), $("$T/bare" "$pcap" | cut -d' ' -f1) packets)"

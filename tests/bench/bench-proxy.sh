@@ -11,9 +11,9 @@
 # ratios tcpdp-top/haproxy (throughput, higher is better; CPU per
 # transaction, lower is better) and the added latency per query over
 # direct (lower is better).
-# Ports: MariaDB 33660 (haproxy 18685, tcpdp-top 18687), PostgreSQL 54660
-# (18684, 18686), echo 18680 (18681, 18682, 18683): proxies below the
-# ephemeral range.
+# Ports: MariaDB 23360 (haproxy 18685, tcpdp-top 18687), PostgreSQL 25460
+# (18684, 18686), echo 18680 (18681, 18682, 18683): all below Linux's
+# ephemeral range (32768-60999).
 # BENCH_SECONDS (default 5) per measurement.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -21,17 +21,9 @@ BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
 S=${BENCH_SECONDS:-5}
-T=$(mktemp -d /tmp/bench-proxy.XXXXXX)
+TCPDP_TMP=/tmp t_setup bench-proxy
 export TCPDP_TMP=$T
 SRV_ROOT=$T/srv
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	srv_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
 for c in haproxy pgbench sysbench mariadbd cc; do
 	command -v $c >/dev/null || { echo "bench-proxy: $c missing (sh contrib/install-deps.sh --test)"; exit 1; }
@@ -40,12 +32,9 @@ done
 cc -O2 -o "$T/pxload" "$HERE/../tools/pxload.c" || exit 1
 "$T/pxload" echo 18680 & PIDS="$PIDS $!"
 
-# Our ports lie in the ephemeral range: a client elsewhere may hold one
-# for a moment.
-retry() { "$@" || { sleep 3; "$@"; } || { sleep 10; "$@"; }; }
 echo "starting servers..."
-retry srv_mariadb_start 33660 >"$T/my.log" 2>&1 || { cat "$T/my.log"; exit 1; }
-retry srv_pg_start 54660 >"$T/pg.log" 2>&1 || { cat "$T/pg.log"; exit 1; }
+srv_mariadb_start 23360 >"$T/my.log" 2>&1 || { cat "$T/my.log"; exit 1; }
+srv_pg_start 25460 >"$T/pg.log" 2>&1 || { cat "$T/pg.log"; exit 1; }
 
 cat >"$T/haproxy.cfg" <<EOF
 global
@@ -58,10 +47,10 @@ defaults
 	timeout server 5m
 listen my
 	bind 127.0.0.1:18685
-	server s1 127.0.0.1:33660
+	server s1 127.0.0.1:23360
 listen pg
 	bind 127.0.0.1:18684
-	server s1 127.0.0.1:54660
+	server s1 127.0.0.1:25460
 listen bulk
 	bind 127.0.0.1:18681
 	server s1 127.0.0.1:18680
@@ -90,8 +79,8 @@ EOF
 	PIDS="$PIDS $!"
 	eval "PID_$1=$!"
 }
-tcpdp pg pg true 127.0.0.1:18686 127.0.0.1:54660
-tcpdp my mysql true 127.0.0.1:18687 127.0.0.1:33660
+tcpdp pg pg true 127.0.0.1:18686 127.0.0.1:25460
+tcpdp my mysql true 127.0.0.1:18687 127.0.0.1:23360
 tcpdp bulkoff conn false 127.0.0.1:18682 127.0.0.1:18680
 tcpdp bulkhex hex true 127.0.0.1:18683 127.0.0.1:18680
 for p in 18680 18681 18682 18683 18684 18685 18686 18687; do
@@ -122,8 +111,8 @@ echo "(+N us = added latency per query over direct)"
 
 export PGPASSWORD=app-secret PGSSLMODE=disable
 echo "pgbench init (scale 5)..."
-pgbench -i -q -s 5 -h 127.0.0.1 -p 54660 -U app appdb >"$T/pgb-init.log" 2>&1 || { cat "$T/pgb-init.log"; exit 1; }
-pgbench -n -S -T 2 -c 4 -h 127.0.0.1 -p 54660 -U app appdb >/dev/null 2>&1	# warm up
+pgbench -i -q -s 5 -h 127.0.0.1 -p 25460 -U app appdb >"$T/pgb-init.log" 2>&1 || { cat "$T/pgb-init.log"; exit 1; }
+pgbench -n -S -T 2 -c 4 -h 127.0.0.1 -p 25460 -U app appdb >/dev/null 2>&1	# warm up
 
 # pgb PORT PID ARGS -> "tps latency_ms cpu_us_per_tx"
 pgb() {
@@ -140,14 +129,14 @@ for mode in select-only default; do
 	for c in 1 8; do
 		args="-c $c -j $(( c > 1 ? 2 : 1 ))"
 		[ $mode = select-only ] && args="$args -S -M prepared"
-		d1=$(pgb 54660 "" $args); h1=$(pgb 18684 "$HAPID" $args); t1=$(pgb 18686 "$PID_pg" $args)
-		d2=$(pgb 54660 "" $args); h2=$(pgb 18684 "$HAPID" $args); t2=$(pgb 18686 "$PID_pg" $args)
+		d1=$(pgb 25460 "" $args); h1=$(pgb 18684 "$HAPID" $args); t1=$(pgb 18686 "$PID_pg" $args)
+		d2=$(pgb 25460 "" $args); h2=$(pgb 18684 "$HAPID" $args); t2=$(pgb 18686 "$PID_pg" $args)
 		report "pgbench $mode c=$c" "$(best "$d1" "$d2")" "$(best "$h1" "$h2")" "$(best "$t1" "$t2")"
 	done
 done
 
 SB="sysbench --db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=app --mysql-password=app-secret --mysql-db=appdb --mysql-ssl=off --tables=1 --table-size=10000"
-$SB --mysql-port=33660 oltp_point_select prepare >"$T/sb-prep.log" 2>&1 || { cat "$T/sb-prep.log"; exit 1; }
+$SB --mysql-port=23360 oltp_point_select prepare >"$T/sb-prep.log" 2>&1 || { cat "$T/sb-prep.log"; exit 1; }
 sb() {	# PORT PID
 	c0=$(cpu "$2")
 	$SB --mysql-port="$1" --threads=8 --time="$S" oltp_point_select run >"$T/sb.out" 2>&1
@@ -157,9 +146,9 @@ sb() {	# PORT PID
 	lat=$(sed -n 's/^ *avg: *\([0-9.]*\)$/\1/p' "$T/sb.out" | head -n 1)
 	echo "${tps:-0} ${lat:-0} $(percall $((c1 - c0)) "${n:-0}")"
 }
-sb 33660 "" >/dev/null	# warm up
-d1=$(sb 33660 ""); h1=$(sb 18685 "$HAPID"); t1=$(sb 18687 "$PID_my")
-d2=$(sb 33660 ""); h2=$(sb 18685 "$HAPID"); t2=$(sb 18687 "$PID_my")
+sb 23360 "" >/dev/null	# warm up
+d1=$(sb 23360 ""); h1=$(sb 18685 "$HAPID"); t1=$(sb 18687 "$PID_my")
+d2=$(sb 23360 ""); h2=$(sb 18685 "$HAPID"); t2=$(sb 18687 "$PID_my")
 report "sysbench point-select t=8" "$(best "$d1" "$d2")" "$(best "$h1" "$h2")" "$(best "$t1" "$t2")"
 
 # bulk PORT PID -> "MB/s cpu_us_per_MB" (4 connections x 16 MB each way,

@@ -8,6 +8,10 @@
 #   srv_stop_all                stops what this shell started (use in a trap)
 #   pass NAME / fail NAME [why] print the PASS:/FAIL: lines run.sh counts
 #   wait_port PORT [SECONDS]    waits for a listener on 127.0.0.1:PORT
+#   t_setup NAME                T=a fresh directory $TCPDP_TMP/NAME.XXXXXX,
+#                               entered; at exit the processes listed in PIDS
+#                               get SIGTERM and are waited for, the servers
+#                               stop and T is removed (KEEP=1 keeps it)
 #
 # Servers run as root (MariaDB) and postgres (PostgreSQL) in a private temp
 # dir, on the given loopback port only, and are stopped by PID.
@@ -17,6 +21,8 @@ MY_PID=""
 PG_DATA=""
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 
+PIDS=""
+
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1${2:+ ($2)}"; }
 
@@ -24,8 +30,15 @@ wait_port() {
 	_p=$1 _n=${2:-30}
 	_i=0
 	while [ "$_i" -lt $((_n * 10)) ]; do
-		if (exec 3<>/dev/tcp/127.0.0.1/"$_p") 2>/dev/null; then return 0; fi
-		if command -v ss >/dev/null 2>&1 && ss -ltn "sport = :$_p" 2>/dev/null | grep -q LISTEN; then return 0; fi
+		# Look for the listener rather than connect: a connection to a
+		# proxy in front of a server is a real session, and closing it
+		# with the server's greeting unread resets it (a Read error in
+		# the proxy's log).
+		if command -v ss >/dev/null 2>&1; then
+			ss -ltnH "sport = :$_p" 2>/dev/null | grep -q . && return 0
+		elif (exec 3<>/dev/tcp/127.0.0.1/"$_p") 2>/dev/null; then
+			return 0
+		fi
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -101,4 +114,19 @@ srv_stop_all() {
 	fi
 	PG_DATA=""
 	rm -rf "$SRV_ROOT"
+}
+
+t_cleanup() {
+	for _p in $PIDS; do kill -TERM "$_p" 2>/dev/null; done
+	for _p in $PIDS; do wait "$_p" 2>/dev/null; done
+	srv_stop_all
+	cd /
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+
+t_setup() {
+	T=$(mktemp -d "${TCPDP_TMP:-/tmp}/$1.XXXXXX") || exit 1
+	trap t_cleanup EXIT
+	trap 'exit 1' INT TERM
+	cd "$T" || exit 1
 }

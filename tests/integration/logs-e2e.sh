@@ -2,12 +2,12 @@
 # logs-e2e.sh - the logs through the real binary: probe --batch on lo with
 # minutely rotation under accelerated time, SIGHUP, pidfile, health and
 # exit 0 on SIGTERM; read --batch -c writing the dump log; set-up errors.
-# Live capture needs root; port 54631.
+# Live capture needs root; port 25431.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/logs/common.sh"
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
-PORT=54631
+PORT=25431
 export TZ=UTC
 SRV_PID=""
 e2e_cleanup() {

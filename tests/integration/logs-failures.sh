@@ -66,7 +66,7 @@ cfg "$T/gone.toml" "$D" log.dir="$T/int1" dumpLog.rotationTime=daily
 bg_start "$T/gone.out" "$T/gone.err" -c "$T/gone.toml" -n 0 -b 2
 sleep 1
 rm -rf "$D"
-if wait_grep 10 '"msg":"log file removed, reopening"' "$T"/int1/tcpdp.log.2* &&
+if wait_grep 10 '"msg":"log file removed, reopening"' "$T/int1/tcpdp.log.2*" &&
 	wait_grep 5 '"seq"' "$D/dump.log.2*" && [ -L "$D/dump.log" ]; then
 	pass "logs-failures: dir removed: noticed, recreated, records continue"
 else fail "logs-failures: dir removed: noticed, recreated, records continue"; fi
@@ -89,7 +89,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/full" && mount -t tmpfs -o size=1m tmpfs "
 			pass "logs-failures: disk full: reported once on stderr and in tcpdp.log"
 		else fail "logs-failures: disk full: reported once" "$n stderr lines"; fi
 		rm -f "$T/full/filler"
-		if wait_grep 20 '"msg":"log write resumed".*"lost_records":[1-9]' "$T"/int2/tcpdp.log.2*; then
+		if wait_grep 20 '"msg":"log write resumed".*"lost_records":[1-9]' "$T/int2/tcpdp.log.2*"; then
 			pass "logs-failures: disk full: writing resumes, loss counted"
 		else fail "logs-failures: disk full: writing resumes, loss counted"; fi
 		sleep 0.3

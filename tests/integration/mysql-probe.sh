@@ -1,32 +1,14 @@
 #!/bin/bash
-# mysql-probe.sh - the mysql decoder live: a MariaDB server on 127.0.0.1:33611
+# mysql-probe.sh - the mysql decoder live: a MariaDB server on 127.0.0.1:23311
 # started here, the `mariadb` client and sysbench with prepared statements
-# (--db-ps-mode=auto), decoded by `probe -i lo -t 33611 -d mysql --stdout`;
-# then the `mariadb` client through `proxy -l 127.0.0.1:33613 -d mysql`.
+# (--db-ps-mode=auto), decoded by `probe -i lo -t 23311 -d mysql --stdout`;
+# then the `mariadb` client through `proxy -l 127.0.0.1:18613 -d mysql`.
 # Needs root (capture on lo) and the packages of install-deps.sh --test.
 set -u
 BIN=${TCPDP_BIN:?}
-PORT=33611
-T=${TCPDP_TMP:-/tmp}/mysql-probe.$$
-mkdir -p "$T"
+PORT=23311
 . "$(dirname "$0")/lib.sh"
-PROBE=""
-PROXY=""
-
-cleanup() {
-	if [ -n "$PROBE" ] && kill -0 "$PROBE" 2>/dev/null; then
-		kill -TERM "$PROBE" 2>/dev/null
-		wait "$PROBE" 2>/dev/null
-	fi
-	if [ -n "$PROXY" ] && kill -0 "$PROXY" 2>/dev/null; then
-		kill -TERM "$PROXY" 2>/dev/null
-		wait "$PROXY" 2>/dev/null
-	fi
-	srv_stop_all
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+t_setup mysql-probe
 
 if [ "$(id -u)" -ne 0 ]; then
 	fail mysql-probe/setup "needs root to capture"
@@ -38,7 +20,7 @@ done
 srv_mariadb_start $PORT >"$T/srv.log" 2>&1 || { cat "$T/srv.log"; fail mysql-probe/setup "mariadb did not start"; exit 0; }
 
 "$BIN" probe -i lo -t $PORT -d mysql --stdout >"$T/out.jsonl" 2>"$T/probe.err" </dev/null &
-PROBE=$!
+PROBE=$!; PIDS="$PIDS $PROBE"
 sleep 2
 if ! kill -0 "$PROBE" 2>/dev/null; then
 	cat "$T/probe.err"
@@ -79,7 +61,7 @@ check() {	# name fixed-string...
 check client_queries \
 	'"query":"CREATE TABLE t_probe (id INT PRIMARY KEY, v VARCHAR(40)) DEFAULT CHARSET=utf8mb4"' \
 	'"query":"INSERT INTO t_probe VALUES (1, '"'"'probe-one'"'"'), (2, '"'"'日本語テキスト'"'"')"' \
-	'"probe_target_addr":"33611"' '"username":"app"' '"database":"appdb"'
+	'"probe_target_addr":"23311"' '"username":"app"' '"database":"appdb"'
 check client_responses '"affected_rows":2' \
 	'"query":"SELECT v FROM t_probe ORDER BY id","seq_num":0,"command_id":3,'
 if grep -F '"query":"SELECT v FROM t_probe ORDER BY id"' "$out" | grep -qF '"rows":2'; then
@@ -106,10 +88,10 @@ fi
 
 # The same decoder behind the proxy: records carry direction and
 # conn_seq_num, and the response keys.
-PXPORT=33613
+PXPORT=18613
 (cd "$T" && exec "$BIN" proxy --batch -l 127.0.0.1:$PXPORT -r 127.0.0.1:$PORT -d mysql \
     --stdout >"$T/proxy.jsonl" 2>"$T/proxy.err" </dev/null) &
-PROXY=$!
+PROXY=$!; PIDS="$PIDS $PROXY"
 if ! wait_port $PXPORT 10; then
 	cat "$T/proxy.err"
 	fail mysql-probe/proxy "proxy did not listen"

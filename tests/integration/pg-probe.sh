@@ -1,26 +1,16 @@
 #!/bin/sh
 # pg-probe.sh - the pg dumper live: a real PostgreSQL (initdb in a temp dir,
-# 127.0.0.1:54611, SCRAM password auth) and real clients (psql, pgbench
+# 127.0.0.1:25411, SCRAM password auth) and real clients (psql, pgbench
 # -M extended and -M prepared), decoded by `probe -i lo -d pg --stdout`.
-# Needs root (live capture); ports 54610-54629 are this test's.
+# Needs root (live capture); ports 25410-25429 are this test's.
 set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
 export TCPDP_TMP=${TCPDP_TMP:-/tmp}
 . "$here/lib.sh"
-PORT=54611
-T=$TCPDP_TMP/pg-probe.$$
-PROBE_PID=""
+PORT=25411
+t_setup pg-probe
 TX=40
-
-cleanup() {
-	if [ -n "$PROBE_PID" ] && kill -0 "$PROBE_PID" 2>/dev/null; then
-		kill -TERM "$PROBE_PID"; wait "$PROBE_PID" 2>/dev/null
-	fi
-	srv_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
 
 if [ "$(id -u)" != 0 ]; then
 	echo "pg-probe: not root, live capture impossible: skipped"
@@ -30,8 +20,6 @@ if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/pgbench" ]; then
 	fail pg/probe/server "PostgreSQL not installed (sh contrib/install-deps.sh --test)"
 	exit 0
 fi
-mkdir -p "$T"
-cd "$T" || exit 1
 srv_pg_start $PORT >"$T/srv.log" 2>&1 || { fail pg/probe/server "$(tail -3 "$T/srv.log")"; exit 0; }
 
 export PGPASSWORD=app-secret
@@ -44,7 +32,7 @@ pgb -i -s 1 -q >"$T/init.log" 2>&1 || { fail pg/probe/pgbench_init "$(tail -3 "$
 
 (exec timeout 120 "$BIN" probe --batch -i lo -t $PORT -d pg -B 64MB --stdout \
     >"$T/out" 2>"$T/err") &
-PROBE_PID=$!
+PROBE_PID=$!; PIDS=$PROBE_PID
 i=0
 while [ $i -lt 50 ] && ! grep -q 'Starting probe' "$T/err" 2>/dev/null; do
 	sleep 0.1; i=$((i + 1))

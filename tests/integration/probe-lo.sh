@@ -2,7 +2,7 @@
 # probe-lo.sh - `probe -i lo` against a real MariaDB and a real client
 # (issue 3): hex and conn records with the probe keys, a query larger than
 # many segments reassembled whole, the dump file, and the pcap Stats line.
-# Needs root (live capture); port 33601.
+# Needs root (live capture); port 23301.
 # tests/run.sh and make start us with sh: bash features need bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -10,25 +10,13 @@ BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
 export TCPDP_TMP=${TCPDP_TMP:-/tmp}
 . "$here/lib.sh"
-PORT=33601
-T=$TCPDP_TMP/probe-lo.$$
-PROBE_PID=""
-
-cleanup() {
-	if [ -n "$PROBE_PID" ] && kill -0 "$PROBE_PID" 2>/dev/null; then
-		kill -TERM "$PROBE_PID"; wait "$PROBE_PID" 2>/dev/null
-	fi
-	srv_stop_all
-	rm -rf "$T"
-}
-trap cleanup EXIT
+PORT=23301
+t_setup probe-lo
 
 if [ "$(id -u)" != 0 ]; then
 	echo "probe-lo: not root, live capture impossible: skipped"
 	exit 0
 fi
-mkdir -p "$T"
-cd "$T" || exit 1
 srv_mariadb_start $PORT >"$T/srv.log" 2>&1 || { fail probe/server "$(tail -3 "$T/srv.log")"; exit 0; }
 
 sql() { timeout 20 mariadb --no-defaults -h127.0.0.1 -P$PORT -uapp -papp-secret appdb "$@"; }
@@ -50,7 +38,7 @@ probe_start() {
 	mkdir -p "$T/$name"
 	(cd "$T/$name" && exec timeout 60 "$BIN" probe --batch -c "$T/tcpdp.toml" \
 	    -i lo "$@" >"$T/$name/out" 2>"$T/$name/err") &
-	PROBE_PID=$!
+	PROBE_PID=$!; PIDS=$PROBE_PID
 	for _ in $(seq 50); do
 		grep -q 'Starting probe' "$T/$name/tcpdp.log" 2>/dev/null && break
 		sleep 0.1

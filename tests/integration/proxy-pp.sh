@@ -9,16 +9,7 @@ set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-T=${TCPDP_TMP:-/tmp}/proxy-pp.$$
-mkdir -p "$T"
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-cd "$T" || exit 1
+t_setup proxy-pp
 
 cc -O2 -o "$T/pxload" "$HERE/../tools/pxload.c" || { fail proxy-pp/build; exit 1; }
 "$T/pxload" echo 18671 & PIDS="$PIDS $!"

@@ -10,16 +10,7 @@ set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-T=${TCPDP_TMP:-/tmp}/proxy-relay.$$
-mkdir -p "$T"
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-cd "$T" || exit 1
+t_setup proxy-relay
 
 cc -O2 -o "$T/pxload" "$HERE/../tools/pxload.c" || { fail proxy/build-pxload; exit 1; }
 LOAD=$T/pxload
@@ -57,7 +48,7 @@ echo "bulk: $out; proxy RSS $(rss_kb $PX) kB"
 # buffer what they have not read yet.
 base_rss=$(rss_kb $PX)
 timeout 120 "$LOAD" client 18650 -c 4 -b 4000000 -s 1 -t 100 >"$T/slow.out" 2>&1 &
-LP=$!
+LP=$!; PIDS="$PIDS $LP"
 sleep 2
 mid_rss=$(rss_kb $PX)
 wait $LP; lrc=$?
@@ -130,7 +121,7 @@ start_proxy many -l 127.0.0.1:18656 -r 127.0.0.1:$ECHO -d hex
 wait_port 18656 10
 rss0=$(rss_kb $PX)
 timeout 120 "$LOAD" client 18656 -c 1000 -b 16384 -k 3 -r 3 -t 100 >"$T/many.out" 2>"$T/many.err" &
-LP=$!
+LP=$!; PIDS="$PIDS $LP"
 for _ in $(seq 1 600); do grep -q HOLDING "$T/many.out" && break; sleep 0.1; done
 held=$(ls /proc/$PX/fd | wc -l)
 rss1=$(rss_kb $PX)
@@ -147,7 +138,7 @@ stop_proxy
 start_proxy drain -l 127.0.0.1:18657 -r 127.0.0.1:$ECHO -d conn
 wait_port 18657 10
 timeout 60 "$LOAD" client 18657 -c 3 -b 2500000 -s 1 -t 50 >"$T/drain.out" 2>&1 &
-LP=$!
+LP=$!; PIDS="$PIDS $LP"
 sleep 0.5
 kill -TERM $PX
 sleep 0.3

@@ -10,9 +10,8 @@ set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
 here=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d "${TCPDP_TMP:-/tmp}/badinput.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
+. "$here/lib.sh"
+t_setup badinput
 MK="python3 $here/../tools/mkpcap.py"
 
 ok() { echo "PASS: badinput/$1"; }

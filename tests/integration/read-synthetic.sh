@@ -12,9 +12,8 @@ set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
 here=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d "${TCPDP_TMP:-/tmp}/synthetic.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
+. "$here/lib.sh"
+t_setup synthetic
 
 stream() {	# stream FILE SRC: concatenated hex of SRC's records
 	sed -nE 's/.*"src_addr":"'"$2"'","dst_addr":"[^"]*","bytes":"([^"]*)".*/\1/p' "$1" |

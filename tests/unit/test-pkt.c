@@ -134,18 +134,6 @@ TEST(pkt_bad_headers)
 	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_SKIP);
 }
 
-TEST(pkt_addr_str)
-{
-	uint8_t	v4[16] = { 192, 0, 2, 1 }, v6[16] = { 0x20, 0x01, 0x0d, 0xb8,
-	    [15] = 1 };
-	char	s[64];
-
-	pkt_addr_str(s, sizeof s, 4, v4, 3306);
-	CHECK_STR(s, "192.0.2.1:3306");
-	pkt_addr_str(s, sizeof s, 6, v6, 5432);
-	CHECK_STR(s, "[2001:db8::1]:5432");
-}
-
 TEST(pkt_ipv6_ext_header_past_capture)
 {
 	uint8_t		f[64];
