@@ -208,19 +208,36 @@ emit_scalar(struct buf *b, const struct rval *v)
 	}
 }
 
-void
-emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
+static inline void
+emit_str(struct buf *b, const struct record *r, const struct rval *v,
     int array)
 {
 	const char	*s;
 	size_t		 n;
+
+	s = rec_sval(r, v, &n);
+	switch (v->esc) {
+	case RESC_NONE:
+		buf_add(b, s, n);
+		break;
+	case RESC_PRINT:
+		vis_json_print(b, s, n);
+		break;
+	default:
+		vis_json(b, s, n, array);
+	}
+}
+
+void
+emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
+    int array)
+{
 	uint32_t	 i;
 
 	switch (v->type) {
 	case R_STR:
-		s = rec_sval(r, v, &n);
 		buf_addc(b, '"');
-		vis_json(b, s, n, array);
+		emit_str(b, r, v, array);
 		buf_addc(b, '"');
 		break;
 	case R_TIME:
@@ -245,13 +262,9 @@ emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
 static void
 emit_ltsv_value(struct buf *b, const struct record *r, const struct rval *v)
 {
-	const char	*s;
-	size_t		 n;
-
 	switch (v->type) {
 	case R_STR:
-		s = rec_sval(r, v, &n);
-		vis_json(b, s, n, 0);
+		emit_str(b, r, v, 0);
 		break;
 	case R_TIME:
 		emit_ts(b, v->v.t_us);

@@ -76,6 +76,7 @@ rec_copy(struct record *r, struct rval *v, const void *p, size_t n)
 	}
 	v->type = R_STR;
 	v->ref = false;
+	v->esc = RESC_ANY;
 	v->v.s.off = (uint32_t)r->alen;
 	v->v.s.len = (uint32_t)n;
 	if (n)
@@ -169,6 +170,15 @@ rec_strref(struct record *r, const char *key, const void *p, size_t n)
 {
 	REC_SET(r, key, { v->type = R_STR; v->ref = true; v->v.s.ptr = p;
 	    v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n; });
+}
+
+void
+rec_strref_esc(struct record *r, const char *key, const void *p, size_t n,
+    enum resc esc)
+{
+	REC_SET(r, key, { v->type = R_STR; v->ref = true; v->v.s.ptr = p;
+	    v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	    v->esc = (uint8_t)esc; });
 }
 
 void

@@ -21,6 +21,16 @@ vis_plain8(uint64_t w)
 	return (lt20 | w | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
 }
 
+/* Non-zero if any byte of w is '"' or '\\'. */
+static inline uint64_t
+vis_quote8(uint64_t w)
+{
+	uint64_t	q = w ^ (ONES * '"');
+	uint64_t	bs = w ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
+}
+
 size_t
 vis_utf8_len(const unsigned char *p, size_t n)
 {
@@ -106,6 +116,35 @@ vis_json(struct buf *b, const char *s, size_t n, bool array)
 			buf_add(b, p + i, k);
 			i += k;
 		}
+	}
+}
+
+void
+vis_json_print(struct buf *b, const char *s, size_t n)
+{
+	size_t	i = 0, start;
+	char	c;
+
+	/* At most one escape per byte. */
+	buf_reserve(b, n * 2);
+	while (i < n) {
+		start = i;
+		while (i + 8 <= n) {
+			uint64_t	w;
+
+			memcpy(&w, s + i, 8);
+			if (vis_quote8(w) != 0)
+				break;
+			i += 8;
+		}
+		while (i < n && (c = s[i]) != '"' && c != '\\')
+			i++;
+		memcpy(b->p + b->len, s + start, i - start);
+		b->len += i - start;
+		if (i == n)
+			break;
+		b->p[b->len++] = '\\';
+		b->p[b->len++] = s[i++];
 	}
 }
 

@@ -1,6 +1,8 @@
 /* test-emit.c - records and their JSON/LTSV/console encodings (SPEC §3.2). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "buf.h"
@@ -206,5 +208,66 @@ TEST(vis_term)
 	buf_reset(&b);
 	vis_term(&b, "abcdef", 6, 3);
 	CHECK_STR(b.p, "abc");
+	buf_free(&b);
+}
+
+/* Strings their producer marked as needing less escaping (the hex dumper's
+ * columns) encode exactly as the general path would encode them. */
+TEST(emit_resc_fast_paths)
+{
+	struct record	r, g;
+	const char	asc[] = "a\"b\\c..~ 0123456789\"\"\\\\xyz";
+	const char	hex[] = "de ad be ef 00 7f";
+	char		want[256];
+
+	rec_init(&r);
+	rec_init(&g);
+	rec_strref_esc(&r, "bytes", hex, sizeof hex - 1, RESC_NONE);
+	rec_strref_esc(&r, "ascii", asc, sizeof asc - 1, RESC_PRINT);
+	rec_strref(&g, "bytes", hex, sizeof hex - 1);
+	rec_strref(&g, "ascii", asc, sizeof asc - 1);
+	snprintf(want, sizeof want, "%s", enc(&g, FMT_JSON));
+	CHECK_STR(enc(&r, FMT_JSON), want);
+	CHECK_STR(want, "{\"bytes\":\"de ad be ef 00 7f\","
+	    "\"ascii\":\"a\\\"b\\\\c..~ 0123456789\\\"\\\"\\\\\\\\xyz\"}\n");
+	snprintf(want, sizeof want, "%s", enc(&g, FMT_LTSV));
+	CHECK_STR(enc(&r, FMT_LTSV), want);
+	snprintf(want, sizeof want, "%s", enc(&g, FMT_CONSOLE));
+	CHECK_STR(enc(&r, FMT_CONSOLE), want);
+	/* composition keeps the mark; a copied value drops it */
+	rec_reset(&g);
+	rec_append(&g, &r, 0, r.nf);
+	CHECK_INT(g.f[1].val.esc, RESC_PRINT);
+	rec_set_str(&r, "ascii", "\x01", 1);
+	CHECK_INT(r.f[1].val.esc, RESC_ANY);
+	CHECK_STR(enc(&r, FMT_JSON),
+	    "{\"bytes\":\"de ad be ef 00 7f\",\"ascii\":\"\\u0001\"}\n");
+	rec_free(&r);
+	rec_free(&g);
+}
+
+/* Every length around the eight-byte steps, a quote at every position. */
+TEST(vis_json_print_lengths)
+{
+	struct buf	a, b;
+	char		s[40];
+	size_t		n, q;
+
+	buf_init(&a);
+	buf_init(&b);
+	buf_reserve(&a, 1);
+	buf_reserve(&b, 1);
+	for (n = 0; n < sizeof s; n++)
+		for (q = 0; q <= n; q++) {
+			memset(s, 'x', n);
+			if (q < n)
+				s[q] = q & 1 ? '"' : '\\';
+			buf_reset(&a);
+			buf_reset(&b);
+			vis_json_print(&a, s, n);
+			vis_json(&b, s, n, false);
+			CHECK_MEM(a.p, a.len, b.p, b.len);
+		}
+	buf_free(&a);
 	buf_free(&b);
 }
