@@ -295,8 +295,8 @@ emit_console_object(struct buf *b, const struct record *r, uint32_t from)
 }
 
 /* Keys are short literals: one pass copies them, no strlen. */
-static inline void
-emit_key(struct buf *b, const char *key, char before, const char *after)
+static void
+emit_key_slow(struct buf *b, const char *key, char before, const char *after)
 {
 	char	*o;
 
@@ -312,6 +312,64 @@ emit_key(struct buf *b, const char *key, char before, const char *after)
 	buf_adds(b, after);
 }
 
+/*
+ * Keys are string literals (record.h), so a key's address names its text
+ * for the life of the process: each format keeps the encoded key with its
+ * separator (',"key":' and '\tkey:') in a small direct-mapped cache by
+ * address, and writes it with one fixed-size copy.
+ */
+#define KEYC_SLOTS	256
+#define KEYC_COPY	40		/* bytes copied per key */
+#define KEYC_MAXKEY	(KEYC_COPY - 4)
+
+struct keyc {
+	const char	*key;
+	uint8_t		 len;		/* of enc, separator included */
+	char		 enc[KEYC_COPY + 8];
+};
+
+static struct keyc	keyc_json[KEYC_SLOTS], keyc_ltsv[KEYC_SLOTS];
+
+static inline void
+emit_key(struct buf *b, const char *key, int first, enum fmt f)
+{
+	struct keyc	*e;
+	size_t		 n, skip = first ? 1 : 0;
+	uintptr_t	 h = (uintptr_t)key;
+
+	h = (h ^ (h >> 8) ^ (h >> 16)) % KEYC_SLOTS;
+	e = f == FMT_JSON ? &keyc_json[h] : &keyc_ltsv[h];
+	if (e->key != key) {
+		n = strlen(key);
+		if (n > KEYC_MAXKEY) {
+			if (f == FMT_JSON) {
+				if (!first)
+					buf_addc(b, ',');
+				emit_key_slow(b, key, '"', "\":");
+			} else
+				emit_key_slow(b, key, first ? 0 : '\t', ":");
+			return;
+		}
+		memset(e->enc, 0, sizeof e->enc);
+		if (f == FMT_JSON) {
+			e->enc[0] = ',';
+			e->enc[1] = '"';
+			memcpy(e->enc + 2, key, n);
+			memcpy(e->enc + 2 + n, "\":", 2);
+			e->len = (uint8_t)(n + 4);
+		} else {
+			e->enc[0] = '\t';
+			memcpy(e->enc + 1, key, n);
+			e->enc[1 + n] = ':';
+			e->len = (uint8_t)(n + 2);
+		}
+		e->key = key;
+	}
+	buf_reserve(b, KEYC_COPY);
+	memcpy(b->p + b->len, e->enc + skip, KEYC_COPY);
+	b->len += e->len - skip;
+}
+
 void
 emit_record(struct buf *b, const struct record *r, enum fmt f)
 {
@@ -321,16 +379,14 @@ emit_record(struct buf *b, const struct record *r, enum fmt f)
 	case FMT_JSON:
 		buf_addc(b, '{');
 		for (i = 0; i < r->nf; i++) {
-			if (i)
-				buf_addc(b, ',');
-			emit_key(b, r->f[i].key, '"', "\":");
+			emit_key(b, r->f[i].key, i == 0, FMT_JSON);
 			emit_json_value(b, r, &r->f[i].val, 0);
 		}
 		buf_addc(b, '}');
 		break;
 	case FMT_LTSV:
 		for (i = 0; i < r->nf; i++) {
-			emit_key(b, r->f[i].key, i ? '\t' : 0, ":");
+			emit_key(b, r->f[i].key, i == 0, FMT_LTSV);
 			emit_ltsv_value(b, r, &r->f[i].val);
 		}
 		break;

@@ -271,3 +271,46 @@ TEST(vis_json_print_lengths)
 	buf_free(&a);
 	buf_free(&b);
 }
+
+/* Encoded keys are cached by address: long keys bypass the cache, and
+ * many distinct keys (colliding slots) still encode right. */
+TEST(emit_key_cache)
+{
+	static char	keys[600][8];
+	struct record	r;
+	struct buf	want;
+	const char	*lk = "a_key_longer_than_the_cached_encodings_hold_xyz";
+	int		i, round;
+
+	rec_init(&r);
+	rec_int(&r, lk, 1);
+	rec_int(&r, "k", 2);
+	rec_int(&r, lk, 3);
+	CHECK_STR(enc(&r, FMT_JSON), "{\"a_key_longer_than_the_cached_encodings"
+	    "_hold_xyz\":1,\"k\":2,\"a_key_longer_than_the_cached_encodings"
+	    "_hold_xyz\":3}\n");
+	CHECK_STR(enc(&r, FMT_LTSV), "a_key_longer_than_the_cached_encodings"
+	    "_hold_xyz:1\tk:2\ta_key_longer_than_the_cached_encodings"
+	    "_hold_xyz:3\n");
+	rec_reset(&r);
+	for (i = 0; i < 600; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%d", i);
+		rec_int(&r, keys[i], i);
+	}
+	buf_init(&want);
+	for (round = 0; round < 2; round++) {
+		buf_reset(&want);
+		buf_addc(&want, '{');
+		for (i = 0; i < 600; i++)
+			buf_printf(&want, "%s\"k%d\":%d", i ? "," : "", i, i);
+		buf_add(&want, "}\n", 3);
+		CHECK_STR(enc(&r, FMT_JSON), want.p);
+		buf_reset(&want);
+		for (i = 0; i < 600; i++)
+			buf_printf(&want, "%sk%d:%d", i ? "\t" : "", i, i);
+		buf_add(&want, "\n", 2);
+		CHECK_STR(enc(&r, FMT_LTSV), want.p);
+	}
+	buf_free(&want);
+	rec_free(&r);
+}
