@@ -314,3 +314,75 @@ TEST(emit_key_cache)
 	buf_free(&want);
 	rec_free(&r);
 }
+
+/* A byte-at-a-time model of vis_json's rules. */
+static void
+vis_json_model(struct buf *b, const char *s, size_t n, bool array)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, k;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c == '\n')
+			buf_add(b, "\\n", 2);
+		else if (c == '\r')
+			buf_add(b, "\\r", 2);
+		else if (c == '\t')
+			buf_add(b, "\\t", 2);
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else if (c < 0x80)
+			buf_addc(b, (char)c);
+		else if ((k = vis_utf8_len(p + i, n - i)) == 0)
+			buf_add(b, "\\ufffd", 6);
+		else {
+			if (array && k == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
+			    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+				buf_printf(b, "\\u%s", p[i + 2] == 0xa8 ?
+				    "2028" : "2029");
+			else
+				buf_add(b, p + i, k);
+			i += k;
+			continue;
+		}
+		i++;
+	}
+}
+
+/* The word-at-a-time escaper against the model: random strings mixing
+ * plain runs with every kind of byte, at every length and alignment. */
+TEST(vis_json_random)
+{
+	static const char	pool[] = "abcdefgh\"\\\n\t\x01\x7f\xe3\x81\x82"
+	    "\xe2\x80\xa8\xc3\xff";
+	struct buf		a, b;
+	char			s[80];
+	size_t			n, j;
+	unsigned		seed = 12345;
+	int			iter;
+
+	buf_init(&a);
+	buf_init(&b);
+	for (iter = 0; iter < 20000; iter++) {
+		n = (size_t)(iter % 70);
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain so the word paths run */
+			s[j] = (seed >> 16) % 8 ? 'a' + (char)((seed >> 8) % 26) :
+			    pool[(seed >> 20) % (sizeof pool - 1)];
+		}
+		buf_reset(&a);
+		buf_reset(&b);
+		buf_addc(&a, '<');
+		buf_addc(&b, '<');
+		vis_json(&a, s, n, iter & 1);
+		vis_json_model(&b, s, n, iter & 1);
+		CHECK_MEM(a.p, a.len, b.p, b.len);
+	}
+	buf_free(&a);
+	buf_free(&b);
+}
