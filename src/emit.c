@@ -76,16 +76,32 @@ emit_ts(struct buf *b, int64_t t_us)
 	buf_add(b, zone, zone_len);
 }
 
-/* Integers are the most common value: no printf on this path. */
+/* Integers are the most common value: no printf on this path, two digits
+ * per division, and single digits (counts, flags, zero) stored at once. */
+static const char emit_d2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 static void
 emit_u64(struct buf *b, uint64_t u, int neg)
 {
 	char	tmp[24], *p = tmp + sizeof tmp;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
+	if (u < 10 && !neg) {
+		buf_addc(b, (char)('0' + u));
+		return;
+	}
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, emit_d2 + (u % 100) * 2, 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, emit_d2 + u * 2, 2);
+	} else
+		*--p = (char)('0' + u);
 	if (neg)
 		*--p = '-';
 	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));

@@ -386,3 +386,35 @@ TEST(vis_json_random)
 	buf_free(&a);
 	buf_free(&b);
 }
+
+/* Integers against printf at every digit count and both extremes. */
+TEST(emit_integers)
+{
+	struct record	r;
+	char		want[64];
+	uint64_t	u;
+	int64_t		i;
+	int		k;
+
+	rec_init(&r);
+	for (k = 0, u = 1; k < 20; k++, u *= 10) {
+		uint64_t vals[3] = { u - 1, u, u + 1 };
+		int j;
+		for (j = 0; j < 3; j++) {
+			rec_reset(&r);
+			rec_uint(&r, "u", vals[j]);
+			i = (int64_t)vals[j];
+			rec_int(&r, "i", -i);
+			snprintf(want, sizeof want, "{\"u\":%llu,\"i\":%lld}\n",
+			    (unsigned long long)vals[j], (long long)-i);
+			CHECK_STR(enc(&r, FMT_JSON), want);
+		}
+	}
+	rec_reset(&r);
+	rec_uint(&r, "u", UINT64_MAX);
+	rec_int(&r, "i", INT64_MIN);
+	rec_int(&r, "j", INT64_MAX);
+	CHECK_STR(enc(&r, FMT_JSON), "{\"u\":18446744073709551615,"
+	    "\"i\":-9223372036854775808,\"j\":9223372036854775807}\n");
+	rec_free(&r);
+}
