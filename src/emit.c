@@ -395,8 +395,18 @@ emit_record(struct buf *b, const struct record *r, enum fmt f)
 	case FMT_JSON:
 		buf_addc(b, '{');
 		for (i = 0; i < r->nf; i++) {
+			const struct rval *v = &r->f[i].val;
+
 			emit_key(b, r->f[i].key, i == 0, FMT_JSON);
-			emit_json_value(b, r, &r->f[i].val, 0);
+			/* The common types without a call (emit_json_value). */
+			if (v->type == R_STR) {
+				buf_addc(b, '"');
+				emit_str(b, r, v, 0);
+				buf_addc(b, '"');
+			} else if (v->type == R_UINT)
+				emit_u64(b, v->v.u, 0);
+			else
+				emit_json_value(b, r, v, 0);
 		}
 		buf_addc(b, '}');
 		break;
