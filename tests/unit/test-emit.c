@@ -6,6 +6,9 @@
 #include <time.h>
 
 #include "buf.h"
+#include "conn.h"
+#include "decode.h"
+#include "engine.h"
 #include "emit.h"
 #include "record.h"
 #include "vis.h"
@@ -417,4 +420,74 @@ TEST(emit_integers)
 	CHECK_STR(enc(&r, FMT_JSON), "{\"u\":18446744073709551615,"
 	    "\"i\":-9223372036854775808,\"j\":9223372036854775807}\n");
 	rec_free(&r);
+}
+
+/* The hex dumper's word-at-a-time columns against a byte-at-a-time
+ * model: every byte value, lengths around the unrolled steps. */
+static struct buf	hexout;
+
+static void
+hex_tsink_write(struct sink *s, const struct record *r, const struct conn *c)
+{
+	(void)s;
+	(void)c;
+	emit_record(&hexout, r, FMT_LTSV);
+}
+
+static void
+hex_tsink_close(struct sink *s)
+{
+	(void)s;
+}
+
+TEST(decode_hex_columns)
+{
+	static struct sink	ts;
+	struct engine		eng;
+	struct conn		c;
+	struct chunk		ch;
+	struct buf		want;
+	uint8_t			data[300];
+	size_t			n, i, off;
+
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 7 + (i >> 8));	/* all 256 values */
+	ts.name = "test";
+	ts.write = hex_tsink_write;
+	ts.close = hex_tsink_close;
+	engine_init(&eng, ENG_READ, &decoder_hex);
+	engine_add_sink(&eng, &ts);
+	conn_init(&c, &eng);
+	conn_open(&c, 0);
+	buf_init(&want);
+	for (off = 0; off < 3; off++)
+		for (n = 1; n < 40 || (n < 280 && (n += 13)); n++) {
+			buf_reset(&hexout);
+			ch.p = data + off;
+			ch.n = n;
+			ch.dir = DIR_C2S;
+			ch.ts_us = 0;
+			ch.seq = 0;
+			conn_data(&c, &ch);
+			buf_reset(&want);
+			for (i = 0; i < n; i++)
+				buf_printf(&want, "%s%02x", i ? " " : "",
+				    ch.p[i]);
+			buf_add(&want, "\tascii:", 7);
+			for (i = 0; i < n; i++) {
+				uint8_t b = ch.p[i];
+				if (b == '"' || b == '\\')
+					buf_addc(&want, '\\');
+				buf_addc(&want, b >= 0x20 && b <= 0x7e ?
+				    (char)b : '.');
+			}
+			buf_add(&want, "\n", 2);
+			buf_addc(&hexout, '\0');
+			CHECK(strstr(hexout.p, want.p) != NULL);
+		}
+	conn_close(&c, 0);
+	conn_free(&c);
+	engine_free(&eng);
+	buf_free(&want);
+	buf_free(&hexout);
 }
