@@ -76,16 +76,32 @@ emit_ts(struct buf *b, int64_t t_us)
 	buf_add(b, zone, zone_len);
 }
 
-/* Integers are the most common value: no printf on this path. */
+/* Integers are the most common value: no printf on this path, two digits
+ * per division, and single digits (counts, flags, zero) stored at once. */
+static const char emit_d2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 static void
 emit_u64(struct buf *b, uint64_t u, int neg)
 {
 	char	tmp[24], *p = tmp + sizeof tmp;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
+	if (u < 10 && !neg) {
+		buf_addc(b, (char)('0' + u));
+		return;
+	}
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, emit_d2 + (u % 100) * 2, 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, emit_d2 + u * 2, 2);
+	} else
+		*--p = (char)('0' + u);
 	if (neg)
 		*--p = '-';
 	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
@@ -208,19 +224,36 @@ emit_scalar(struct buf *b, const struct rval *v)
 	}
 }
 
-void
-emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
+static inline void
+emit_str(struct buf *b, const struct record *r, const struct rval *v,
     int array)
 {
 	const char	*s;
 	size_t		 n;
+
+	s = rec_sval(r, v, &n);
+	switch (v->esc) {
+	case RESC_NONE:
+		buf_add(b, s, n);
+		break;
+	case RESC_PRINT:
+		vis_json_print(b, s, n);
+		break;
+	default:
+		vis_json(b, s, n, array);
+	}
+}
+
+void
+emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
+    int array)
+{
 	uint32_t	 i;
 
 	switch (v->type) {
 	case R_STR:
-		s = rec_sval(r, v, &n);
 		buf_addc(b, '"');
-		vis_json(b, s, n, array);
+		emit_str(b, r, v, array);
 		buf_addc(b, '"');
 		break;
 	case R_TIME:
@@ -245,13 +278,9 @@ emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
 static void
 emit_ltsv_value(struct buf *b, const struct record *r, const struct rval *v)
 {
-	const char	*s;
-	size_t		 n;
-
 	switch (v->type) {
 	case R_STR:
-		s = rec_sval(r, v, &n);
-		vis_json(b, s, n, 0);
+		emit_str(b, r, v, 0);
 		break;
 	case R_TIME:
 		emit_ts(b, v->v.t_us);
@@ -282,8 +311,8 @@ emit_console_object(struct buf *b, const struct record *r, uint32_t from)
 }
 
 /* Keys are short literals: one pass copies them, no strlen. */
-static inline void
-emit_key(struct buf *b, const char *key, char before, const char *after)
+static void
+emit_key_slow(struct buf *b, const char *key, char before, const char *after)
 {
 	char	*o;
 
@@ -299,6 +328,64 @@ emit_key(struct buf *b, const char *key, char before, const char *after)
 	buf_adds(b, after);
 }
 
+/*
+ * Keys are string literals (record.h), so a key's address names its text
+ * for the life of the process: each format keeps the encoded key with its
+ * separator (',"key":' and '\tkey:') in a small direct-mapped cache by
+ * address, and writes it with one fixed-size copy.
+ */
+#define KEYC_SLOTS	256
+#define KEYC_COPY	40		/* bytes copied per key */
+#define KEYC_MAXKEY	(KEYC_COPY - 4)
+
+struct keyc {
+	const char	*key;
+	uint8_t		 len;		/* of enc, separator included */
+	char		 enc[KEYC_COPY + 8];
+};
+
+static struct keyc	keyc_json[KEYC_SLOTS], keyc_ltsv[KEYC_SLOTS];
+
+static inline void
+emit_key(struct buf *b, const char *key, int first, enum fmt f)
+{
+	struct keyc	*e;
+	size_t		 n, skip = first ? 1 : 0;
+	uintptr_t	 h = (uintptr_t)key;
+
+	h = (h ^ (h >> 8) ^ (h >> 16)) % KEYC_SLOTS;
+	e = f == FMT_JSON ? &keyc_json[h] : &keyc_ltsv[h];
+	if (e->key != key) {
+		n = strlen(key);
+		if (n > KEYC_MAXKEY) {
+			if (f == FMT_JSON) {
+				if (!first)
+					buf_addc(b, ',');
+				emit_key_slow(b, key, '"', "\":");
+			} else
+				emit_key_slow(b, key, first ? 0 : '\t', ":");
+			return;
+		}
+		memset(e->enc, 0, sizeof e->enc);
+		if (f == FMT_JSON) {
+			e->enc[0] = ',';
+			e->enc[1] = '"';
+			memcpy(e->enc + 2, key, n);
+			memcpy(e->enc + 2 + n, "\":", 2);
+			e->len = (uint8_t)(n + 4);
+		} else {
+			e->enc[0] = '\t';
+			memcpy(e->enc + 1, key, n);
+			e->enc[1 + n] = ':';
+			e->len = (uint8_t)(n + 2);
+		}
+		e->key = key;
+	}
+	buf_reserve(b, KEYC_COPY);
+	memcpy(b->p + b->len, e->enc + skip, KEYC_COPY);
+	b->len += e->len - skip;
+}
+
 void
 emit_record(struct buf *b, const struct record *r, enum fmt f)
 {
@@ -308,16 +395,24 @@ emit_record(struct buf *b, const struct record *r, enum fmt f)
 	case FMT_JSON:
 		buf_addc(b, '{');
 		for (i = 0; i < r->nf; i++) {
-			if (i)
-				buf_addc(b, ',');
-			emit_key(b, r->f[i].key, '"', "\":");
-			emit_json_value(b, r, &r->f[i].val, 0);
+			const struct rval *v = &r->f[i].val;
+
+			emit_key(b, r->f[i].key, i == 0, FMT_JSON);
+			/* The common types without a call (emit_json_value). */
+			if (v->type == R_STR) {
+				buf_addc(b, '"');
+				emit_str(b, r, v, 0);
+				buf_addc(b, '"');
+			} else if (v->type == R_UINT)
+				emit_u64(b, v->v.u, 0);
+			else
+				emit_json_value(b, r, v, 0);
 		}
 		buf_addc(b, '}');
 		break;
 	case FMT_LTSV:
 		for (i = 0; i < r->nf; i++) {
-			emit_key(b, r->f[i].key, i ? '\t' : 0, ":");
+			emit_key(b, r->f[i].key, i == 0, FMT_LTSV);
 			emit_ltsv_value(b, r, &r->f[i].val);
 		}
 		break;

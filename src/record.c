@@ -76,6 +76,7 @@ rec_copy(struct record *r, struct rval *v, const void *p, size_t n)
 	}
 	v->type = R_STR;
 	v->ref = false;
+	v->esc = RESC_ANY;
 	v->v.s.off = (uint32_t)r->alen;
 	v->v.s.len = (uint32_t)n;
 	if (n)
@@ -169,6 +170,15 @@ rec_strref(struct record *r, const char *key, const void *p, size_t n)
 {
 	REC_SET(r, key, { v->type = R_STR; v->ref = true; v->v.s.ptr = p;
 	    v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n; });
+}
+
+void
+rec_strref_esc(struct record *r, const char *key, const void *p, size_t n,
+    enum resc esc)
+{
+	REC_SET(r, key, { v->type = R_STR; v->ref = true; v->v.s.ptr = p;
+	    v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	    v->esc = (uint8_t)esc; });
 }
 
 void
@@ -325,18 +335,44 @@ rec_appendval(struct record *dst, struct rval *dv, const struct record *src,
 	}
 }
 
+/* Composition runs per emitted record: the fields are copied as they are
+ * after one capacity check, and only arena strings (made references into
+ * src) and arrays (elements copied) need more. */
 void
 rec_append(struct record *dst, const struct record *src, uint32_t from,
     uint32_t to)
 {
-	uint32_t	 i;
-	struct rval	*dv;
+	uint32_t		 i, k;
+	const struct rfield	*sf;
+	struct rfield		*df;
 
 	if (to > src->nf)
 		to = src->nf;
+	if (from >= to)
+		return;
+	if (dst->capf - dst->nf < to - from) {
+		while (dst->capf - dst->nf < to - from)
+			dst->capf = dst->capf ? dst->capf * 2 : 16;
+		dst->f = xreallocarray(dst->f, dst->capf, sizeof *dst->f);
+	}
 	for (i = from; i < to; i++) {
-		dv = rec_slot(dst, src->f[i].key);
-		rec_appendval(dst, dv, src, &src->f[i].val);
+		sf = &src->f[i];
+		df = &dst->f[dst->nf++];
+		*df = *sf;
+		if (sf->val.type == R_STR) {
+			if (!sf->val.ref) {
+				df->val.ref = true;
+				df->val.v.s.ptr = src->arena != NULL ?
+				    src->arena + sf->val.v.s.off : "";
+			}
+		} else if (sf->val.type == R_ARRAY) {
+			/* rec_elslot counts into the last field: df. */
+			df->val.v.a.first = dst->nel;
+			df->val.v.a.count = 0;
+			for (k = 0; k < sf->val.v.a.count; k++)
+				rec_appendval(dst, rec_elslot(dst), src,
+				    rec_elem(src, &sf->val, k));
+		}
 	}
 }
 

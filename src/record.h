@@ -31,9 +31,18 @@ enum rtype {
 	R_ARRAY,	/* elements in the record's element list */
 };
 
+/* How much escaping an R_STR needs on output (set by the producer, who
+ * knows its bytes; the encoders trust it). */
+enum resc {
+	RESC_ANY = 0,	/* untrusted bytes: full JSON escaping, UTF-8 repair */
+	RESC_PRINT,	/* printable ASCII 0x20-0x7e: only '"' and '\\' */
+	RESC_NONE,	/* printable ASCII without '"' or '\\': copied as is */
+};
+
 struct rval {
 	uint8_t		type;
 	bool		ref;		/* R_STR: s.ptr valid, else s.off into arena */
+	uint8_t		esc;		/* R_STR: enum resc */
 	union {
 		struct {
 			uint32_t	 off;
@@ -75,6 +84,9 @@ void	 rec_reset(struct record *);
 void	 rec_str(struct record *, const char *key, const void *p, size_t n);
 void	 rec_cstr(struct record *, const char *key, const char *s);
 void	 rec_strref(struct record *, const char *key, const void *p, size_t n);
+/* rec_strref of bytes known to need less escaping (enum resc). */
+void	 rec_strref_esc(struct record *, const char *key, const void *p,
+	    size_t n, enum resc);
 void	 rec_int(struct record *, const char *key, int64_t);
 void	 rec_uint(struct record *, const char *key, uint64_t);
 void	 rec_float(struct record *, const char *key, double);

@@ -18,6 +18,8 @@ size_t	vis_utf8_len(const unsigned char *p, size_t n);
 /* Escaped string body (no quotes). `array` selects encoding/json rules for
  * strings inside arrays (U+2028/U+2029 escaped too). */
 void	vis_json(struct buf *, const char *, size_t, bool array);
+/* vis_json of printable ASCII (0x20-0x7e only): just '"' and '\\'. */
+void	vis_json_print(struct buf *, const char *, size_t);
 /* Terminal-safe text of at most `width` columns, NUL-terminated. */
 void	vis_term(struct buf *, const char *, size_t, size_t width);
 

@@ -1,9 +1,14 @@
 /* test-emit.c - records and their JSON/LTSV/console encodings (SPEC §3.2). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "buf.h"
+#include "conn.h"
+#include "decode.h"
+#include "engine.h"
 #include "emit.h"
 #include "record.h"
 #include "vis.h"
@@ -207,4 +212,282 @@ TEST(vis_term)
 	vis_term(&b, "abcdef", 6, 3);
 	CHECK_STR(b.p, "abc");
 	buf_free(&b);
+}
+
+/* Strings their producer marked as needing less escaping (the hex dumper's
+ * columns) encode exactly as the general path would encode them. */
+TEST(emit_resc_fast_paths)
+{
+	struct record	r, g;
+	const char	asc[] = "a\"b\\c..~ 0123456789\"\"\\\\xyz";
+	const char	hex[] = "de ad be ef 00 7f";
+	char		want[256];
+
+	rec_init(&r);
+	rec_init(&g);
+	rec_strref_esc(&r, "bytes", hex, sizeof hex - 1, RESC_NONE);
+	rec_strref_esc(&r, "ascii", asc, sizeof asc - 1, RESC_PRINT);
+	rec_strref(&g, "bytes", hex, sizeof hex - 1);
+	rec_strref(&g, "ascii", asc, sizeof asc - 1);
+	snprintf(want, sizeof want, "%s", enc(&g, FMT_JSON));
+	CHECK_STR(enc(&r, FMT_JSON), want);
+	CHECK_STR(want, "{\"bytes\":\"de ad be ef 00 7f\","
+	    "\"ascii\":\"a\\\"b\\\\c..~ 0123456789\\\"\\\"\\\\\\\\xyz\"}\n");
+	snprintf(want, sizeof want, "%s", enc(&g, FMT_LTSV));
+	CHECK_STR(enc(&r, FMT_LTSV), want);
+	snprintf(want, sizeof want, "%s", enc(&g, FMT_CONSOLE));
+	CHECK_STR(enc(&r, FMT_CONSOLE), want);
+	/* composition keeps the mark; a copied value drops it */
+	rec_reset(&g);
+	rec_append(&g, &r, 0, r.nf);
+	CHECK_INT(g.f[1].val.esc, RESC_PRINT);
+	rec_set_str(&r, "ascii", "\x01", 1);
+	CHECK_INT(r.f[1].val.esc, RESC_ANY);
+	CHECK_STR(enc(&r, FMT_JSON),
+	    "{\"bytes\":\"de ad be ef 00 7f\",\"ascii\":\"\\u0001\"}\n");
+	rec_free(&r);
+	rec_free(&g);
+}
+
+/* Every length around the eight-byte steps, a quote at every position. */
+TEST(vis_json_print_lengths)
+{
+	struct buf	a, b;
+	char		s[40];
+	size_t		n, q;
+
+	buf_init(&a);
+	buf_init(&b);
+	buf_reserve(&a, 1);
+	buf_reserve(&b, 1);
+	for (n = 0; n < sizeof s; n++)
+		for (q = 0; q <= n; q++) {
+			memset(s, 'x', n);
+			if (q < n)
+				s[q] = q & 1 ? '"' : '\\';
+			buf_reset(&a);
+			buf_reset(&b);
+			vis_json_print(&a, s, n);
+			vis_json(&b, s, n, false);
+			CHECK_MEM(a.p, a.len, b.p, b.len);
+		}
+	buf_free(&a);
+	buf_free(&b);
+}
+
+/* Encoded keys are cached by address: long keys bypass the cache, and
+ * many distinct keys (colliding slots) still encode right. */
+TEST(emit_key_cache)
+{
+	static char	keys[600][8];
+	struct record	r;
+	struct buf	want;
+	const char	*lk = "a_key_longer_than_the_cached_encodings_hold_xyz";
+	int		i, round;
+
+	rec_init(&r);
+	rec_int(&r, lk, 1);
+	rec_int(&r, "k", 2);
+	rec_int(&r, lk, 3);
+	CHECK_STR(enc(&r, FMT_JSON), "{\"a_key_longer_than_the_cached_encodings"
+	    "_hold_xyz\":1,\"k\":2,\"a_key_longer_than_the_cached_encodings"
+	    "_hold_xyz\":3}\n");
+	CHECK_STR(enc(&r, FMT_LTSV), "a_key_longer_than_the_cached_encodings"
+	    "_hold_xyz:1\tk:2\ta_key_longer_than_the_cached_encodings"
+	    "_hold_xyz:3\n");
+	rec_reset(&r);
+	for (i = 0; i < 600; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%d", i);
+		rec_int(&r, keys[i], i);
+	}
+	buf_init(&want);
+	for (round = 0; round < 2; round++) {
+		buf_reset(&want);
+		buf_addc(&want, '{');
+		for (i = 0; i < 600; i++)
+			buf_printf(&want, "%s\"k%d\":%d", i ? "," : "", i, i);
+		buf_add(&want, "}\n", 3);
+		CHECK_STR(enc(&r, FMT_JSON), want.p);
+		buf_reset(&want);
+		for (i = 0; i < 600; i++)
+			buf_printf(&want, "%sk%d:%d", i ? "\t" : "", i, i);
+		buf_add(&want, "\n", 2);
+		CHECK_STR(enc(&r, FMT_LTSV), want.p);
+	}
+	buf_free(&want);
+	rec_free(&r);
+}
+
+/* A byte-at-a-time model of vis_json's rules. */
+static void
+vis_json_model(struct buf *b, const char *s, size_t n, bool array)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, k;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c == '\n')
+			buf_add(b, "\\n", 2);
+		else if (c == '\r')
+			buf_add(b, "\\r", 2);
+		else if (c == '\t')
+			buf_add(b, "\\t", 2);
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else if (c < 0x80)
+			buf_addc(b, (char)c);
+		else if ((k = vis_utf8_len(p + i, n - i)) == 0)
+			buf_add(b, "\\ufffd", 6);
+		else {
+			if (array && k == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
+			    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+				buf_printf(b, "\\u%s", p[i + 2] == 0xa8 ?
+				    "2028" : "2029");
+			else
+				buf_add(b, p + i, k);
+			i += k;
+			continue;
+		}
+		i++;
+	}
+}
+
+/* The word-at-a-time escaper against the model: random strings mixing
+ * plain runs with every kind of byte, at every length and alignment. */
+TEST(vis_json_random)
+{
+	static const char	pool[] = "abcdefgh\"\\\n\t\x01\x7f\xe3\x81\x82"
+	    "\xe2\x80\xa8\xc3\xff";
+	struct buf		a, b;
+	char			s[80];
+	size_t			n, j;
+	unsigned		seed = 12345;
+	int			iter;
+
+	buf_init(&a);
+	buf_init(&b);
+	for (iter = 0; iter < 20000; iter++) {
+		n = (size_t)(iter % 70);
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain so the word paths run */
+			s[j] = (seed >> 16) % 8 ? 'a' + (char)((seed >> 8) % 26) :
+			    pool[(seed >> 20) % (sizeof pool - 1)];
+		}
+		buf_reset(&a);
+		buf_reset(&b);
+		buf_addc(&a, '<');
+		buf_addc(&b, '<');
+		vis_json(&a, s, n, iter & 1);
+		vis_json_model(&b, s, n, iter & 1);
+		CHECK_MEM(a.p, a.len, b.p, b.len);
+	}
+	buf_free(&a);
+	buf_free(&b);
+}
+
+/* Integers against printf at every digit count and both extremes. */
+TEST(emit_integers)
+{
+	struct record	r;
+	char		want[64];
+	uint64_t	u;
+	int64_t		i;
+	int		k;
+
+	rec_init(&r);
+	for (k = 0, u = 1; k < 20; k++, u *= 10) {
+		uint64_t vals[3] = { u - 1, u, u + 1 };
+		int j;
+		for (j = 0; j < 3; j++) {
+			rec_reset(&r);
+			rec_uint(&r, "u", vals[j]);
+			i = (int64_t)vals[j];
+			rec_int(&r, "i", -i);
+			snprintf(want, sizeof want, "{\"u\":%llu,\"i\":%lld}\n",
+			    (unsigned long long)vals[j], (long long)-i);
+			CHECK_STR(enc(&r, FMT_JSON), want);
+		}
+	}
+	rec_reset(&r);
+	rec_uint(&r, "u", UINT64_MAX);
+	rec_int(&r, "i", INT64_MIN);
+	rec_int(&r, "j", INT64_MAX);
+	CHECK_STR(enc(&r, FMT_JSON), "{\"u\":18446744073709551615,"
+	    "\"i\":-9223372036854775808,\"j\":9223372036854775807}\n");
+	rec_free(&r);
+}
+
+/* The hex dumper's word-at-a-time columns against a byte-at-a-time
+ * model: every byte value, lengths around the unrolled steps. */
+static struct buf	hexout;
+
+static void
+hex_tsink_write(struct sink *s, const struct record *r, const struct conn *c)
+{
+	(void)s;
+	(void)c;
+	emit_record(&hexout, r, FMT_LTSV);
+}
+
+static void
+hex_tsink_close(struct sink *s)
+{
+	(void)s;
+}
+
+TEST(decode_hex_columns)
+{
+	static struct sink	ts;
+	struct engine		eng;
+	struct conn		c;
+	struct chunk		ch;
+	struct buf		want;
+	uint8_t			data[300];
+	size_t			n, i, off;
+
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 7 + (i >> 8));	/* all 256 values */
+	ts.name = "test";
+	ts.write = hex_tsink_write;
+	ts.close = hex_tsink_close;
+	engine_init(&eng, ENG_READ, &decoder_hex);
+	engine_add_sink(&eng, &ts);
+	conn_init(&c, &eng);
+	conn_open(&c, 0);
+	buf_init(&want);
+	for (off = 0; off < 3; off++)
+		for (n = 1; n < 40 || (n < 280 && (n += 13)); n++) {
+			buf_reset(&hexout);
+			ch.p = data + off;
+			ch.n = n;
+			ch.dir = DIR_C2S;
+			ch.ts_us = 0;
+			ch.seq = 0;
+			conn_data(&c, &ch);
+			buf_reset(&want);
+			for (i = 0; i < n; i++)
+				buf_printf(&want, "%s%02x", i ? " " : "",
+				    ch.p[i]);
+			buf_add(&want, "\tascii:", 7);
+			for (i = 0; i < n; i++) {
+				uint8_t b = ch.p[i];
+				if (b == '"' || b == '\\')
+					buf_addc(&want, '\\');
+				buf_addc(&want, b >= 0x20 && b <= 0x7e ?
+				    (char)b : '.');
+			}
+			buf_add(&want, "\n", 2);
+			buf_addc(&hexout, '\0');
+			CHECK(strstr(hexout.p, want.p) != NULL);
+		}
+	conn_close(&c, 0);
+	conn_free(&c);
+	engine_free(&eng);
+	buf_free(&want);
+	buf_free(&hexout);
 }
