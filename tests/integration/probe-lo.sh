@@ -57,8 +57,10 @@ probe_stop() {
 
 # --- hex: keys, markers, a 300 KB query in one piece -------------------
 long=$(head -c 300000 /dev/zero | tr '\0' 'q')
-# 16 MB: a loaded machine (ASan, parallel jobs) must not drop the burst.
-probe_start hex -t $PORT -d hex --stdout -B 16MB
+# 16 MB: a loaded machine (ASan, parallel jobs) must not drop the burst;
+# -s auto: lo's MTU is 65536, so tcpdp's default snaplen (65535) would cut
+# full-size segments (counted as snaplen gaps, as it should).
+probe_start hex -t $PORT -d hex --stdout -B 16MB -s auto
 sql -e "SELECT 'probe-marker-1'" >/dev/null
 printf "SELECT LENGTH('%s') AS n;\n" "$long" | sql >"$T/hex/client.out"
 probe_stop; rc=$?
