@@ -18,6 +18,9 @@ size_t	vis_utf8_len(const unsigned char *p, size_t n);
 /* Escaped string body (no quotes). `array` selects encoding/json rules for
  * strings inside arrays (U+2028/U+2029 escaped too). */
 void	vis_json(struct buf *, const char *, size_t, bool array);
+/* vis_json, and also DEL and the C1 controls (U+0080-U+009F, which some
+ * terminals obey like ESC) as \u00XX: the console format's strings. */
+void	vis_json_console(struct buf *, const char *, size_t, bool array);
 /* Terminal-safe text of at most `width` columns, NUL-terminated. */
 void	vis_term(struct buf *, const char *, size_t, size_t width);
 
