@@ -1,64 +1,54 @@
-/* decode-hex.c - the hex dumper (SPEC §4.2): every chunk as hex and ascii. */
+/* decode-hex.c - the hex dumper (SPEC §4.2): every chunk as hex and ascii.
+ *
+ * The record and its text are scratch for one conn_emit, which hands them
+ * to the sinks synchronously: one scratch serves every connection, so an
+ * idle connection holds no buffer (100k open flows would otherwise keep
+ * four times their last chunk each). */
 #include "buf.h"
 #include "decode.h"
 #include "xmalloc.h"
 
 struct hex_state {
-	struct record	r;
-	struct buf	b;
+	char	unused;
 };
+
+static struct record	hex_rec;
+static struct buf	hex_buf;
+static int		hex_ready;
 
 static void
 hex_data(struct conn *c, void *st, const struct chunk *ch)
 {
 	static const char	 hexdig[] = "0123456789abcdef";
-	struct hex_state	*h = st;
 	size_t			 i;
 	char			*p;
 
+	(void)st;
 	if (ch->n == 0)
 		return;
-	rec_reset(&h->r);
-	buf_reset(&h->b);
-	buf_reserve(&h->b, ch->n * 4);
-	p = h->b.p;
+	if (!hex_ready) {
+		rec_init(&hex_rec);
+		buf_init(&hex_buf);
+		hex_ready = 1;
+	}
+	rec_reset(&hex_rec);
+	buf_reset(&hex_buf);
+	buf_reserve(&hex_buf, ch->n * 4);
+	p = hex_buf.p;
 	for (i = 0; i < ch->n; i++) {
 		*p++ = hexdig[ch->p[i] >> 4];
 		*p++ = hexdig[ch->p[i] & 0xf];
 		*p++ = ' ';
 	}
-	rec_strref(&h->r, "bytes", h->b.p, ch->n * 3 - 1);
+	rec_strref(&hex_rec, "bytes", hex_buf.p, ch->n * 3 - 1);
 	for (i = 0; i < ch->n; i++)
 		*p++ = ch->p[i] >= 0x20 && ch->p[i] <= 0x7e ? (char)ch->p[i] : '.';
-	rec_strref(&h->r, "ascii", h->b.p + ch->n * 3, ch->n);
-	conn_emit(c, &h->r, ch->dir, ch->ts_us, ch->seq);
-}
-
-static void
-hex_open(struct conn *c, void *st)
-{
-	struct hex_state	*h = st;
-
-	(void)c;
-	rec_init(&h->r);
-	buf_init(&h->b);
-}
-
-static void
-hex_close(struct conn *c, void *st, int64_t ts_us)
-{
-	struct hex_state	*h = st;
-
-	(void)c;
-	(void)ts_us;
-	rec_free(&h->r);
-	buf_free(&h->b);
+	rec_strref(&hex_rec, "ascii", hex_buf.p + ch->n * 3, ch->n);
+	conn_emit(c, &hex_rec, ch->dir, ch->ts_us, ch->seq);
 }
 
 const struct decoder decoder_hex = {
 	.name = "hex",
 	.state_size = sizeof(struct hex_state),
-	.open = hex_open,
 	.data = hex_data,
-	.close = hex_close,
 };
