@@ -51,6 +51,11 @@
 #define MYSQL_PARAMS_MAX	4096		/* params whose types are kept */
 #define MYSQL_INFER_MAX		64		/* params tried for unknown stmts */
 #define MYSQL_BUF_SHRINK	(64u << 10)
+#define MYSQL_MSG_SHRINK	(16u << 10)	/* message buffer kept idle */
+/* Partial message bytes kept by all connections together: past it a
+ * message is kept shorter (reported truncated), so many connections each
+ * sending part of a 1 MB command cost a bounded amount. */
+#define MYSQL_HELD_MAX		(32u << 20)
 
 #define CLIENT_CONNECT_WITH_DB	0x00000008u
 #define CLIENT_COMPRESS		0x00000020u
@@ -1124,6 +1129,19 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
  * Packet layer
  */
 
+static size_t	my_held;
+
+static void
+my_msg_drop(struct my_dir *d)
+{
+	my_held -= d->msg.len;
+	d->msg.len = 0;
+	if (d->msg.cap > MYSQL_MSG_SHRINK) {
+		buf_free(&d->msg);
+		buf_init(&d->msg);
+	}
+}
+
 static size_t
 my_keep(const struct my_state *st, enum dir dir, uint8_t seq)
 {
@@ -1190,11 +1208,7 @@ my_pkt_end(struct conn *c, struct my_state *st, enum dir dir, int64_t ts)
 	m.ts_last = ts;
 	m.cseq = d->cseq;
 	my_msg(c, st, dir, &m);
-	d->msg.len = 0;
-	if (d->msg.cap > MYSQL_BUF_SHRINK) {
-		buf_free(&d->msg);
-		buf_init(&d->msg);
-	}
+	my_msg_drop(d);
 }
 
 /*
@@ -1237,7 +1251,7 @@ my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
 			len = d->hdr[0] | d->hdr[1] << 8 |
 			    (uint32_t)d->hdr[2] << 16;
 			if (!d->more) {
-				d->msg.len = 0;
+				my_msg_drop(d);
 				d->total = 0;
 				d->seq = d->hdr[3];
 				d->ts = ts;
@@ -1257,8 +1271,12 @@ my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
 		room = d->keep - d->msg.len;
 		if (room > k)
 			room = k;
-		if (room > 0)
+		if (room > MYSQL_HELD_MAX - my_held)
+			room = MYSQL_HELD_MAX - my_held;
+		if (room > 0) {
 			buf_add(&d->msg, p + off, room);
+			my_held += room;
+		}
 		d->total += k;
 		d->left -= (uint32_t)k;
 		off += k;
@@ -1274,7 +1292,7 @@ my_reset_dir(struct my_dir *d)
 	d->inpkt = d->more = false;
 	d->have = 0;
 	d->left = 0;
-	d->msg.len = 0;
+	my_msg_drop(d);
 	d->total = 0;
 	d->zhave = 0;
 	d->zleft = 0;
@@ -1373,7 +1391,7 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 					c->st.decode_errors++;
 					d->inpkt = d->more = false;
 					d->have = 0;
-					d->msg.len = 0;
+					my_msg_drop(d);
 				}
 				d->zbad = true;	/* skip the rest */
 				break;
@@ -1479,6 +1497,7 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 		my_stmt_clear(&st->stmts[i]);
 	free(st->stmts);
 	for (i = 0; i < 2; i++) {
+		my_msg_drop(&st->d[i]);
 		buf_free(&st->d[i].msg);
 		if (st->d[i].zinit)
 			inflateEnd(&st->d[i].z);
