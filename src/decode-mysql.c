@@ -54,7 +54,8 @@
 #define MYSQL_MSG_SHRINK	(16u << 10)	/* message buffer kept idle */
 /* Partial message bytes kept by all connections together: past it a
  * message is kept shorter (reported truncated), so many connections each
- * sending part of a 1 MB command cost a bounded amount. */
+ * sending part of a 1 MB command cost a bounded amount (each still keeps
+ * its first MYSQL_AUX_KEEP bytes). */
 #define MYSQL_HELD_MAX		(32u << 20)
 
 #define CLIENT_CONNECT_WITH_DB	0x00000008u
@@ -1131,6 +1132,19 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 
 static size_t	my_held;
 
+/* How much of `want` more bytes a message holding `have` may keep: what
+ * is left of the budget, but always its first MYSQL_AUX_KEEP bytes, so
+ * the command and the start of its text survive a full budget. */
+static size_t
+my_budget(size_t have, size_t want)
+{
+	size_t	lim = my_held < MYSQL_HELD_MAX ? MYSQL_HELD_MAX - my_held : 0;
+
+	if (have < MYSQL_AUX_KEEP && lim < MYSQL_AUX_KEEP - have)
+		lim = MYSQL_AUX_KEEP - have;
+	return want < lim ? want : lim;
+}
+
 static void
 my_msg_drop(struct my_dir *d)
 {
@@ -1271,8 +1285,7 @@ my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
 		room = d->keep - d->msg.len;
 		if (room > k)
 			room = k;
-		if (room > MYSQL_HELD_MAX - my_held)
-			room = MYSQL_HELD_MAX - my_held;
+		room = my_budget(d->msg.len, room);
 		if (room > 0) {
 			buf_add(&d->msg, p + off, room);
 			my_held += room;

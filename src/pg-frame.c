@@ -16,8 +16,21 @@ struct pg_lim {
  * kept shorter (it is truncated, as past its type's keep), so many
  * connections each sending part of a big message cost a bounded amount. */
 #define PG_HELD_MAX	(32u << 20)
+#define PG_HELD_MIN	64
 
 static size_t	pg_held;
+
+/* What a body holding `have` bytes may add: what is left of the budget,
+ * but always its first PG_HELD_MIN bytes (the start of a query). */
+static size_t
+pg_budget(size_t have)
+{
+	size_t	lim = pg_held < PG_HELD_MAX ? PG_HELD_MAX - pg_held : 0;
+
+	if (have < PG_HELD_MIN && lim < PG_HELD_MIN - have)
+		lim = PG_HELD_MIN - have;
+	return lim;
+}
 
 static void
 pg_body_drop(struct pg_frame *f)
@@ -405,8 +418,8 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 				size_t	k = take < f->keep - f->got ? take :
 				    f->keep - f->got;
 
-				if (k > PG_HELD_MAX - pg_held)
-					k = PG_HELD_MAX - pg_held;
+				if (k > pg_budget(f->body.len))
+					k = pg_budget(f->body.len);
 				buf_add(&f->body, p + off, k);
 				pg_held += k;
 			}
