@@ -12,8 +12,7 @@ T=$(mktemp -d "${TCPDP_TMP:-/tmp}/readcut.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 samples=${CUT_SAMPLES:-3}
 [ "${CUT_LONG:-0}" = 1 ] && samples=${CUT_SAMPLES:-60}
-RANDOM=${CUT_SEED:-$$}
-seed=$RANDOM
+seed=${CUT_SEED:-$(($$ % 32768))}
 echo "read-cut: seed $seed, $samples samples per fixture (CUT_SEED=$seed to repeat)"
 RANDOM=$seed
 
