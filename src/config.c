@@ -322,32 +322,43 @@ bad:
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
+	FILE	*f;
+	int	 rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = config_load_stream(cfg, f, path, err, errlen);
+	fclose(f);
+	if (rc == 0)
+		config_set(&cfg->path, path);
+	return rc;
+}
+
+int
+config_load_stream(struct config *cfg, FILE *f, const char *name, char *err,
+    size_t errlen)
+{
 	struct cload	cl;
 	int		rc;
 
 	memset(&cl, 0, sizeof cl);
 	cl.cfg = cfg;
-	cl.path = path;
+	cl.f = f;
+	cl.path = name;
 	cl.err = err;
 	cl.errlen = errlen;
-	if ((cl.f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	rc = ini_parse_stream(config_reader, &cl, config_handler, &cl);
-	fclose(cl.f);
 	if (rc > 0 && !cl.failed) {
-		snprintf(err, errlen, "%s:%d: syntax error", path, rc);
+		snprintf(err, errlen, "%s:%d: syntax error", name, rc);
 		return -1;
 	}
 	if (rc < 0 && !cl.failed) {
-		snprintf(err, errlen, "%s: cannot parse", path);
+		snprintf(err, errlen, "%s: cannot parse", name);
 		return -1;
 	}
-	if (cl.failed)
-		return -1;
-	config_set(&cfg->path, path);
-	return 0;
+	return cl.failed ? -1 : 0;
 }
 
 char *

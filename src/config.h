@@ -51,6 +51,9 @@ void	config_free(struct config *);
 /* Loads a file over cfg. Returns 0, or -1 with a message naming file, line
  * and key in err. Unknown keys are warnings (printed on stderr). */
 int	config_load(struct config *, const char *path, char *err, size_t errlen);
+/* The same from an open stream; `name` is used in messages only. */
+int	config_load_stream(struct config *, FILE *, const char *name,
+	    char *err, size_t errlen);
 /* The first of /etc/tcpdp-top/, /etc/tcpdp/, $HOME/.tcpdp/, ./ holding
  * tcpdp.toml; NULL if none. Caller frees. */
 char	*config_find(void);

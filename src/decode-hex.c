@@ -1,4 +1,9 @@
-/* decode-hex.c - the hex dumper (SPEC §4.2): every chunk as hex and ascii. */
+/* decode-hex.c - the hex dumper (SPEC §4.2): every chunk as hex and ascii.
+ *
+ * The record and its text are scratch for one conn_emit, which hands them
+ * to the sinks synchronously: one scratch serves every connection, so an
+ * idle connection holds no buffer (100k open flows would otherwise keep
+ * four times their last chunk each). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -8,9 +13,11 @@
 #include "xmalloc.h"
 
 struct hex_state {
-	struct record	r;
-	struct buf	b;
+	char	unused;
 };
+
+static struct record	hex_rec;
+static struct buf	hex_buf;
 
 /* Per byte value: its "hh " (padded to four bytes, so one fixed-size copy
  * writes it) and its ascii column character. Built on first use. */
@@ -33,27 +40,29 @@ hex_tab_init(void)
 		hex_tab[i][3] = ' ';
 		hex_asc[i] = i >= 0x20 && i <= 0x7e ? (char)i : '.';
 	}
+	rec_init(&hex_rec);
+	buf_init(&hex_buf);
 	hex_tab_ready = true;
 }
 
 static void
 hex_data(struct conn *c, void *st, const struct chunk *ch)
 {
-	struct hex_state	*h = st;
 	const uint8_t		*in = ch->p;
 	size_t			 i, n = ch->n;
 	char			*p;
 
 	if (n == 0)
 		return;
+	(void)st;
 	if (!hex_tab_ready)
 		hex_tab_init();
-	rec_reset(&h->r);
-	buf_reset(&h->b);
+	rec_reset(&hex_rec);
+	buf_reset(&hex_buf);
 	/* 3n - 1 hex bytes, n ascii, and the fourth byte of the last copy
 	 * (overwritten by the ascii column): 4n in all. */
-	buf_reserve(&h->b, n * 4);
-	p = h->b.p;
+	buf_reserve(&hex_buf, n * 4);
+	p = hex_buf.p;
 	for (i = 0; i + 4 <= n; i += 4) {
 		memcpy(p, hex_tab[in[i]], 4);
 		memcpy(p + 3, hex_tab[in[i + 1]], 4);
@@ -66,7 +75,7 @@ hex_data(struct conn *c, void *st, const struct chunk *ch)
 		p += 3;
 	}
 	/* Hex digits and spaces need no escaping in any format. */
-	rec_strref_esc(&h->r, "bytes", h->b.p, n * 3 - 1, RESC_NONE);
+	rec_strref_esc(&hex_rec, "bytes", hex_buf.p, n * 3 - 1, RESC_NONE);
 	/* Eight bytes at a time: each byte kept if 0x20-0x7e, else '.'. */
 	for (i = 0; i + 8 <= n; i += 8) {
 		uint64_t	w, t, ok, m;
@@ -81,35 +90,12 @@ hex_data(struct conn *c, void *st, const struct chunk *ch)
 	}
 	for (; i < n; i++)
 		p[i] = hex_asc[in[i]];
-	rec_strref_esc(&h->r, "ascii", p, n, RESC_PRINT);
-	conn_emit(c, &h->r, ch->dir, ch->ts_us, ch->seq);
-}
-
-static void
-hex_open(struct conn *c, void *st)
-{
-	struct hex_state	*h = st;
-
-	(void)c;
-	rec_init(&h->r);
-	buf_init(&h->b);
-}
-
-static void
-hex_close(struct conn *c, void *st, int64_t ts_us)
-{
-	struct hex_state	*h = st;
-
-	(void)c;
-	(void)ts_us;
-	rec_free(&h->r);
-	buf_free(&h->b);
+	rec_strref_esc(&hex_rec, "ascii", p, n, RESC_PRINT);
+	conn_emit(c, &hex_rec, ch->dir, ch->ts_us, ch->seq);
 }
 
 const struct decoder decoder_hex = {
 	.name = "hex",
 	.state_size = sizeof(struct hex_state),
-	.open = hex_open,
 	.data = hex_data,
-	.close = hex_close,
 };

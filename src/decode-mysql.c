@@ -51,6 +51,12 @@
 #define MYSQL_PARAMS_MAX	4096		/* params whose types are kept */
 #define MYSQL_INFER_MAX		64		/* params tried for unknown stmts */
 #define MYSQL_BUF_SHRINK	(64u << 10)
+#define MYSQL_MSG_SHRINK	(16u << 10)	/* message buffer kept idle */
+/* Partial message bytes kept by all connections together: past it a
+ * message is kept shorter (reported truncated), so many connections each
+ * sending part of a 1 MB command cost a bounded amount (each still keeps
+ * its first MYSQL_AUX_KEEP bytes). */
+#define MYSQL_HELD_MAX		(32u << 20)
 
 #define CLIENT_CONNECT_WITH_DB	0x00000008u
 #define CLIENT_COMPRESS		0x00000020u
@@ -1124,6 +1130,32 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
  * Packet layer
  */
 
+static size_t	my_held;
+
+/* How much of `want` more bytes a message holding `have` may keep: what
+ * is left of the budget, but always its first MYSQL_AUX_KEEP bytes, so
+ * the command and the start of its text survive a full budget. */
+static size_t
+my_budget(size_t have, size_t want)
+{
+	size_t	lim = my_held < MYSQL_HELD_MAX ? MYSQL_HELD_MAX - my_held : 0;
+
+	if (have < MYSQL_AUX_KEEP && lim < MYSQL_AUX_KEEP - have)
+		lim = MYSQL_AUX_KEEP - have;
+	return want < lim ? want : lim;
+}
+
+static void
+my_msg_drop(struct my_dir *d)
+{
+	my_held -= d->msg.len;
+	d->msg.len = 0;
+	if (d->msg.cap > MYSQL_MSG_SHRINK) {
+		buf_free(&d->msg);
+		buf_init(&d->msg);
+	}
+}
+
 static size_t
 my_keep(const struct my_state *st, enum dir dir, uint8_t seq)
 {
@@ -1190,11 +1222,7 @@ my_pkt_end(struct conn *c, struct my_state *st, enum dir dir, int64_t ts)
 	m.ts_last = ts;
 	m.cseq = d->cseq;
 	my_msg(c, st, dir, &m);
-	d->msg.len = 0;
-	if (d->msg.cap > MYSQL_BUF_SHRINK) {
-		buf_free(&d->msg);
-		buf_init(&d->msg);
-	}
+	my_msg_drop(d);
 }
 
 /*
@@ -1237,7 +1265,7 @@ my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
 			len = d->hdr[0] | d->hdr[1] << 8 |
 			    (uint32_t)d->hdr[2] << 16;
 			if (!d->more) {
-				d->msg.len = 0;
+				my_msg_drop(d);
 				d->total = 0;
 				d->seq = d->hdr[3];
 				d->ts = ts;
@@ -1257,8 +1285,11 @@ my_pfeed(struct conn *c, struct my_state *st, enum dir dir,
 		room = d->keep - d->msg.len;
 		if (room > k)
 			room = k;
-		if (room > 0)
+		room = my_budget(d->msg.len, room);
+		if (room > 0) {
 			buf_add(&d->msg, p + off, room);
+			my_held += room;
+		}
 		d->total += k;
 		d->left -= (uint32_t)k;
 		off += k;
@@ -1274,7 +1305,7 @@ my_reset_dir(struct my_dir *d)
 	d->inpkt = d->more = false;
 	d->have = 0;
 	d->left = 0;
-	d->msg.len = 0;
+	my_msg_drop(d);
 	d->total = 0;
 	d->zhave = 0;
 	d->zleft = 0;
@@ -1373,7 +1404,7 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 					c->st.decode_errors++;
 					d->inpkt = d->more = false;
 					d->have = 0;
-					d->msg.len = 0;
+					my_msg_drop(d);
 				}
 				d->zbad = true;	/* skip the rest */
 				break;
@@ -1479,6 +1510,7 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 		my_stmt_clear(&st->stmts[i]);
 	free(st->stmts);
 	for (i = 0; i < 2; i++) {
+		my_msg_drop(&st->d[i]);
 		buf_free(&st->d[i].msg);
 		if (st->d[i].zinit)
 			inflateEnd(&st->d[i].z);

@@ -293,6 +293,36 @@ emit_ltsv_value(struct buf *b, const struct record *r, const struct rval *v)
 	}
 }
 
+/* As JSON, with strings also safe for a terminal (vis_json_console). */
+static void
+emit_console_value(struct buf *b, const struct record *r,
+    const struct rval *v, int array)
+{
+	const char	*s;
+	size_t		 n;
+	uint32_t	 i;
+
+	switch (v->type) {
+	case R_STR:
+		s = rec_sval(r, v, &n);
+		buf_addc(b, '"');
+		vis_json_console(b, s, n, array);
+		buf_addc(b, '"');
+		break;
+	case R_ARRAY:
+		buf_addc(b, '[');
+		for (i = 0; i < v->v.a.count; i++) {
+			if (i)
+				buf_addc(b, ',');
+			emit_console_value(b, r, rec_elem(r, v, i), 1);
+		}
+		buf_addc(b, ']');
+		break;
+	default:
+		emit_json_value(b, r, v, array);
+	}
+}
+
 void
 emit_console_object(struct buf *b, const struct record *r, uint32_t from)
 {
@@ -305,7 +335,7 @@ emit_console_object(struct buf *b, const struct record *r, uint32_t from)
 		buf_addc(b, '"');
 		buf_adds(b, r->f[i].key);
 		buf_add(b, "\": ", 3);
-		emit_json_value(b, r, &r->f[i].val, 0);
+		emit_console_value(b, r, &r->f[i].val, 0);
 	}
 	buf_addc(b, '}');
 }

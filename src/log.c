@@ -8,6 +8,7 @@
  * writing the file can itself log (a write error, a removed file): such a
  * nested message only goes to the console, never back into the file. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "emit.h"
 #include "log.h"
 #include "logfile.h"
+#include "vis.h"
 
 static struct record	 log_rec;	/* the caller's fields */
 static struct record	 log_out;	/* level, ts, msg + fields for the file */
@@ -170,11 +172,13 @@ log_console_line(struct buf *b, int64_t now, enum log_level l,
 	buf_addc(b, '\t');
 	buf_adds(b, log_level_name(l));
 	buf_addc(b, '\t');
+	/* A message may quote a file name or a peer's words: no raw
+	 * control byte reaches the terminal. */
 	if (caller != NULL) {
-		buf_adds(b, caller);
+		vis_term(b, caller, strlen(caller), SIZE_MAX);
 		buf_addc(b, '\t');
 	}
-	buf_adds(b, msg);
+	vis_term(b, msg, strlen(msg), SIZE_MAX);
 	if (f->nf > 0) {
 		buf_addc(b, '\t');
 		emit_console_object(b, f, 0);

@@ -11,7 +11,35 @@ struct pg_lim {
 };
 
 #define ANY		PG_LEN_MAX
-#define PG_BODY_SHRINK	(256 * 1024)
+#define PG_BODY_SHRINK	(16 * 1024)	/* kept between messages */
+/* Body bytes buffered by all connections together: past it a message is
+ * kept shorter (it is truncated, as past its type's keep), so many
+ * connections each sending part of a big message cost a bounded amount. */
+#define PG_HELD_MAX	(32u << 20)
+#define PG_HELD_MIN	64
+
+static size_t	pg_held;
+
+/* What a body holding `have` bytes may add: what is left of the budget,
+ * but always its first PG_HELD_MIN bytes (the start of a query). */
+static size_t
+pg_budget(size_t have)
+{
+	size_t	lim = pg_held < PG_HELD_MAX ? PG_HELD_MAX - pg_held : 0;
+
+	if (have < PG_HELD_MIN && lim < PG_HELD_MIN - have)
+		lim = PG_HELD_MIN - have;
+	return lim;
+}
+
+static void
+pg_body_drop(struct pg_frame *f)
+{
+	pg_held -= f->body.len;
+	buf_reset(&f->body);
+	if (f->body.cap > PG_BODY_SHRINK)
+		buf_free(&f->body);
+}
 static struct pg_lim	lim[2][256];
 static bool		lim_done;
 
@@ -127,6 +155,7 @@ pg_frame_init(struct pg_frame *f, bool server, const uint32_t *keeptab,
 void
 pg_frame_free(struct pg_frame *f)
 {
+	pg_body_drop(f);
 	buf_free(&f->body);
 }
 
@@ -140,7 +169,7 @@ pg_frame_lost(struct pg_frame *f)
 	f->skipped += f->tlen;
 	f->tlen = 0;
 	f->synced = false;
-	buf_reset(&f->body);
+	pg_body_drop(f);
 }
 
 /* A believable message boundary at p[j]: a known type, a sane length, and
@@ -369,7 +398,7 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 				f->keep = f->len;
 			f->ts_first = ts;
 			f->st = PG_FS_BODY;
-			buf_reset(&f->body);
+			pg_body_drop(f);
 			if (f->len == 0)
 				pg_frame_deliver(f, pg_empty, 0, ts, seq, fn,
 				    arg);
@@ -385,18 +414,21 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 			take = f->len - f->got;
 			if (take > n - off)
 				take = n - off;
-			if (f->got < f->keep)
-				buf_add(&f->body, p + off,
-				    take < f->keep - f->got ? take :
-				    f->keep - f->got);
+			if (f->got < f->keep) {
+				size_t	k = take < f->keep - f->got ? take :
+				    f->keep - f->got;
+
+				if (k > pg_budget(f->body.len))
+					k = pg_budget(f->body.len);
+				buf_add(&f->body, p + off, k);
+				pg_held += k;
+			}
 			f->got += (uint32_t)take;
 			off += take;
 			if (f->got == f->len) {
 				pg_frame_deliver(f, (const uint8_t *)f->body.p,
 				    f->body.len, ts, seq, fn, arg);
-				/* Do not keep a huge message's buffer. */
-				if (f->body.cap > PG_BODY_SHRINK)
-					buf_free(&f->body);
+				pg_body_drop(f);
 			}
 			break;
 		}

@@ -221,6 +221,31 @@ vis_json_print(struct buf *b, const char *s, size_t n)
 }
 
 void
+vis_json_console(struct buf *b, const char *s, size_t n, bool array)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, start = 0;
+	unsigned		 cp;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0x7f)
+			cp = 0x7f;
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] < 0xa0)
+			cp = p[i + 1];
+		else
+			continue;
+		vis_json(b, s + start, i - start, array);
+		buf_add(b, "\\u00", 4);
+		buf_addc(b, hexdig[cp >> 4]);
+		buf_addc(b, hexdig[cp & 0xf]);
+		i += cp == 0x7f ? 0 : 1;
+		start = i + 1;
+	}
+	vis_json(b, s + start, n - start, array);
+}
+
+void
 vis_term(struct buf *b, const char *s, size_t n, size_t width)
 {
 	const unsigned char	*p = (const unsigned char *)s;

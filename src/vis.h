@@ -20,6 +20,9 @@ size_t	vis_utf8_len(const unsigned char *p, size_t n);
 void	vis_json(struct buf *, const char *, size_t, bool array);
 /* vis_json of printable ASCII (0x20-0x7e only): just '"' and '\\'. */
 void	vis_json_print(struct buf *, const char *, size_t);
+/* vis_json, and also DEL and the C1 controls (U+0080-U+009F, which some
+ * terminals obey like ESC) as \u00XX: the console format's strings. */
+void	vis_json_console(struct buf *, const char *, size_t, bool array);
 /* Terminal-safe text of at most `width` columns, NUL-terminated. */
 void	vis_term(struct buf *, const char *, size_t, size_t width);
 

@@ -491,3 +491,40 @@ TEST(decode_hex_columns)
 	buf_free(&want);
 	buf_free(&hexout);
 }
+/* The console format is for terminals: no raw control byte from the wire
+ * (ESC, BEL, DEL, C1 controls such as CSI U+009B) may reach one. */
+static void
+check_term_safe(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, n = strlen(s);
+
+	for (i = 0; i < n; i++) {
+		if ((p[i] < 0x20 && !(p[i] == '\n' && i == n - 1)) ||
+		    p[i] == 0x7f ||
+		    (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] < 0xa0))
+			test_fail(__FILE__, __LINE__, "raw control at %zu: %s",
+			    i, s);
+	}
+}
+
+TEST(emit_console_terminal_safe)
+{
+	struct record	r;
+	const char	s[] = "\x1b[2J\x07\x7f\xc2\x9b" "31m\xc2\x85\xff\xc2\xa0ok";
+
+	rec_init(&r);
+	rec_str(&r, "query", s, sizeof s - 1);
+	rec_array_begin(&r, "args");
+	rec_el_str(&r, s, sizeof s - 1);
+	rec_array_end(&r);
+	check_term_safe(enc(&r, FMT_CONSOLE));
+	CHECK_STR(enc(&r, FMT_CONSOLE), "{\"query\": "
+	    "\"\\u001b[2J\\u0007\\u007f\\u009b31m\\u0085\\ufffd\xc2\xa0ok\", "
+	    "\"args\": [\"\\u001b[2J\\u0007\\u007f\\u009b31m\\u0085\\ufffd"
+	    "\xc2\xa0ok\"]}\n");
+	/* JSON and LTSV files keep upstream's bytes (zap escapes < 0x20). */
+	CHECK(strstr(enc(&r, FMT_JSON), "\x7f\xc2\x9b") != NULL);
+	rec_free(&r);
+}

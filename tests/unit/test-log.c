@@ -142,3 +142,46 @@ TEST(log_bad_settings)
 	CHECK(access(dir, F_OK) == 0);
 	tg_rmrf(dir);
 }
+
+/* Console lines go to a terminal: a message or a field quoting a peer or
+ * a file name must not carry raw control bytes (ESC, BEL, DEL, C1). */
+TEST(log_console_terminal_safe)
+{
+	char		 path[PATH_MAX], buf[4096];
+	const char	*t = getenv("TCPDP_TMP");
+	FILE		*f;
+	size_t		 n, i;
+	int		 fd, saved;
+
+	snprintf(path, sizeof path, "%s/logcons.XXXXXX", t ? t : "/tmp");
+	if ((fd = mkstemp(path)) == -1) {
+		CHECK(0);
+		return;
+	}
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	rec_cstr(log_fields(), "error", "bad \x1b]0;owned\x07 \xc2\x9b" "2J\x7f");
+	log_write(LOG_WARN, "x\x1b[1m.go:1", "read \x1b[2Jfile\x7f\xc2\x9b: x");
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	f = fopen(path, "r");
+	n = f != NULL ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f != NULL)
+		fclose(f);
+	unlink(path);
+	buf[n] = '\0';
+	CHECK(n > 0 && buf[n - 1] == '\n');
+	for (i = 0; i + 1 < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f ||
+		    (c == 0xc2 && (unsigned char)buf[i + 1] >= 0x80 &&
+		    (unsigned char)buf[i + 1] < 0xa0))
+			test_fail(__FILE__, __LINE__, "raw control at %zu: %s",
+			    i, buf);
+	}
+	CHECK(strstr(buf, "read ^[[2Jfile^?") != NULL);
+	CHECK(strstr(buf, "\\u001b]0;owned\\u0007 \\u009b2J\\u007f") != NULL);
+}
