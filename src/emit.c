@@ -244,16 +244,24 @@ emit_str(struct buf *b, const struct record *r, const struct rval *v,
 	}
 }
 
-void
-emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
-    int array)
+/* JSON, or with `console` the console format's terminal-safe strings
+ * (vis_json_console) in the same layout. */
+static void
+emit_value(struct buf *b, const struct record *r, const struct rval *v,
+    int array, int console)
 {
+	const char	*s;
+	size_t		 n;
 	uint32_t	 i;
 
 	switch (v->type) {
 	case R_STR:
 		buf_addc(b, '"');
-		emit_str(b, r, v, array);
+		if (console) {
+			s = rec_sval(r, v, &n);
+			vis_json_console(b, s, n, array);
+		} else
+			emit_str(b, r, v, array);
 		buf_addc(b, '"');
 		break;
 	case R_TIME:
@@ -266,13 +274,20 @@ emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
 		for (i = 0; i < v->v.a.count; i++) {
 			if (i)
 				buf_addc(b, ',');
-			emit_json_value(b, r, rec_elem(r, v, i), 1);
+			emit_value(b, r, rec_elem(r, v, i), 1, console);
 		}
 		buf_addc(b, ']');
 		break;
 	default:
 		emit_scalar(b, v);
 	}
+}
+
+void
+emit_json_value(struct buf *b, const struct record *r, const struct rval *v,
+    int array)
+{
+	emit_value(b, r, v, array, 0);
 }
 
 static void
@@ -293,36 +308,6 @@ emit_ltsv_value(struct buf *b, const struct record *r, const struct rval *v)
 	}
 }
 
-/* As JSON, with strings also safe for a terminal (vis_json_console). */
-static void
-emit_console_value(struct buf *b, const struct record *r,
-    const struct rval *v, int array)
-{
-	const char	*s;
-	size_t		 n;
-	uint32_t	 i;
-
-	switch (v->type) {
-	case R_STR:
-		s = rec_sval(r, v, &n);
-		buf_addc(b, '"');
-		vis_json_console(b, s, n, array);
-		buf_addc(b, '"');
-		break;
-	case R_ARRAY:
-		buf_addc(b, '[');
-		for (i = 0; i < v->v.a.count; i++) {
-			if (i)
-				buf_addc(b, ',');
-			emit_console_value(b, r, rec_elem(r, v, i), 1);
-		}
-		buf_addc(b, ']');
-		break;
-	default:
-		emit_json_value(b, r, v, array);
-	}
-}
-
 void
 emit_console_object(struct buf *b, const struct record *r, uint32_t from)
 {
@@ -335,7 +320,7 @@ emit_console_object(struct buf *b, const struct record *r, uint32_t from)
 		buf_addc(b, '"');
 		buf_adds(b, r->f[i].key);
 		buf_add(b, "\": ", 3);
-		emit_console_value(b, r, &r->f[i].val, 0);
+		emit_value(b, r, &r->f[i].val, 0, 1);
 	}
 	buf_addc(b, '}');
 }
