@@ -89,8 +89,10 @@ wait "$CAP_PID" 2>/dev/null
 CAP_PID=""
 q=$(sed -nE 's/.*queries: *([0-9]+) .*/\1/p' "$T/sb.log")
 qps=$(sed -nE 's/.*queries: *[0-9]+ *\(([0-9.]+) per sec.*/\1/p' "$T/sb.log")
-got=$(cat "$T/live"/dump.log* "$T/live/out" 2>/dev/null | grep -c '"command_id":23')
-drops=$(sed -nE 's/^([0-9]+) packets dropped by kernel.*/\1/p; s/.*"packet_dropped": ([0-9]+).*/\1/p' "$T/live/err" | tail -n 1)
+# dump.log is a symlink to the current dump.log.YYYYMMDD: count the files.
+got=$(cat "$T/live"/dump.log.* 2>/dev/null | grep -c '"command_id":23')
+drops=$(cat "$T/live/out" "$T/live/err" "$T/live"/tcpdp.log.* 2>/dev/null |
+    sed -nE 's/.*"packet_dropped": ?([0-9]+).*/\1/p' | tail -n 1)
 cpu=$(awk -v a="$t0" -v b="$t1" -v q="$q" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "%.2f", (b - a) / hz * 1e6 / (q > 0 ? q : 1) }')
 printf 'live probe -d mysql: sysbench %s queries (%s/s), %s executes recorded (%s%%), drops %s, probe cpu %s us/query (target 100%%, 0, <= 2)\n' \
