@@ -24,17 +24,6 @@ fmt_parse(const char *s, enum fmt *f)
 	return 0;
 }
 
-const char *
-fmt_name(enum fmt f)
-{
-	switch (f) {
-	case FMT_JSON:		return "json";
-	case FMT_LTSV:		return "ltsv";
-	case FMT_CONSOLE:	return "console";
-	}
-	return "?";
-}
-
 /*
  * localtime_r is costly and records come in bursts within one second, so
  * the formatted prefix of the current second is cached.

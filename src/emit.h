@@ -21,7 +21,6 @@ enum fmt {
 
 /* "json", "ltsv" or "console" (case-insensitive); -1 if none of them. */
 int	 fmt_parse(const char *, enum fmt *);
-const char *fmt_name(enum fmt);
 
 /* A dump record, with the trailing newline. */
 void	 emit_record(struct buf *, const struct record *, enum fmt);

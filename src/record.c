@@ -1,6 +1,4 @@
 /* record.c - ordered typed key/value records. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "record.h"
@@ -215,23 +213,6 @@ void
 rec_null(struct record *r, const char *key)
 {
 	REC_SET(r, key, { v->type = R_NULL; });
-}
-
-void
-rec_printf(struct record *r, const char *key, const char *fmt, ...)
-{
-	char	tmp[256];
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	rec_str(r, key, tmp, (size_t)n);
 }
 
 void

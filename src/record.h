@@ -97,8 +97,6 @@ void	 rec_null(struct record *, const char *key);
  * appends one. For connection values that change (COM_INIT_DB). p must not
  * point into the record's own arena. */
 void	 rec_set_str(struct record *, const char *key, const void *p, size_t n);
-void	 rec_printf(struct record *, const char *key, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
 
 /* Arrays: begin, add elements, end. Elements attach to the last field
  * added, so nothing else may be added between begin and end. */
