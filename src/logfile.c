@@ -29,6 +29,7 @@ extern char **environ;
 #define LF_HOOK_MAX		4	/* hooks running at once per file */
 #define LF_HOOK_OUTPUT		4096	/* hook output kept for the report */
 #define LF_HOOK_SLOW		60	/* seconds before a hook is reported as hanging */
+#define LF_HOOK_EXIT_GRACE	2	/* seconds a closing log waits for its hooks */
 #define LF_BACKOFF_MAX		8	/* seconds between retries in an episode */
 #define LF_RETAIN_AGE		(7 * 86400)
 
@@ -936,6 +937,7 @@ logfile_close(struct logfile *lf)
 {
 	struct logfile	**pp;
 	struct lf_hook	 *h, *next;
+	struct timespec	  deadline, now;
 
 	if (lf == NULL)
 		return;
@@ -945,13 +947,25 @@ logfile_close(struct logfile *lf)
 			break;
 		}
 	}
-	/* Report hooks that finished; leave running ones to init. */
-	for (h = lf->hooks; h != NULL; h = next) {
-		next = h->next;
-		if (!h->exited) {
+	/*
+	 * A hook started by the last rotation is usually a few milliseconds
+	 * from done: wait for it, bounded, so its result reaches the log
+	 * instead of a "still running" line. A hanging one is left to init.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += LF_HOOK_EXIT_GRACE;
+	for (;;) {
+		for (h = lf->hooks; h != NULL; h = next) {
+			next = h->next;
 			lf_hook_drain(h);
 			lf_hook_check(h);
 		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (lf->hooks == NULL || now.tv_sec > deadline.tv_sec ||
+		    (now.tv_sec == deadline.tv_sec &&
+		    now.tv_nsec >= deadline.tv_nsec))
+			break;
+		nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
 	}
 	while (lf->hooks != NULL) {
 		h = lf->hooks;
