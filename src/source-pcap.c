@@ -28,6 +28,7 @@
 #include "flow.h"
 #include "health.h"
 #include "log.h"
+#include "pcapfile.h"
 #include "run.h"
 #include "sink.h"
 #include "source-pcap.h"
@@ -199,6 +200,51 @@ read_dumplog(const struct run *r)
 	return r->batch && !r->tcpdp && r->config_given;
 }
 
+/* Periodic work on capture time, about once a second of it, so the scans
+ * stay rare; and the sinks' buffers written out. */
+static void
+read_batch_done(struct psrc *ps, int64_t *last_tick)
+{
+	if (ps->ft.now_us - *last_tick > 1000000) {
+		flow_tick(&ps->ft, ps->ft.now_us);
+		*last_tick = ps->ft.now_us;
+	}
+	engine_flush(&ps->eng);
+}
+
+static int
+read_mapped(struct psrc *ps, struct pcapfile *pf, char *err, size_t errlen)
+{
+	const uint8_t	*p;
+	uint32_t	 caplen;
+	int64_t		 ts_us, last_tick = 0;
+	int		 n, i;
+
+	for (;;) {
+		for (i = 0; i < READ_BATCH; i++) {
+			n = pcapfile_next(pf, &p, &caplen, &ts_us, err, errlen);
+			if (n != 1)
+				break;
+			flow_frame(&ps->ft, ps->dlt, p, caplen, ts_us);
+		}
+		read_batch_done(ps, &last_tick);
+		if (i < READ_BATCH)
+			return n;
+	}
+}
+
+static int
+read_libpcap(struct psrc *ps)
+{
+	int64_t	last_tick = 0;
+	int	n;
+
+	while ((n = pcap_dispatch(ps->p, READ_BATCH, psrc_frame,
+	    (u_char *)ps)) > 0)
+		read_batch_done(ps, &last_tick);
+	return n;
+}
+
 int
 read_main(struct run *r)
 {
@@ -206,8 +252,8 @@ read_main(struct run *r)
 	char		 err[PCAP_ERRBUF_SIZE + 256];
 	FILE		*out = r->tcpdp ? stdout : stderr;
 	const char	*file = r->file;
+	struct pcapfile	 pf = { .fd = -1 };
 	int		 n;
-	int64_t		 last_tick = 0;
 
 	psrc_init(&ps, ENG_READ, r->cfg);
 	if (target_parse(&ps.tgt, r->target, err, sizeof err) == -1) {
@@ -215,16 +261,28 @@ read_main(struct run *r)
 		psrc_free(&ps);
 		return 1;
 	}
-	if ((ps.p = read_open(file, err)) == NULL) {
+	switch (pcapfile_open(&pf, file, err, sizeof err)) {
+	case PCAPFILE_OK:
+		ps.dlt = pf.dlt;
+		break;
+	case PCAPFILE_ERROR:
 		fprintf(out, "%s\n", err);
 		psrc_free(&ps);
 		return 1;
+	case PCAPFILE_FALLBACK:
+		if ((ps.p = read_open(file, err)) == NULL) {
+			fprintf(out, "%s\n", err);
+			psrc_free(&ps);
+			return 1;
+		}
+		ps.dlt = pcap_datalink(ps.p);
+		break;
 	}
-	ps.dlt = pcap_datalink(ps.p);
 	if (!pkt_dlt_supported(ps.dlt)) {
 		fprintf(out, "unsupported link type %s (%d)\n",
 		    pcap_datalink_val_to_name(ps.dlt) ?
 		    pcap_datalink_val_to_name(ps.dlt) : "?", ps.dlt);
+		pcapfile_close(&pf);
 		psrc_free(&ps);
 		return 1;
 	}
@@ -239,6 +297,7 @@ read_main(struct run *r)
 		    sizeof err) == -1) {
 			if (*err != '\0')
 				fprintf(stderr, "tcpdp-top: %s\n", err);
+			pcapfile_close(&pf);
 			psrc_free(&ps);
 			log_close();
 			event_base_free(ps.base);
@@ -248,23 +307,20 @@ read_main(struct run *r)
 		engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO,
 		    r->stdout_fmt));
 
-	while ((n = pcap_dispatch(ps.p, READ_BATCH, psrc_frame,
-	    (u_char *)&ps)) > 0) {
-		/* Periodic work on capture time, about once a second of
-		 * it, so the scans stay rare. */
-		if (ps.ft.now_us - last_tick > 1000000) {
-			flow_tick(&ps.ft, ps.ft.now_us);
-			last_tick = ps.ft.now_us;
-		}
-		engine_flush(&ps.eng);
+	if (pf.map != NULL) {
+		n = read_mapped(&ps, &pf, err, sizeof err);
+	} else {
+		n = read_libpcap(&ps);
+		if (n == -1)
+			snprintf(err, sizeof err, "%s", pcap_geterr(ps.p));
 	}
 	if (n == -1) {
 		/* A truncated or damaged file: keep what was read. */
-		log_msgf(LOG_WARN, "read %s: %s", file ? file : "-",
-		    pcap_geterr(ps.p));
+		log_msgf(LOG_WARN, "read %s: %s", file ? file : "-", err);
 	}
 	flow_close_all(&ps.ft, ps.ft.now_us);
 	psrc_free(&ps);
+	pcapfile_close(&pf);
 	if (ps.base != NULL) {
 		log_close();
 		event_base_free(ps.base);

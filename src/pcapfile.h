@@ -1,0 +1,57 @@
+/* pcapfile.h - classic pcap files read in place (mmap).
+ *
+ * libpcap's offline reader copies every packet twice: the kernel copies
+ * the file into stdio's buffer, then libpcap copies each record into its
+ * own. For `read` of a large capture those copies cost more than the
+ * parsing of what they bring, so a classic pcap on a regular file is
+ * mapped and walked in place. Everything else (pcapng, pipes, standard
+ * input, link types we do not parse, the rarely seen modified formats)
+ * stays with libpcap: pcapfile_open() then says so and the caller falls
+ * back.
+ *
+ * The file is untrusted: every record header and body is checked against
+ * the mapped size, and the messages for a cut or damaged file are
+ * libpcap's. A file that shrinks while it is mapped would raise SIGBUS;
+ * captures being written grow, and what was appended after the open is
+ * not read. */
+#ifndef TCPDP_PCAPFILE_H
+#define TCPDP_PCAPFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pcapfile {
+	int		 fd;
+	const uint8_t	*map;
+	size_t		 size;
+	size_t		 off;		/* next record header */
+	size_t		 released;	/* pages before this were dropped */
+	bool		 swap;		/* written on the other byte order */
+	bool		 nsec;		/* nanosecond timestamps */
+	uint32_t	 snaplen;
+	int		 dlt;
+};
+
+enum pcapfile_open {
+	PCAPFILE_OK = 0,
+	PCAPFILE_FALLBACK,	/* not ours to read: use libpcap */
+	PCAPFILE_ERROR,		/* cannot open: err says why */
+};
+
+enum pcapfile_open	pcapfile_open(struct pcapfile *, const char *path,
+			    char *err, size_t errlen);
+/* 1 and the packet, 0 at the end of the file, -1 with err set when the
+ * file is cut or damaged (what came before stays valid). *p is valid
+ * until pcapfile_close. */
+int			pcapfile_next(struct pcapfile *, const uint8_t **p,
+			    uint32_t *caplen, int64_t *ts_us, char *err,
+			    size_t errlen);
+void			pcapfile_close(struct pcapfile *);
+
+/* Parses a pcap global header (24 bytes); for tests and the fallback
+ * decision. Returns false when it is not a classic pcap we read. */
+bool			pcapfile_header(struct pcapfile *, const uint8_t *,
+			    size_t);
+
+#endif
