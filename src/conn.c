@@ -9,9 +9,13 @@
 void
 conn_init(struct conn *c, struct engine *eng)
 {
+	size_t	i;
+
 	memset(c, 0, sizeof *c);
 	c->eng = eng;
 	rec_init(&c->meta);
+	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
+		rcache_init(&c->ecache[i]);
 }
 
 void
@@ -70,9 +74,13 @@ conn_close(struct conn *c, int64_t ts_us)
 void
 conn_free(struct conn *c)
 {
+	size_t	i;
+
 	free(c->dstate);
 	c->dstate = NULL;
 	rec_free(&c->meta);
+	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
+		rcache_free(&c->ecache[i]);
 }
 
 void
@@ -81,11 +89,17 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 {
 	struct engine	*eng = c->eng;
 	struct record	*out = &eng->out;
-	uint32_t	 ext = rec_ext_index(vals);
+	uint32_t	 ext = rec_ext_index(vals), first;
 
 	rec_reset(out);
+	/* The addresses are fixed at open; conn_id may be learnt late. */
+	if (memcmp(c->ecache_id, c->id, sizeof c->id) != 0) {
+		memcpy(c->ecache_id, c->id, sizeof c->id);
+		c->ecache[2].fmt = -1;
+	}
 	if (eng->mode == ENG_PROXY) {
 		rec_append(out, vals, 0, ext);
+		first = out->nf;
 		rec_strref(out, "conn_id", c->id, strlen(c->id));
 		rec_strref(out, "client_addr", c->cli, strlen(c->cli));
 		rec_strref(out, "proxy_listen_addr", c->listen,
@@ -93,6 +107,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 		rec_strref(out, "proxy_client_addr", c->pcli, strlen(c->pcli));
 		rec_strref(out, "remote_addr", c->srv, strlen(c->srv));
 		rec_append(out, &c->meta, 0, c->meta.nf);
+		rec_span(out, first, &c->ecache[2], c->meta.gen);
 		rec_uint(out, "conn_seq_num", seq);
 		rec_strref(out, "direction", d == DIR_C2S ? "->" : "<-", 2);
 		rec_time(out, "ts", ts_us);
@@ -103,7 +118,9 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 		rec_time(out, "ts", ts_us);
 		rec_strref(out, "src_addr", src, strlen(src));
 		rec_strref(out, "dst_addr", dst, strlen(dst));
+		rec_span(out, 1, &c->ecache[d], 0);
 		rec_append(out, vals, 0, ext);
+		first = out->nf;
 		if (eng->mode == ENG_PROBE) {
 			rec_strref(out, "interface", eng->interface,
 			    strlen(eng->interface));
@@ -113,6 +130,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 		if (c->id[0] != '\0')
 			rec_strref(out, "conn_id", c->id, strlen(c->id));
 		rec_append(out, &c->meta, 0, c->meta.nf);
+		rec_span(out, first, &c->ecache[2], c->meta.gen);
 	}
 	rec_append(out, vals, ext, vals->nf);
 	c->st.records++;

@@ -64,6 +64,10 @@ struct conn {
 	bool			 tls;		/* TLS negotiated: not decoded */
 	bool			 closed;
 	struct conn_stats	 st;
+	/* Encoded connection keys (record.h, struct rcache): the address
+	 * pair per direction, and conn_id with the connection values. */
+	struct rcache		 ecache[3];
+	char			 ecache_id[CONNID_LEN + 1];
 	const struct decoder	*dec;
 	void			*dstate;
 	void			*owner;		/* flow or proxy session */

@@ -72,28 +72,43 @@ static const char emit_d2[201] =
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
+static inline int
+emit_ndigits(uint64_t u)
+{
+	int	n = 1;
+
+	while (u >= 10000) {
+		u /= 10000;
+		n += 4;
+	}
+	return n + (u >= 10) + (u >= 100) + (u >= 1000);
+}
+
+/* Written in place, from the last digit back. */
 static void
 emit_u64(struct buf *b, uint64_t u, int neg)
 {
-	char	tmp[24], *p = tmp + sizeof tmp;
+	char	*o, *e;
 
 	if (u < 10 && !neg) {
 		buf_addc(b, (char)('0' + u));
 		return;
 	}
+	buf_reserve(b, 24);
+	o = b->p + b->len;
+	if (neg)
+		*o++ = '-';
+	e = o + emit_ndigits(u);
+	b->len = (size_t)(e - b->p);
 	while (u >= 100) {
-		p -= 2;
-		memcpy(p, emit_d2 + (u % 100) * 2, 2);
+		e -= 2;
+		memcpy(e, emit_d2 + (u % 100) * 2, 2);
 		u /= 100;
 	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, emit_d2 + u * 2, 2);
-	} else
-		*--p = (char)('0' + u);
-	if (neg)
-		*--p = '-';
-	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+	if (u >= 10)
+		memcpy(e - 2, emit_d2 + u * 2, 2);
+	else
+		e[-1] = (char)('0' + u);
 }
 
 /*
@@ -390,39 +405,91 @@ emit_key(struct buf *b, const char *key, int first, enum fmt f)
 	b->len += e->len - skip;
 }
 
+/* Inlined into the record loop: it runs for every field. */
+static inline __attribute__((always_inline)) void
+emit_field(struct buf *b, const struct record *r, uint32_t i, enum fmt f)
+{
+	const struct rval	*v = &r->f[i].val;
+
+	emit_key(b, r->f[i].key, i == 0, f);
+	/* The common types without a call (emit_json_value). */
+	switch (v->type) {
+	case R_STR:
+		if (f == FMT_JSON) {
+			buf_reserve(b, 2);
+			b->p[b->len++] = '"';
+			emit_str(b, r, v, 0);
+			buf_addc(b, '"');
+		} else
+			emit_str(b, r, v, 0);
+		break;
+	case R_UINT:
+		emit_u64(b, v->v.u, 0);
+		break;
+	case R_INT:
+		if (v->v.i < 0)
+			emit_u64(b, (uint64_t)0 - (uint64_t)v->v.i, 1);
+		else
+			emit_u64(b, (uint64_t)v->v.i, 0);
+		break;
+	default:
+		if (f == FMT_LTSV)
+			emit_ltsv_value(b, r, v);
+		else
+			emit_json_value(b, r, v, 0);
+	}
+}
+
+/*
+ * A span's fields from its cache, or encoded and then kept there. The
+ * cache holds the form with the leading separator, which a span at the
+ * start of the record leaves out.
+ */
+static void
+emit_span(struct buf *b, const struct record *r, const struct rspan *sp,
+    enum fmt f)
+{
+	struct rcache	*c = sp->cache;
+	size_t		 start = b->len;
+	int		 lead = sp->first > 0;
+	uint32_t	 i;
+
+	if (c->fmt == (int8_t)f && c->key == sp->key) {
+		buf_add(b, c->enc.p + !lead, c->enc.len - !lead);
+		return;
+	}
+	for (i = sp->first; i < sp->first + sp->count; i++)
+		emit_field(b, r, i, f);
+	c->enc.len = 0;
+	if (!lead)
+		buf_addc(&c->enc, f == FMT_JSON ? ',' : '\t');
+	buf_add(&c->enc, b->p + start, b->len - start);
+	c->fmt = (int8_t)f;
+	c->key = sp->key;
+}
+
 void
 emit_record(struct buf *b, const struct record *r, enum fmt f)
 {
-	uint32_t	i;
+	uint32_t	i, s = 0;
 
-	switch (f) {
-	case FMT_JSON:
-		buf_addc(b, '{');
-		for (i = 0; i < r->nf; i++) {
-			const struct rval *v = &r->f[i].val;
-
-			emit_key(b, r->f[i].key, i == 0, FMT_JSON);
-			/* The common types without a call (emit_json_value). */
-			if (v->type == R_STR) {
-				buf_addc(b, '"');
-				emit_str(b, r, v, 0);
-				buf_addc(b, '"');
-			} else if (v->type == R_UINT)
-				emit_u64(b, v->v.u, 0);
-			else
-				emit_json_value(b, r, v, 0);
-		}
-		buf_addc(b, '}');
-		break;
-	case FMT_LTSV:
-		for (i = 0; i < r->nf; i++) {
-			emit_key(b, r->f[i].key, i == 0, FMT_LTSV);
-			emit_ltsv_value(b, r, &r->f[i].val);
-		}
-		break;
-	case FMT_CONSOLE:
+	if (f == FMT_CONSOLE) {
 		emit_console_object(b, r, 0);
-		break;
+		buf_addc(b, '\n');
+		return;
 	}
+	if (f == FMT_JSON)
+		buf_addc(b, '{');
+	for (i = 0; i < r->nf; i++) {
+		if (s < r->nspan && r->span[s].first == i) {
+			emit_span(b, r, &r->span[s], f);
+			i += r->span[s].count - 1;
+			s++;
+			continue;
+		}
+		emit_field(b, r, i, f);
+	}
+	if (f == FMT_JSON)
+		buf_addc(b, '}');
 	buf_addc(b, '\n');
 }

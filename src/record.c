@@ -26,6 +26,8 @@ rec_reset(struct record *r)
 	r->alen = 0;
 	r->ext = 0;
 	r->ext_marked = false;
+	r->nspan = 0;
+	r->gen++;
 }
 
 static struct rval *
@@ -38,6 +40,7 @@ rec_slot(struct record *r, const char *key)
 		r->f = xreallocarray(r->f, r->capf, sizeof *r->f);
 	}
 	f = &r->f[r->nf++];
+	r->gen++;
 	f->key = key;
 	memset(&f->val, 0, sizeof f->val);
 	return &f->val;
@@ -53,6 +56,7 @@ rec_elslot(struct record *r)
 		r->el = xreallocarray(r->el, r->capel, sizeof *r->el);
 	}
 	v = &r->el[r->nel++];
+	r->gen++;
 	memset(v, 0, sizeof *v);
 	r->f[r->nf - 1].val.v.a.count++;
 	return v;
@@ -151,6 +155,7 @@ rec_set_str(struct record *r, const char *key, const void *p, size_t n)
 		if (strcmp(r->f[i].key, key) != 0)
 			continue;
 		v = &r->f[i].val;
+		r->gen++;
 		if (v->type == R_STR && !v->ref && n <= v->v.s.len) {
 			if (n)
 				memcpy(r->arena + v->v.s.off, p, n);
@@ -355,6 +360,35 @@ rec_append(struct record *dst, const struct record *src, uint32_t from,
 				    rec_elem(src, &sf->val, k));
 		}
 	}
+}
+
+void
+rec_span(struct record *r, uint32_t first, struct rcache *c, uint32_t key)
+{
+	struct rspan	*sp;
+
+	if (first >= r->nf || r->nspan >= REC_SPANS)
+		return;
+	sp = &r->span[r->nspan++];
+	sp->first = first;
+	sp->count = r->nf - first;
+	sp->cache = c;
+	sp->key = key;
+}
+
+void
+rcache_init(struct rcache *c)
+{
+	c->key = 0;
+	c->fmt = -1;
+	buf_init(&c->enc);
+}
+
+void
+rcache_free(struct rcache *c)
+{
+	buf_free(&c->enc);
+	rcache_init(c);
 }
 
 const struct rfield *

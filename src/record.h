@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 enum rtype {
 	R_STR,		/* text (JSON string; repaired to valid UTF-8 on output) */
 	R_INT,
@@ -66,6 +68,28 @@ struct rfield {
 	struct rval	 val;
 };
 
+/*
+ * A run of fields whose encoding the encoders may keep and reuse: the
+ * composer marks the connection's keys (addresses, conn_id, its values),
+ * which are the same in every record of a connection, so each format
+ * encodes them once per connection instead of once per record. The
+ * producer owns the cache and names the fields' contents with key: a
+ * cache holding another key or format is encoded anew.
+ */
+struct rcache {
+	uint32_t	key;
+	int8_t		fmt;		/* -1: empty */
+	struct buf	enc;		/* with the leading separator */
+};
+
+struct rspan {
+	uint32_t	 first, count;
+	struct rcache	*cache;
+	uint32_t	 key;
+};
+
+#define REC_SPANS	2
+
 struct record {
 	struct rfield	*f;
 	uint32_t	 nf, capf;
@@ -75,6 +99,9 @@ struct record {
 	size_t		 alen, acap;
 	uint32_t	 ext;		/* index of our first extension key */
 	bool		 ext_marked;
+	uint8_t		 nspan;
+	struct rspan	 span[REC_SPANS];	/* ascending, disjoint */
+	uint32_t	 gen;		/* bumped by every change */
 };
 
 void	 rec_init(struct record *);
@@ -118,6 +145,13 @@ uint32_t rec_ext_index(const struct record *);
  * while dst is in use. */
 void	 rec_append(struct record *dst, const struct record *src,
 	    uint32_t from, uint32_t to);
+
+/* Marks fields [first, nf) as a span (see struct rcache); ignored when
+ * empty or when the record has REC_SPANS already. */
+void	 rec_span(struct record *, uint32_t first, struct rcache *,
+	    uint32_t key);
+void	 rcache_init(struct rcache *);
+void	 rcache_free(struct rcache *);
 
 /* Read access for encoders, sinks and tests. */
 const char		*rec_sval(const struct record *, const struct rval *,

@@ -528,3 +528,61 @@ TEST(emit_console_terminal_safe)
 	CHECK(strstr(enc(&r, FMT_JSON), "\x7f\xc2\x9b") != NULL);
 	rec_free(&r);
 }
+
+/* A span's encoding is kept per format and key and reused: the output
+ * equals what the fields give without a span, whatever the order of
+ * formats, keys and positions. */
+TEST(emit_span_cache)
+{
+	struct record	r, plain;
+	struct rcache	c[2];
+	static const enum fmt fmts[] = { FMT_JSON, FMT_LTSV, FMT_JSON,
+	    FMT_CONSOLE, FMT_LTSV, FMT_LTSV, FMT_JSON };
+	char		want[512];
+	size_t		i;
+	int		round, first0;
+
+	rcache_init(&c[0]);
+	rcache_init(&c[1]);
+	rec_init(&r);
+	rec_init(&plain);
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+			/* the span's contents change with its key */
+			const char *who = round < 2 ? "alice" : "bob\"\n";
+
+			first0 = round % 2;
+			rec_reset(&r);
+			rec_reset(&plain);
+			if (!first0) {
+				rec_uint(&r, "seq", i);
+				rec_uint(&plain, "seq", i);
+			}
+			rec_cstr(&r, "user", who);
+			rec_int(&r, "mss", -5);
+			rec_span(&r, first0 ? 0 : 1, &c[0], round < 2 ? 7 : 8);
+			rec_cstr(&plain, "user", who);
+			rec_int(&plain, "mss", -5);
+			rec_cstr(&r, "q", "select 1");
+			rec_cstr(&plain, "q", "select 1");
+			rec_cstr(&r, "db", "x");
+			rec_span(&r, r.nf - 1, &c[1], 1);
+			rec_cstr(&plain, "db", "x");
+			snprintf(want, sizeof want, "%s", enc(&plain, fmts[i]));
+			CHECK_STR(enc(&r, fmts[i]), want);
+		}
+	}
+	/* an empty span and a third span are ignored */
+	rec_reset(&r);
+	rec_cstr(&r, "a", "1");
+	rec_span(&r, 1, &c[0], 9);
+	CHECK_INT(r.nspan, 0);
+	rec_span(&r, 0, &c[0], 9);
+	rec_span(&r, 0, &c[1], 9);
+	rec_span(&r, 0, &c[1], 9);
+	CHECK_INT(r.nspan, REC_SPANS);
+	rec_free(&r);
+	rec_free(&plain);
+	rcache_free(&c[0]);
+	rcache_free(&c[1]);
+}
