@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +22,50 @@
 
 #define MAGIC_US	0xa1b2c3d4u
 #define MAGIC_NS	0xa1b23c4du
+
+/*
+ * A file that shrinks under the mapping (copytruncate, an editor) makes
+ * every access past its new end raise SIGBUS. The handler puts a page of
+ * zeros there, so the access goes on and reads zeros, and the next
+ * pcapfile_next ends the read with an error. Only one mapped file is read
+ * at a time.
+ */
+static const uint8_t		*pf_bus_lo, *pf_bus_hi;
+static volatile sig_atomic_t	 pf_bus_hit;
+static struct sigaction		 pf_bus_old;
+
+static void
+pf_bus(int sig, siginfo_t *si, void *uc)
+{
+	const uint8_t	*a = si->si_addr;
+	uintptr_t	 page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	(void)uc;
+	if (a >= pf_bus_lo && a < pf_bus_hi &&
+	    mmap((void *)((uintptr_t)a & ~(page - 1)), page, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+		pf_bus_hit = 1;
+		return;
+	}
+	/* Not ours: what SIGBUS would have done. */
+	sigaction(sig, &pf_bus_old, NULL);
+	raise(sig);
+}
+
+static void
+pf_bus_guard(const struct pcapfile *pf)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = pf_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	pf_bus_lo = pf->map;
+	pf_bus_hi = pf->map + pf->size;
+	pf_bus_hit = 0;
+	sigaction(SIGBUS, &sa, &pf_bus_old);
+}
 
 static uint32_t
 pf_u32(const struct pcapfile *pf, const uint8_t *p)
@@ -109,6 +155,7 @@ pcapfile_open(struct pcapfile *pf, const char *path, char *err,
 	(void)madvise(m, pf->size < PCAPFILE_RELEASE ? pf->size :
 	    PCAPFILE_RELEASE, MADV_WILLNEED);
 	pf->off = PCAPFILE_HDR;
+	pf_bus_guard(pf);
 	return PCAPFILE_OK;
 fallback:
 	close(pf->fd);
@@ -140,9 +187,19 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
     int64_t *ts_us, char *err, size_t errlen)
 {
 	const uint8_t	*h;
+	struct stat	 st;
 	size_t		 left = pf->size - pf->off;
 	uint32_t	 cap, sec, frac;
 
+	/* The tail of a shrunk file's last page reads as zeros: look at the
+	 * size now and then, the SIGBUS guard covers the rest. */
+	if ((++pf->calls & 4095) == 0 && fstat(pf->fd, &st) == 0 &&
+	    (uint64_t)st.st_size < pf->size)
+		pf_bus_hit = 1;
+	if (pf_bus_hit) {
+		snprintf(err, errlen, "the file shrank while it was read");
+		return -1;
+	}
 	if (left == 0)
 		return 0;
 	if (left < PCAPFILE_REC) {
@@ -178,8 +235,11 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 void
 pcapfile_close(struct pcapfile *pf)
 {
-	if (pf->map != NULL)
+	if (pf->map != NULL) {
 		munmap((void *)pf->map, pf->size);
+		sigaction(SIGBUS, &pf_bus_old, NULL);
+		pf_bus_lo = pf_bus_hi = NULL;
+	}
 	if (pf->fd != -1)
 		close(pf->fd);
 	pf->map = NULL;

@@ -11,9 +11,9 @@
  *
  * The file is untrusted: every record header and body is checked against
  * the mapped size, and the messages for a cut or damaged file are
- * libpcap's. A file that shrinks while it is mapped would raise SIGBUS;
- * captures being written grow, and what was appended after the open is
- * not read. */
+ * libpcap's. A file that shrinks while it is mapped ends the read with an
+ * error instead of SIGBUS (pcapfile.c); what a capture being written
+ * gains after the open is not read. */
 #ifndef TCPDP_PCAPFILE_H
 #define TCPDP_PCAPFILE_H
 
@@ -27,6 +27,7 @@ struct pcapfile {
 	size_t		 size;
 	size_t		 off;		/* next record header */
 	size_t		 released;	/* pages before this were dropped */
+	uint32_t	 calls;
 	bool		 swap;		/* written on the other byte order */
 	bool		 nsec;		/* nanosecond timestamps */
 	uint32_t	 snaplen;

@@ -9,7 +9,7 @@
 #include "test.h"
 
 struct img {
-	uint8_t	b[4096];
+	uint8_t	b[16384];
 	size_t	n;
 };
 
@@ -259,4 +259,36 @@ TEST(pcapfile_lengths)
 	    "bytes, only got 8");
 	pcapfile_close(&pf);
 	unlink(path);
+}
+
+/* Cut short under the mapping: an error, never SIGBUS. */
+TEST(pcapfile_shrinks_while_read)
+{
+	static struct img	 m;
+	struct pcapfile		 pf;
+	const uint8_t		*p;
+	uint32_t		 cap;
+	int64_t			 ts;
+	char			 err[256], *path;
+	unsigned		 sum = 0;
+	int			 rc, n = 0, i;
+
+	ghdr(&m, 0xa1b2c3d4, 0, 65535, 1);
+	for (i = 0; i < 120; i++)
+		prec(&m, 0, 1, 0, 96, 96);
+	path = pf_file(&m);
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(truncate(path, 100), 0);
+	while ((rc = pcapfile_next(&pf, &p, &cap, &ts, err,
+	    sizeof err)) == 1) {
+		sum += p[cap > 0 ? cap - 1 : 0];	/* touches every page */
+		n++;
+	}
+	CHECK_INT(rc, -1);
+	CHECK(n < 1000);
+	CHECK(strstr(err, "shrank") != NULL);
+	pcapfile_close(&pf);
+	unlink(path);
+	(void)sum;
 }
