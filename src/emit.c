@@ -353,7 +353,7 @@ emit_key_slow(struct buf *b, const char *key, char before, const char *after)
  * separator (',"key":' and '\tkey:') in a small direct-mapped cache by
  * address, and writes it with one fixed-size copy.
  */
-#define KEYC_SLOTS	256
+#define KEYC_SETS	256		/* of two slots */
 #define KEYC_COPY	40		/* bytes copied per key */
 #define KEYC_MAXKEY	(KEYC_COPY - 4)
 
@@ -363,42 +363,60 @@ struct keyc {
 	char		 enc[KEYC_COPY + 8];
 };
 
-static struct keyc	keyc_json[KEYC_SLOTS], keyc_ltsv[KEYC_SLOTS];
+static struct keyc	keyc_json[KEYC_SETS][2], keyc_ltsv[KEYC_SETS][2];
 
+/* Fills a slot for key (shorter than KEYC_MAXKEY) in format f. */
+static void
+emit_key_fill(struct keyc *e, const char *key, size_t n, enum fmt f)
+{
+	memset(e->enc, 0, sizeof e->enc);
+	if (f == FMT_JSON) {
+		e->enc[0] = ',';
+		e->enc[1] = '"';
+		memcpy(e->enc + 2, key, n);
+		memcpy(e->enc + 2 + n, "\":", 2);
+		e->len = (uint8_t)(n + 4);
+	} else {
+		e->enc[0] = '\t';
+		memcpy(e->enc + 1, key, n);
+		e->enc[1 + n] = ':';
+		e->len = (uint8_t)(n + 2);
+	}
+	e->key = key;
+}
+
+/*
+ * Two slots per set, the newest first: a record's keys are a few dozen
+ * literals, and a direct-mapped table let two of them that share a slot
+ * evict each other on every record.
+ */
 static inline void
 emit_key(struct buf *b, const char *key, int first, enum fmt f)
 {
-	struct keyc	*e;
+	struct keyc	*set, *e;
 	size_t		 n, skip = first ? 1 : 0;
-	uintptr_t	 h = (uintptr_t)key;
+	uint64_t	 h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL;
 
-	h = (h ^ (h >> 8) ^ (h >> 16)) % KEYC_SLOTS;
-	e = f == FMT_JSON ? &keyc_json[h] : &keyc_ltsv[h];
+	set = (f == FMT_JSON ? keyc_json : keyc_ltsv)[h >> 56];
+	e = &set[0];
 	if (e->key != key) {
-		n = strlen(key);
-		if (n > KEYC_MAXKEY) {
-			if (f == FMT_JSON) {
-				if (!first)
-					buf_addc(b, ',');
-				emit_key_slow(b, key, '"', "\":");
-			} else
-				emit_key_slow(b, key, first ? 0 : '\t', ":");
-			return;
+		e = &set[1];
+		if (e->key != key) {
+			n = strlen(key);
+			if (n > KEYC_MAXKEY) {
+				if (f == FMT_JSON) {
+					if (!first)
+						buf_addc(b, ',');
+					emit_key_slow(b, key, '"', "\":");
+				} else
+					emit_key_slow(b, key, first ? 0 : '\t',
+					    ":");
+				return;
+			}
+			set[1] = set[0];
+			e = &set[0];
+			emit_key_fill(e, key, n, f);
 		}
-		memset(e->enc, 0, sizeof e->enc);
-		if (f == FMT_JSON) {
-			e->enc[0] = ',';
-			e->enc[1] = '"';
-			memcpy(e->enc + 2, key, n);
-			memcpy(e->enc + 2 + n, "\":", 2);
-			e->len = (uint8_t)(n + 4);
-		} else {
-			e->enc[0] = '\t';
-			memcpy(e->enc + 1, key, n);
-			e->enc[1 + n] = ':';
-			e->len = (uint8_t)(n + 2);
-		}
-		e->key = key;
 	}
 	buf_reserve(b, KEYC_COPY);
 	memcpy(b->p + b->len, e->enc + skip, KEYC_COPY);
