@@ -1231,17 +1231,23 @@ my_pkt_end(struct conn *c, struct my_state *st, enum dir dir, int64_t ts)
  * per-message path. Anything else (an end, an error, a packet cut by the
  * chunk or continued) is left to it.
  */
+#define MYSQL_ROWS_AHEAD	1024	/* bytes prefetched ahead of the walk */
+
 static size_t
 my_rows_fast(struct my_state *st, const uint8_t *p, size_t n, int64_t ts)
 {
 	struct my_pending	*q = my_head(st);
-	size_t			 off = 0;
+	size_t			 off = 0, ahead = 0;
 	uint64_t		 rows = 0;
 	uint32_t		 len;
 
 	if (q == NULL || q->rs != RS_ROWS || !q->started)
 		return 0;
 	while (n - off >= 5) {
+		/* Each header's address comes from the one before, and the
+		 * bytes are not in the cache yet: ask for them ahead. */
+		for (; ahead < n && ahead < off + MYSQL_ROWS_AHEAD; ahead += 64)
+			__builtin_prefetch(p + ahead);
 		len = p[off] | p[off + 1] << 8 | (uint32_t)p[off + 2] << 16;
 		if (len == 0 || len >= 0xffffff || (size_t)len + 4 > n - off ||
 		    p[off + 4] >= 0xfe)
