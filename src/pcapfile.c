@@ -20,6 +20,8 @@
  * in the process's RSS, which must not grow with the capture's size. */
 #define PCAPFILE_RELEASE	(4u << 20)
 
+#define PCAPFILE_AHEAD		2048	/* bytes prefetched ahead */
+
 #define MAGIC_US	0xa1b2c3d4u
 #define MAGIC_NS	0xa1b23c4du
 
@@ -209,6 +211,13 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 	}
 	if (pf->off - pf->released >= PCAPFILE_RELEASE)
 		pf_release(pf);
+	/* The next header's place comes from this one's length: the walk
+	 * would wait on memory per packet without asking ahead. */
+	if (pf->ahead < pf->off)
+		pf->ahead = pf->off;
+	for (; pf->ahead < pf->off + PCAPFILE_AHEAD && pf->ahead < pf->size;
+	    pf->ahead += 64)
+		__builtin_prefetch(pf->map + pf->ahead);
 	h = pf->map + pf->off;
 	sec = pf_u32(pf, h);
 	frac = pf_u32(pf, h + 4);

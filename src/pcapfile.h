@@ -27,6 +27,7 @@ struct pcapfile {
 	size_t		 size;
 	size_t		 off;		/* next record header */
 	size_t		 released;	/* pages before this were dropped */
+	size_t		 ahead;		/* prefetched up to here */
 	uint32_t	 calls;
 	bool		 swap;		/* written on the other byte order */
 	bool		 nsec;		/* nanosecond timestamps */
