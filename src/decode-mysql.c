@@ -178,6 +178,7 @@ struct my_stmt {
 	uint8_t		*types;		/* 2 per param */
 	char		*text;
 	size_t		 textlen;
+	uint8_t		 esc;		/* enum resc of text */
 	uint64_t	 stamp;
 };
 
@@ -284,7 +285,7 @@ my_add_response(struct my_state *st, struct my_pending *p)
 
 	rec_int(r, "response_first_us", p->t_first - p->ts);
 	rec_int(r, "response_last_us", p->t_last - p->ts);
-	rec_cstr(r, "status", p->err ? "error" : "ok");
+	rec_lit(r, "status", p->err ? "error" : "ok");
 	if (p->cmd == COM_STMT_PREPARE && p->ok) {
 		rec_uint(r, "stmt_id", p->stmt_id);
 		rec_uint(r, "num_params", p->nparams);
@@ -512,7 +513,8 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	rec_int(rec, "command_id", COM_STMT_EXECUTE);
 	rec_mark_ext(rec);
 	if (s != NULL && s->text != NULL)
-		rec_str(rec, "stmt_query", s->text, s->textlen);
+		rec_str_esc(rec, "stmt_query", s->text, s->textlen,
+		    (enum resc)s->esc);
 	if (err != NULL) {
 		rec_cstr(rec, "values_error", err);
 		c->st.decode_errors++;
@@ -945,6 +947,8 @@ my_done(struct conn *c, struct my_state *st, struct my_pending *p,
 			s->text = xmalloc(n + 1);
 			memcpy(s->text, txt, n);
 			s->textlen = n;
+			/* once: every execute's record repeats the text */
+			s->esc = (uint8_t)rec_esc_class(txt, n);
 		}
 	}
 	my_pop(c, st, true);

@@ -264,8 +264,8 @@ pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
 	if (rp->copy_bytes > 0)
 		rec_uint(r, "copy_bytes", rp->copy_bytes);
 	if (rp->tx != 0)
-		rec_cstr(r, "tx_status", pg_tx_name(rp->tx));
-	rec_cstr(r, "status", status);
+		rec_lit(r, "tx_status", pg_tx_name(rp->tx));
+	rec_lit(r, "status", status);	/* our words: "ok", "error" */
 }
 
 /* Completes the oldest pending request: emits its record, with the
@@ -490,7 +490,7 @@ pg_query(struct pg_state *st, const struct pg_msg *m)
 	z = m->n ? memchr(m->p, 0, m->n) : NULL;
 	n = z != NULL ? (size_t)(z - m->p) : m->n;
 	rec_str(r, "query", m->p, n);
-	rec_cstr(r, "message_type", "Q");
+	rec_lit(r, "message_type", "Q");
 	rec_mark_ext(r);
 	if (m->n < m->len)
 		rec_bool(r, "truncated", true);
@@ -512,19 +512,24 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	bool		 cut = false;
 	int32_t		 idx;
 	int		 np, i;
+	enum resc	 esc;
 	uint32_t	 oid;
 
 	r = pg_rec_get(st, &idx);
 	rd_init(&rd, m->p, m->n);
 	name = pg_cstr(&rd, &nn, &cut);
 	query = pg_cstr(&rd, &qn, &cut);
+	if (query == NULL)
+		query = "";
+	/* Classified once: Bind and Execute records repeat the text. */
+	esc = rec_esc_class(query, qn);
 	rec_str(r, "stmt_name", name != NULL ? name : "", nn);
-	rec_str(r, "parse_query", query != NULL ? query : "", qn);
-	rec_cstr(r, "message_type", "P");
+	rec_str_esc(r, "parse_query", query, qn, esc);
+	rec_lit(r, "message_type", "P");
 	rec_mark_ext(r);
 	s = pg_stmt_define(&st->stmts, name != NULL ? name : "", nn,
-	    query != NULL ? query : "", qn,
-	    nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
+	    query, qn, nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
+	s->esc = (uint8_t)esc;
 	if (m->n < m->len)
 		s->truncated = true;
 	np = (int16_t)rd_be16(&rd);
@@ -607,10 +612,11 @@ pg_bind(struct pg_state *st, const struct pg_msg *m)
 		pg_value_el(r, oid, fmt, v, (size_t)vlen);
 	}
 	rec_array_end(r);
-	rec_cstr(r, "message_type", "B");
+	rec_lit(r, "message_type", "B");
 	rec_mark_ext(r);
 	if (s != NULL)
-		rec_str(r, "stmt_query", s->query.p, s->query.len);
+		rec_str_esc(r, "stmt_query", s->query.p, s->query.len,
+		    (enum resc)s->esc);
 	if (m->n < m->len)
 		rec_bool(r, "truncated", true);
 	else if (bad || !rd_ok(&rd) || (nf > 1 && nf != np))
@@ -640,10 +646,11 @@ pg_execute(struct pg_state *st, const struct pg_msg *m)
 	s = pg_portal_stmt(&st->stmts, portal, pn);
 	rec_str(r, "portal_name", portal, pn);
 	if (s != NULL)
-		rec_str(r, "execute_query", s->query.p, s->query.len);
+		rec_str_esc(r, "execute_query", s->query.p, s->query.len,
+		    (enum resc)s->esc);
 	else
-		rec_str(r, "execute_query", "", 0);
-	rec_cstr(r, "message_type", "E");
+		rec_lit(r, "execute_query", "");
+	rec_lit(r, "message_type", "E");
 	rec_mark_ext(r);
 	if (p != NULL)
 		rec_str(r, "stmt_name", p->stmt, p->stmtlen);

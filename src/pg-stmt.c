@@ -86,6 +86,7 @@ pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
 	s->gen = ++t->gen;
 	s->used = ++t->clock;
 	s->truncated = qlen > max;
+	s->esc = 0;	/* RESC_ANY until the caller classifies it */
 	buf_reset(&s->query);
 	buf_add(&s->query, query, s->truncated ? max : qlen);
 	s->noids = 0;

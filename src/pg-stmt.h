@@ -22,6 +22,7 @@ struct pg_stmt {
 	uint8_t		 namelen;
 	bool		 live;
 	bool		 truncated;	/* query longer than kept */
+	uint8_t		 esc;		/* enum resc of the query */
 	uint64_t	 gen;		/* changes on each (re)definition */
 	uint64_t	 used;		/* LRU clock */
 	struct buf	 query;

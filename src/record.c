@@ -106,6 +106,32 @@ rec_str(struct record *r, const char *key, const void *p, size_t n)
 }
 
 void
+rec_str_esc(struct record *r, const char *key, const void *p, size_t n,
+    enum resc esc)
+{
+	struct rval	*v = rec_slot(r, key);
+
+	rec_copy(r, v, p, n);
+	v->esc = (uint8_t)esc;
+}
+
+enum resc
+rec_esc_class(const void *vp, size_t n)
+{
+	const unsigned char	*p = vp;
+	enum resc		 e = RESC_NONE;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return RESC_ANY;
+		if (p[i] == '"' || p[i] == '\\')
+			e = RESC_PRINT;
+	}
+	return e;
+}
+
+void
 rec_cstr(struct record *r, const char *key, const char *s)
 {
 	rec_str(r, key, s, strlen(s));

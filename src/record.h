@@ -114,6 +114,15 @@ void	 rec_strref(struct record *, const char *key, const void *p, size_t n);
 /* rec_strref of bytes known to need less escaping (enum resc). */
 void	 rec_strref_esc(struct record *, const char *key, const void *p,
 	    size_t n, enum resc);
+/* rec_str of bytes whose escape class the producer has (rec_esc_class). */
+void	 rec_str_esc(struct record *, const char *key, const void *p,
+	    size_t n, enum resc);
+/* A string constant (a literal of ours, printable, without '"' or '\\'):
+ * referenced, never copied or scanned. */
+#define rec_lit(r, key, s)	\
+	rec_strref_esc((r), (key), (s), __builtin_strlen(s), RESC_NONE)
+/* The least escaping n bytes at p need (enum resc). */
+enum resc rec_esc_class(const void *p, size_t n);
 void	 rec_int(struct record *, const char *key, int64_t);
 void	 rec_uint(struct record *, const char *key, uint64_t);
 void	 rec_float(struct record *, const char *key, double);

@@ -586,3 +586,48 @@ TEST(emit_span_cache)
 	rcache_free(&c[0]);
 	rcache_free(&c[1]);
 }
+
+/* The escape class a producer computes once must never let through what
+ * full escaping would change. */
+TEST(record_esc_class)
+{
+	struct record	r, full;
+	char		s[4];
+	int		a, b;
+	enum fmt	f;
+
+	CHECK_INT(rec_esc_class("", 0), RESC_NONE);
+	CHECK_INT(rec_esc_class("select 1", 8), RESC_NONE);
+	CHECK_INT(rec_esc_class("a\"b", 3), RESC_PRINT);
+	CHECK_INT(rec_esc_class("a\\b", 3), RESC_PRINT);
+	CHECK_INT(rec_esc_class("a\nb", 3), RESC_ANY);
+	CHECK_INT(rec_esc_class("a\x7f", 2), RESC_ANY);
+	CHECK_INT(rec_esc_class("\xc3\xa9", 2), RESC_ANY);
+	CHECK_INT(rec_esc_class("a\0b", 3), RESC_ANY);
+	rec_init(&r);
+	rec_init(&full);
+	/* every pair of byte values in a 3-byte string, all formats */
+	for (a = 0; a < 256; a++) {
+		for (b = 0; b < 256; b += 5) {
+			s[0] = 'x';
+			s[1] = (char)a;
+			s[2] = (char)b;
+			for (f = FMT_JSON; f <= FMT_CONSOLE; f++) {
+				char want[64];
+
+				rec_reset(&r);
+				rec_reset(&full);
+				rec_str_esc(&r, "q", s, 3, rec_esc_class(s, 3));
+				rec_str(&full, "q", s, 3);
+				snprintf(want, sizeof want, "%s", enc(&full, f));
+				CHECK_STR(enc(&r, f), want);
+			}
+		}
+	}
+	rec_reset(&r);
+	rec_lit(&r, "status", "ok");
+	CHECK_STR(enc(&r, FMT_JSON), "{\"status\":\"ok\"}\n");
+	CHECK_STR(enc(&r, FMT_LTSV), "status:ok\n");
+	rec_free(&r);
+	rec_free(&full);
+}
