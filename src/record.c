@@ -115,14 +115,35 @@ rec_str_esc(struct record *r, const char *key, const void *p, size_t n,
 	v->esc = (uint8_t)esc;
 }
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Non-zero if a byte of w equals c (the "has a zero byte" trick). */
+static inline uint64_t
+rec_has8(uint64_t w, unsigned char c)
+{
+	uint64_t	x = w ^ (ONES * c);
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
 enum resc
 rec_esc_class(const void *vp, size_t n)
 {
 	const unsigned char	*p = vp;
 	enum resc		 e = RESC_NONE;
-	size_t			 i;
+	uint64_t		 w;
+	size_t			 i = 0;
 
-	for (i = 0; i < n; i++) {
+	/* Eight bytes at a time: below 0x20, 0x80 and up, 0x7f. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if ((((w - ONES * 0x20) & ~w) | w | rec_has8(w, 0x7f)) & HIGHS)
+			return RESC_ANY;
+		if (rec_has8(w, '"') | rec_has8(w, '\\'))
+			e = RESC_PRINT;
+	}
+	for (; i < n; i++) {
 		if (p[i] < 0x20 || p[i] > 0x7e)
 			return RESC_ANY;
 		if (p[i] == '"' || p[i] == '\\')

@@ -624,6 +624,24 @@ TEST(record_esc_class)
 			}
 		}
 	}
+	/* the eight-byte path: one byte of every value at every position of
+	 * strings of 1..24 bytes, against the byte-wise rule */
+	for (a = 1; a <= 24; a++) {
+		for (b = 0; b < a; b++) {
+			int	v;
+
+			for (v = 0; v < 256; v++) {
+				char	t[24];
+				int	want;
+
+				memset(t, 'a', sizeof t);
+				t[b] = (char)v;
+				want = v < 0x20 || v > 0x7e ? RESC_ANY :
+				    v == '"' || v == '\\' ? RESC_PRINT : RESC_NONE;
+				CHECK_INT(rec_esc_class(t, (size_t)a), want);
+			}
+		}
+	}
 	rec_reset(&r);
 	rec_lit(&r, "status", "ok");
 	CHECK_STR(enc(&r, FMT_JSON), "{\"status\":\"ok\"}\n");
