@@ -100,9 +100,11 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 		const char *src = d == DIR_C2S ? c->cli : c->srv;
 		const char *dst = d == DIR_C2S ? c->srv : c->cli;
 
+		/* addr_fmt's digits, dots, colons and brackets and xid's
+		 * base32 need no escaping: the encoders copy them. */
 		rec_time(out, "ts", ts_us);
-		rec_strref(out, "src_addr", src, strlen(src));
-		rec_strref(out, "dst_addr", dst, strlen(dst));
+		rec_strref_esc(out, "src_addr", src, strlen(src), RESC_NONE);
+		rec_strref_esc(out, "dst_addr", dst, strlen(dst), RESC_NONE);
 		rec_append(out, vals, 0, ext);
 		if (eng->mode == ENG_PROBE) {
 			rec_strref(out, "interface", eng->interface,
@@ -111,7 +113,8 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 			    strlen(eng->target));
 		}
 		if (c->id[0] != '\0')
-			rec_strref(out, "conn_id", c->id, strlen(c->id));
+			rec_strref_esc(out, "conn_id", c->id, strlen(c->id),
+			    RESC_NONE);
 		rec_append(out, &c->meta, 0, c->meta.nf);
 	}
 	rec_append(out, vals, ext, vals->nf);

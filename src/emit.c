@@ -409,7 +409,13 @@ emit_record(struct buf *b, const struct record *r, enum fmt f)
 				buf_addc(b, '"');
 			} else if (v->type == R_UINT)
 				emit_u64(b, v->v.u, 0);
-			else
+			else if (v->type == R_INT && v->v.i >= 0)
+				emit_u64(b, (uint64_t)v->v.i, 0);
+			else if (v->type == R_TIME) {
+				buf_addc(b, '"');
+				emit_ts(b, v->v.t_us);
+				buf_addc(b, '"');
+			} else
 				emit_json_value(b, r, v, 0);
 		}
 		buf_addc(b, '}');
