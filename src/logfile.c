@@ -33,8 +33,6 @@ extern char **environ;
 #define LF_BACKOFF_MAX		8	/* seconds between retries in an episode */
 #define LF_RETAIN_AGE		(7 * 86400)
 #define LF_RECYCLE_WINDOW	(4 << 20)	/* bytes per writeback step */
-#define LF_RECYCLE_LAG		(16 << 20)	/* cache kept behind writeback */
-#define LF_PAGE			4096
 
 struct lf_hook {
 	struct logfile	*lf;
@@ -780,7 +778,7 @@ lf_openfile(struct logfile *lf, time_t now)
  * measure on, that copy into fresh pages took half of the hex probe's CPU
  * (1 ns per byte; a write loop into recycled pages costs a third as much).
  * So each window written is handed to writeback at once, and what was
- * handed over 16 MB before, written back by then, is dropped from the
+ * handed over a window before, written back by then, is dropped from the
  * cache, whose pages the next writes reuse. Readers (tail, the rotation
  * hook) still see every byte, from the disk.
  */
@@ -788,28 +786,20 @@ static void
 lf_recycle(struct logfile *lf)
 {
 #if defined(SYNC_FILE_RANGE_WRITE) && defined(POSIX_FADV_DONTNEED)
-	/* Whole pages only: the last, partial one is written again soon,
-	 * and a page under writeback would make that write wait. */
-	off_t	end = lf->wend & ~(off_t)(LF_PAGE - 1), drop;
-
-	if (end <= lf->wsync)
-		return;
-	if (sync_file_range(lf->fd, lf->wsync, end - lf->wsync,
+	if (sync_file_range(lf->fd, lf->wsync, lf->wend - lf->wsync,
 	    SYNC_FILE_RANGE_WRITE) == -1) {
 		lf->recycle = false;
 		return;
 	}
-	lf->wsync = end;
-	/* A page not yet written back cannot be dropped, and finding one
-	 * makes the kernel drain every CPU's page lists and wait for that
-	 * (up to 250 ms beside sysbench): drop only pages handed over long
-	 * enough ago to be clean. */
-	drop = lf->wsync - LF_RECYCLE_LAG;
-	if (drop > lf->wdrop) {
-		(void)posix_fadvise(lf->fd, lf->wdrop, drop - lf->wdrop,
+	/* Pages still under writeback are not dropped: stay a window
+	 * behind what was handed over last time. */
+	if (lf->wsync - LF_RECYCLE_WINDOW > lf->wdrop) {
+		(void)posix_fadvise(lf->fd, lf->wdrop,
+		    lf->wsync - LF_RECYCLE_WINDOW - lf->wdrop,
 		    POSIX_FADV_DONTNEED);
-		lf->wdrop = drop;
+		lf->wdrop = lf->wsync - LF_RECYCLE_WINDOW;
 	}
+	lf->wsync = lf->wend;
 #else
 	lf->recycle = false;
 #endif
