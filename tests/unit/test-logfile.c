@@ -236,61 +236,6 @@ TEST(logfile_no_rotation_appends)
 	tl_rmrf(dir);
 }
 
-/* Writing many windows (writeback handed over, cache dropped behind) keeps
- * every byte, also when the file did not start empty. */
-TEST(logfile_recycle_keeps_bytes)
-{
-	char		 dir[PATH_MAX], err[256], p[PATH_MAX];
-	static char	 chunk[100000], back[sizeof chunk];
-	struct logfile	*lf;
-	size_t		 i, j, k, n = 0;
-	FILE		*fp;
-	int		 ok = 1;
-
-	tl_mkdir(dir, sizeof dir);
-	snprintf(p, sizeof p, "%s/d.log", dir);
-	fp = fopen(p, "w");
-	CHECK(fp != NULL);
-	if (fp == NULL)
-		return;
-	fputs("start\n", fp);
-	fclose(fp);
-	lf = logfile_open(dir, "d.log", false, NULL, 0, NULL, NULL, err,
-	    sizeof err);
-	CHECK(lf != NULL);
-	if (lf == NULL)
-		return;
-	/* 20 MB in chunks of odd sizes, each byte telling its offset. */
-	for (k = 0; n < 20 << 20; k++) {
-		size_t m = 1000 + (k * 7919) % (sizeof chunk - 1000);
-		for (i = 0; i < m; i++)
-			chunk[i] = (char)('a' + (n + i) % 23);
-		CHECK_INT(logfile_write(lf, chunk, m, 1000), 0);
-		n += m;
-	}
-	logfile_close(lf);
-	fp = fopen(p, "r");
-	CHECK(fp != NULL);
-	if (fp == NULL)
-		return;
-	CHECK(fgets(back, 7, fp) != NULL && strcmp(back, "start\n") == 0);
-	for (i = 0; i < n && ok; i += k) {
-		k = fread(back, 1, sizeof back, fp);
-		if (k == 0)
-			break;
-		for (j = 0; j < k; j++)
-			if (back[j] != (char)('a' + (i + j) % 23)) {
-				test_fail(__FILE__, __LINE__, "byte %zu", i + j);
-				ok = 0;
-				break;
-			}
-	}
-	CHECK_INT(i, n);
-	CHECK(fread(back, 1, 1, fp) == 0);
-	fclose(fp);
-	tl_rmrf(dir);
-}
-
 TEST(logfile_open_errors)
 {
 	char		 dir[PATH_MAX], err[256] = "", p[PATH_MAX];
