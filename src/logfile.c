@@ -32,7 +32,6 @@ extern char **environ;
 #define LF_HOOK_EXIT_GRACE	2	/* seconds a closing log waits for its hooks */
 #define LF_BACKOFF_MAX		8	/* seconds between retries in an episode */
 #define LF_RETAIN_AGE		(7 * 86400)
-#define LF_RECYCLE_WINDOW	(4 << 20)	/* bytes per writeback step */
 
 struct lf_hook {
 	struct logfile	*lf;
@@ -67,11 +66,6 @@ struct logfile {
 	bool		 have_period;
 	time_t		 check_at;	/* next check that the file still exists */
 	bool		 symlink_warned;
-	/* Page-cache recycling (lf_recycle), regular files only: the file
-	 * offset after our last write, the start of what is not yet under
-	 * writeback, and of what is still cached. */
-	bool		 recycle;
-	off_t		 wend, wsync, wdrop;
 
 	bool		 failing;	/* in an error episode */
 	int		 err;
@@ -729,10 +723,9 @@ lf_symlink(struct logfile *lf, const char *target)
 static int
 lf_openfile(struct logfile *lf, time_t now)
 {
-	char		 target[PATH_MAX];
-	char		*prev;
-	bool		 fresh;
-	struct stat	 sb;
+	char	 target[PATH_MAX];
+	char	*prev;
+	bool	 fresh;
 
 	if (lf->rotate) {
 		if ((size_t)snprintf(target, sizeof target, "%s.%s", lf->path,
@@ -753,8 +746,6 @@ lf_openfile(struct logfile *lf, time_t now)
 	if (lf->fd == -1)
 		return -1;
 	lf->check_at = now + 1;
-	lf->recycle = fstat(lf->fd, &sb) == 0 && S_ISREG(sb.st_mode);
-	lf->wend = lf->wsync = lf->wdrop = lf->recycle ? sb.st_size : 0;
 	if (!lf->rotate)
 		return 0;
 
@@ -769,40 +760,6 @@ lf_openfile(struct logfile *lf, time_t now)
 	lf_hook_run(lf, prev, lf->cur);
 	free(prev);
 	return 0;
-}
-
-/*
- * A busy dump log (hex beside sysbench writes ~60 MB/s) would otherwise
- * fill the page cache with gigabytes of dirty pages written back late, and
- * every write would copy into a newly allocated page. On the 2-core VM we
- * measure on, that copy into fresh pages took half of the hex probe's CPU
- * (1 ns per byte; a write loop into recycled pages costs a third as much).
- * So each window written is handed to writeback at once, and what was
- * handed over a window before, written back by then, is dropped from the
- * cache, whose pages the next writes reuse. Readers (tail, the rotation
- * hook) still see every byte, from the disk.
- */
-static void
-lf_recycle(struct logfile *lf)
-{
-#if defined(SYNC_FILE_RANGE_WRITE) && defined(POSIX_FADV_DONTNEED)
-	if (sync_file_range(lf->fd, lf->wsync, lf->wend - lf->wsync,
-	    SYNC_FILE_RANGE_WRITE) == -1) {
-		lf->recycle = false;
-		return;
-	}
-	/* Pages still under writeback are not dropped: stay a window
-	 * behind what was handed over last time. */
-	if (lf->wsync - LF_RECYCLE_WINDOW > lf->wdrop) {
-		(void)posix_fadvise(lf->fd, lf->wdrop,
-		    lf->wsync - LF_RECYCLE_WINDOW - lf->wdrop,
-		    POSIX_FADV_DONTNEED);
-		lf->wdrop = lf->wsync - LF_RECYCLE_WINDOW;
-	}
-	lf->wsync = lf->wend;
-#else
-	lf->recycle = false;
-#endif
 }
 
 static void
@@ -940,11 +897,6 @@ logfile_write(struct logfile *lf, const void *data, size_t len, time_t when)
 		off += (size_t)n;
 	}
 	lf->st.bytes += len;
-	if (lf->recycle) {
-		lf->wend += (off_t)len;
-		if (lf->wend - lf->wsync >= LF_RECYCLE_WINDOW)
-			lf_recycle(lf);
-	}
 	if (lf->failing)
 		lf_episode_end(lf);
 	return 0;
