@@ -6,12 +6,10 @@
  * four times their last chunk each). */
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "buf.h"
 #include "decode.h"
 #include "hexdump.h"
-#include "xmalloc.h"
 
 struct hex_state {
 	char	unused;
