@@ -115,6 +115,8 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 		const char *src = d == DIR_C2S ? c->cli : c->srv;
 		const char *dst = d == DIR_C2S ? c->srv : c->cli;
 
+		/* Escaped in full: the spans' caches make that once per
+		 * connection (an IPv6 scope is an interface name). */
 		rec_time(out, "ts", ts_us);
 		rec_strref(out, "src_addr", src, strlen(src));
 		rec_strref(out, "dst_addr", dst, strlen(dst));

@@ -6,11 +6,10 @@
  * four times their last chunk each). */
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "buf.h"
 #include "decode.h"
-#include "xmalloc.h"
+#include "hexdump.h"
 
 struct hex_state {
 	char	unused;
@@ -18,79 +17,39 @@ struct hex_state {
 
 static struct record	hex_rec;
 static struct buf	hex_buf;
-
-/* Per byte value: its "hh " (padded to four bytes, so one fixed-size copy
- * writes it) and its ascii column character. Built on first use. */
-#define HEX_ONES	0x0101010101010101ULL
-
-static char	hex_tab[256][4];
-static char	hex_asc[256];
-static bool	hex_tab_ready;
-
-static void
-hex_tab_init(void)
-{
-	static const char	hexdig[] = "0123456789abcdef";
-	int			i;
-
-	for (i = 0; i < 256; i++) {
-		hex_tab[i][0] = hexdig[i >> 4];
-		hex_tab[i][1] = hexdig[i & 0xf];
-		hex_tab[i][2] = ' ';
-		hex_tab[i][3] = ' ';
-		hex_asc[i] = i >= 0x20 && i <= 0x7e ? (char)i : '.';
-	}
-	rec_init(&hex_rec);
-	buf_init(&hex_buf);
-	hex_tab_ready = true;
-}
+static bool		hex_ready;
 
 static void
 hex_data(struct conn *c, void *st, const struct chunk *ch)
 {
-	const uint8_t		*in = ch->p;
-	size_t			 i, n = ch->n;
-	char			*p;
+	size_t		 n = ch->n, hn;
+	char		*p;
+	bool		 quote;
 
 	if (n == 0)
 		return;
 	(void)st;
-	if (!hex_tab_ready)
-		hex_tab_init();
-	rec_reset(&hex_rec);
-	buf_reset(&hex_buf);
-	/* 3n - 1 hex bytes, n ascii, and the fourth byte of the last copy
-	 * (overwritten by the ascii column): 4n in all. */
-	buf_reserve(&hex_buf, n * 4);
+	if (!hex_ready) {
+		rec_init(&hex_rec);
+		buf_init(&hex_buf);
+		rec_strref_esc(&hex_rec, "bytes", "", 0, RESC_NONE);
+		rec_strref_esc(&hex_rec, "ascii", "", 0, RESC_NONE);
+		hex_ready = true;
+	}
+	/* The ascii column follows the hex text, whose scratch bytes past
+	 * its end it overwrites. */
+	buf_reserve(&hex_buf, HEXDUMP_HEX_ROOM(n) + HEXDUMP_ASCII_ROOM(n));
 	p = hex_buf.p;
-	for (i = 0; i + 4 <= n; i += 4) {
-		memcpy(p, hex_tab[in[i]], 4);
-		memcpy(p + 3, hex_tab[in[i + 1]], 4);
-		memcpy(p + 6, hex_tab[in[i + 2]], 4);
-		memcpy(p + 9, hex_tab[in[i + 3]], 4);
-		p += 12;
-	}
-	for (; i < n; i++) {
-		memcpy(p, hex_tab[in[i]], 4);
-		p += 3;
-	}
-	/* Hex digits and spaces need no escaping in any format. */
-	rec_strref_esc(&hex_rec, "bytes", hex_buf.p, n * 3 - 1, RESC_NONE);
-	/* Eight bytes at a time: each byte kept if 0x20-0x7e, else '.'. */
-	for (i = 0; i + 8 <= n; i += 8) {
-		uint64_t	w, t, ok, m;
-
-		memcpy(&w, in + i, 8);
-		t = w & HEX_ONES * 0x7f;
-		ok = (t + HEX_ONES * (0x80 - 0x20)) &
-		    ~(t + HEX_ONES * (0x80 - 0x7f)) & ~w & HEX_ONES * 0x80;
-		m = (ok >> 7) * 0xff;
-		w = (w & m) | (HEX_ONES * '.' & ~m);
-		memcpy(p + i, &w, 8);
-	}
-	for (; i < n; i++)
-		p[i] = hex_asc[in[i]];
-	rec_strref_esc(&hex_rec, "ascii", p, n, RESC_PRINT);
+	hn = hexdump_hex(p, ch->p, n);
+	quote = hexdump_ascii(p + n * 3, ch->p, n);
+	/* The record keeps its two fields: only their values change. Hex
+	 * digits and spaces need no escaping in any format, and the ascii
+	 * column none unless it holds '"' or '\\'. */
+	hex_rec.f[0].val.v.s.ptr = p;
+	hex_rec.f[0].val.v.s.len = (uint32_t)hn;
+	hex_rec.f[1].val.v.s.ptr = p + n * 3;
+	hex_rec.f[1].val.v.s.len = (uint32_t)n;
+	hex_rec.f[1].val.esc = quote ? RESC_PRINT : RESC_NONE;
 	conn_emit(c, &hex_rec, ch->dir, ch->ts_us, ch->seq);
 }
 

@@ -450,6 +450,13 @@ emit_field(struct buf *b, const struct record *r, uint32_t i, enum fmt f)
 		else
 			emit_u64(b, (uint64_t)v->v.i, 0);
 		break;
+	case R_TIME:
+		if (f == FMT_JSON)
+			buf_addc(b, '"');
+		emit_ts(b, v->v.t_us);
+		if (f == FMT_JSON)
+			buf_addc(b, '"');
+		break;
 	default:
 		if (f == FMT_LTSV)
 			emit_ltsv_value(b, r, v);

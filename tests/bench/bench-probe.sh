@@ -5,8 +5,9 @@
 # `probe -i lo -d conn` and `probe -i lo -d hex` (default settings). For each:
 # kernel drops (pcap_stats), capture CPU per query and the load's QPS.
 # Target: zero drops and QPS no lower than under tcpdump. Needs root;
-# port 23303. BENCH_WRAP="perf record -o FILE" profiles the hex probe,
-# BENCH_PROBE_ARGS adds flags to both probes (e.g. "-c FILE", "-B 8MB").
+# port 23303 (BENCH_PORT overrides). BENCH_WRAP="perf record -o FILE"
+# profiles the hex probe, BENCH_PROBE_ARGS adds flags to both probes
+# (e.g. "-c FILE", "-B 8MB").
 # The box is shared: compare the lines of one run, not runs.
 # tests/run.sh and make start us with sh: bash features need bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -14,7 +15,7 @@ set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
 SECS=${BENCH_SECS:-15}
-PORT=23303
+PORT=${BENCH_PORT:-23303}
 export TCPDP_TMP=$(mktemp -d /tmp/bench-probe.XXXXXX)
 T=$TCPDP_TMP
 . "$here/../integration/lib.sh"
