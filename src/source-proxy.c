@@ -60,9 +60,10 @@
 
 #define PX_HIGH		(256 * 1024)	/* destination output: stop reading */
 #define PX_LOW		(64 * 1024)	/* ... resume below this */
-#define PX_MAX_READ	65536		/* one socket read, as upstream */
-#define PX_ARENA	(8 * PX_MAX_READ) /* reads awaiting the decoder */
-#define PX_PENDING	1024		/* ... at most this many */
+#define PX_CHUNK	65536		/* largest chunk decoded, as upstream */
+#define PX_MAX_READ	(4 * PX_CHUNK)	/* one socket read */
+#define PX_ARENA	(4 * PX_MAX_READ) /* reads awaiting the decoder */
+#define PX_PENDING	1024		/* ... at most this many chunks */
 #define PX_PP_MAX	(16 + 65535)	/* largest PROXY header (v2) */
 #define PX_CALLER	"proxy/source-proxy.c"
 
@@ -396,20 +397,31 @@ px_forward(struct session *s, int from, const uint8_t *p, size_t n,
 	}
 	if (skip == n)
 		return 0;
-	ch.p = p + skip;
-	ch.n = n - skip;
+	/* A large read is shown as chunks of at most PX_CHUNK, as if read
+	 * one after the other. */
 	ch.dir = px_dir(from);
 	ch.ts_us = ts;
-	ch.seq = s->seq++;
-	if (p >= px_arena && p < px_arena + PX_ARENA) {
-		px_pend[px_npend].s = s;
-		px_pend[px_npend].ch = ch;
-		px_npend++;
-		px_used = (size_t)(p + n - px_arena);
-	} else {
+	if (p < px_arena || p >= px_arena + PX_ARENA)
 		px_decode_pending();
-		conn_data(&s->c, &ch);
+	for (off = skip; off < n; off += ch.n) {
+		ch.p = p + off;
+		ch.n = n - off < PX_CHUNK ? n - off : PX_CHUNK;
+		ch.seq = s->seq++;
+		if (p >= px_arena && p < px_arena + PX_ARENA) {
+			if (px_npend == PX_PENDING) {
+				/* Keep this read's bytes while the
+				 * earlier ones are decoded. */
+				px_used = (size_t)(p + n - px_arena);
+				px_decode_pending();
+			}
+			px_pend[px_npend].s = s;
+			px_pend[px_npend].ch = ch;
+			px_npend++;
+		} else
+			conn_data(&s->c, &ch);
 	}
+	if (p >= px_arena && p < px_arena + PX_ARENA)
+		px_used = (size_t)(p + n - px_arena);
 	return 0;
 }
 
