@@ -15,16 +15,19 @@
 # (18684, 18686), echo 18680 (18681, 18682, 18683): all below Linux's
 # ephemeral range (32768-60999). BENCH_MY_PORT, BENCH_PG_PORT and
 # BENCH_PORT_BASE (echo; the proxies take the next 7) move them.
-# BENCH_ROUNDS (default 3) rounds of BENCH_SECONDS (default 4) per path and
+# BENCH_ROUNDS (default 5) rounds of BENCH_SECONDS (default 3) per path and
 # line; the paths are interleaved, their order rotating from round to
-# round, and every figure is the median over the rounds.
+# round, and every figure is the median over the rounds. The "paired"
+# figures compare the paths within each round first (tcpdp-top/haproxy
+# throughput, added latency over that round's direct run), then take the
+# median: slow drifts of a shared machine's load cancel out.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
-S=${BENCH_SECONDS:-4}
-R=${BENCH_ROUNDS:-3}
+S=${BENCH_SECONDS:-3}
+R=${BENCH_ROUNDS:-5}
 MYP=${BENCH_MY_PORT:-23360}
 PGP=${BENCH_PG_PORT:-25460}
 B=${BENCH_PORT_BASE:-18680}
@@ -117,32 +120,39 @@ med() {
 	}'
 }
 # rounds FN ARGS...: R rounds of the three paths (FN direct|haproxy|tcpdp
-# ARGS), their order rotating; sets D H X to the medians.
+# ARGS), their order rotating; sets D H X to the medians of each figure and
+# P to the medians of the per-round (paired) comparisons: tcpdp-top/haproxy
+# throughput, haproxy's and tcpdp-top's added latency over direct (ms).
 rounds() {
 	_fn=$1; shift
-	_d="" _h="" _x=""
+	_d="" _h="" _x="" _p=""
 	for _r in $(seq 0 $((R - 1))); do
 		for _k in 0 1 2; do
 			case $(( (_r + _k) % 3 )) in
-			0) _d="$_d${_d:+|}$($_fn direct "$@")" ;;
-			1) _h="$_h${_h:+|}$($_fn haproxy "$@")" ;;
-			2) _x="$_x${_x:+|}$($_fn tcpdp "$@")" ;;
+			0) _rd=$($_fn direct "$@") ;;
+			1) _rh=$($_fn haproxy "$@") ;;
+			2) _rx=$($_fn tcpdp "$@") ;;
 			esac
 		done
+		_d="$_d${_d:+|}$_rd" _h="$_h${_h:+|}$_rh" _x="$_x${_x:+|}$_rx"
+		_p="$_p${_p:+|}$(awk -v d="$_rd" -v h="$_rh" -v x="$_rx" 'BEGIN {
+			split(d, a, " "); split(h, b, " "); split(x, c, " ")
+			printf "%.4f %.4f %.4f", (b[1] > 0 ? c[1] / b[1] : 0), b[2] - a[2], c[2] - a[2] }')"
 	done
-	D=$(med "$_d") H=$(med "$_h") X=$(med "$_x")
+	D=$(med "$_d") H=$(med "$_h") X=$(med "$_x") P=$(med "$_p")
 }
 
 # The machine is shared: every figure is the median of R interleaved rounds;
 # the proxies' own CPU time per transaction (from /proc, independent of what
 # else runs) is the steadier comparison.
-report() {	# NAME DIRECT HAPROXY TCPDP  (each "tps lat_ms cpu_us")
+report() {	# NAME DIRECT HAPROXY TCPDP PAIRED
 	read -r td ld _ <<<"$2"
 	read -r th lh ch <<<"$3"
 	read -r tt lt ct <<<"$4"
-	printf '%-26s direct %6.0f tps %.3f ms | haproxy %6.0f tps, %s us cpu/tx, %s us | tcpdp-top %6.0f tps, %s us cpu/tx, %s us | tcpdp-top/haproxy: throughput %s, cpu/tx %s\n' \
+	read -r pr ph px <<<"$5"
+	printf '%-26s direct %6.0f tps %.3f ms | haproxy %6.0f tps, %s us cpu/tx, %s us | tcpdp-top %6.0f tps, %s us cpu/tx, %s us | tcpdp-top/haproxy: throughput %s, cpu/tx %s | paired: throughput %.2f, added latency haproxy %s us, tcpdp-top %s us\n' \
 	    "$1" "$td" "$ld" "$th" "$ch" "$(diffus "$lh" "$ld")" "$tt" "$ct" "$(diffus "$lt" "$ld")" \
-	    "$(ratio "$tt" "$th")" "$(ratio "$ct" "$ch")"
+	    "$(ratio "$tt" "$th")" "$(ratio "$ct" "$ch")" "$pr" "$(diffus "$ph" 0)" "$(diffus "$px" 0)"
 }
 echo "($R rounds of ${S}s per path, medians; +N us = added latency per query over direct)"
 
@@ -172,7 +182,7 @@ for mode in select-only default; do
 		args="-c $c -j $(( c > 1 ? 2 : 1 ))"
 		[ $mode = select-only ] && args="$args -S -M prepared"
 		rounds pgb $args
-		report "pgbench $mode c=$c" "$D" "$H" "$X"
+		report "pgbench $mode c=$c" "$D" "$H" "$X" "$P"
 	done
 done
 
@@ -194,18 +204,25 @@ sb() {	# PATH
 }
 sb direct >/dev/null	# warm up
 rounds sb
-report "sysbench point-select t=8" "$D" "$H" "$X"
+report "sysbench point-select t=8" "$D" "$H" "$X" "$P"
 
 # bulk PATH -> "MB/s cpu_us_per_MB" (4 connections x 16 MB each way,
 # echoed and checked); the tcpdp path runs hex off and hex on back to back
+# (a failed transfer is said and tried again, up to 3 times: haproxy now
+# and then resets a connection at the half-close)
 bulk1() {	# PORT PID
-	c0=$(cpu "$2")
-	t0=$(date +%s%N)
-	"$T/pxload" client "$1" -c 4 -b 16777216 -t 300 >"$T/bulk.out" 2>&1 ||
-	    { echo "bulk through port $1 failed: $(tail -n 3 "$T/bulk.out")" >&2; echo "0 0"; return; }
-	t1=$(date +%s%N)
-	c1=$(cpu "$2")
-	echo "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 2 * 4 * 16 / (ns / 1e9) }') $(percall $((c1 - c0)) 128)"
+	for _try in 1 2 3; do
+		c0=$(cpu "$2")
+		t0=$(date +%s%N)
+		if "$T/pxload" client "$1" -c 4 -b 16777216 -t 300 >"$T/bulk.out" 2>&1; then
+			t1=$(date +%s%N)
+			c1=$(cpu "$2")
+			echo "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 2 * 4 * 16 / (ns / 1e9) }') $(percall $((c1 - c0)) 128)"
+			return
+		fi
+		echo "bulk through port $1 failed: $(tail -n 2 "$T/bulk.out" | tr '\n' ' ')" >&2
+	done
+	echo "0 0"
 }
 bulk() {
 	case $1 in
@@ -218,7 +235,7 @@ rounds bulk
 read -r bd _ <<<"$D"
 read -r bh ch <<<"$H"
 read -r bo co bx cx <<<"$X"
-echo "bulk (4 x 16 MB echoed): direct $bd MB/s | haproxy $bh MB/s, $ch us cpu/MB | tcpdp-top hex off $bo MB/s, $co us cpu/MB ($(ratio "$bo" "$bh") of haproxy's throughput, cpu/MB $(ratio "$co" "$ch")) | hex on $bx MB/s, $cx us cpu/MB ($(ratio "$bx" "$bh"), cpu/MB $(ratio "$cx" "$ch"))"
+echo "bulk (4 x 16 MB echoed): direct $bd MB/s | haproxy $bh MB/s, $ch us cpu/MB | tcpdp-top hex off $bo MB/s, $co us cpu/MB ($(ratio "$bo" "$bh") of haproxy's throughput, paired $(echo "$P" | cut -d' ' -f1), cpu/MB $(ratio "$co" "$ch")) | hex on $bx MB/s, $cx us cpu/MB ($(ratio "$bx" "$bh"), cpu/MB $(ratio "$cx" "$ch"))"
 for d in pg my bulkoff bulkhex; do
 	echo "tcpdp-top $d: dump log $(du -sh "$T/$d" | cut -f1), max RSS $(awk '/VmHWM/ {print $2}' /proc/$(eval echo \$PID_$d)/status 2>/dev/null) kB"
 done
