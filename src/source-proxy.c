@@ -16,7 +16,7 @@
  *
  * Back-pressure: when a destination's queue grows past PX_HIGH, reading
  * from the source stops until the queue has drained to PX_LOW, so a slow
- * reader costs at most about PX_HIGH + one read per direction.
+ * reader costs at most about PX_HIGH + PX_CHUNK per direction.
  *
  * Half-close: EOF from one side becomes shutdown(SHUT_WR) on the other once
  * everything read before it was written; the pair is closed when both
@@ -520,7 +520,10 @@ px_read_cb(evutil_socket_t fd, short what, void *arg)
 	if (PX_ARENA - px_used < PX_MAX_READ || px_npend == PX_PENDING)
 		px_decode_pending();
 	p = px_arena + px_used;
-	n = recv(fd, p, PX_MAX_READ, 0);
+	/* Into a queue (a slow destination) only a chunk at a time, so it
+	 * stays within PX_HIGH + PX_CHUNK. */
+	n = recv(fd, p, evbuffer_get_length(s->out[!from]) > 0 ? PX_CHUNK :
+	    PX_MAX_READ, 0);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;
