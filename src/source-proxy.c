@@ -4,10 +4,11 @@
  * Relaying comes first. A read lands in a static arena and is sent on at
  * once when the destination has nothing queued (only an unsent rest is
  * copied, into the destination's evbuffer). The decoder sees the same bytes
- * in place, one chunk per read as upstream, but only once every socket
- * that was ready in this loop pass has been relayed: with many busy
- * connections, no query waits for the decoding of the ones read before it.
- * Chunks are decoded in the order they were read, and before anything else
+ * in place, in chunks of at most 64 KB as upstream reads them (a large read
+ * is several chunks), but only once every socket that was ready in this
+ * loop pass has been relayed: with many busy connections, no query waits
+ * for the decoding of the ones read before it. Chunks are decoded in the
+ * order they were read, and before anything else
  * reaches the connection (its close, an error record), so the dump is the
  * same as if each were decoded at once. Nothing the decoder does can fail
  * a connection; only sockets and a malformed PROXY header do.
