@@ -41,6 +41,14 @@ for c in haproxy pgbench sysbench mariadbd cc; do
 	command -v $c >/dev/null || { echo "bench-proxy: $c missing (sh contrib/install-deps.sh --test)"; exit 1; }
 done
 
+# A port already taken would measure someone else's listener.
+for p in $MYP $PGP $P_ECHO $P_HBULK $P_TBULKOFF $P_TBULKHEX $P_HPG $P_HMY $P_TPG $P_TMY; do
+	if ss -ltnH "sport = :$p" 2>/dev/null | grep -q .; then
+		echo "bench-proxy: port $p in use (BENCH_PORT_BASE, BENCH_MY_PORT, BENCH_PG_PORT move them)"
+		exit 1
+	fi
+done
+
 cc -O2 -o "$T/pxload" "$HERE/../tools/pxload.c" || exit 1
 "$T/pxload" echo $P_ECHO & PIDS="$PIDS $!"
 
