@@ -1,17 +1,23 @@
 /* source-proxy.c - the proxy source (SPEC §1.2, §6): a TCP relay on the
  * libevent loop that hands a copy of every chunk to the decoder.
  *
- * Relaying comes first. A read lands in one static buffer and is sent on
- * at once when the destination has nothing queued (only an unsent rest is
- * copied, into the destination's evbuffer); the decoder then sees the same
- * bytes in place, one chunk per read as upstream. Nothing the decoder does
- * can fail a connection; only sockets and a malformed PROXY header do.
+ * Relaying comes first. A read lands in a static arena and is sent on at
+ * once when the destination has nothing queued (only an unsent rest is
+ * copied, into the destination's evbuffer). The decoder sees the same bytes
+ * in place, in chunks of at most 64 KB as upstream reads them (a large read
+ * is several chunks), but only once every socket that was ready in this
+ * loop pass has been relayed: with many busy connections, no query waits
+ * for the decoding of the ones read before it. Chunks are decoded in the
+ * order they were read, and before anything else
+ * reaches the connection (its close, an error record), so the dump is the
+ * same as if each were decoded at once. Nothing the decoder does can fail
+ * a connection; only sockets and a malformed PROXY header do.
  * Plain events rather than bufferevents: a bufferevent defers every write
  * to the next loop pass, one more epoll round trip per query.
  *
  * Back-pressure: when a destination's queue grows past PX_HIGH, reading
  * from the source stops until the queue has drained to PX_LOW, so a slow
- * reader costs at most about PX_HIGH + one read per direction.
+ * reader costs at most about PX_HIGH + PX_CHUNK per direction.
  *
  * Half-close: EOF from one side becomes shutdown(SHUT_WR) on the other once
  * everything read before it was written; the pair is closed when both
@@ -55,7 +61,10 @@
 
 #define PX_HIGH		(256 * 1024)	/* destination output: stop reading */
 #define PX_LOW		(64 * 1024)	/* ... resume below this */
-#define PX_MAX_READ	65536		/* one socket read, as upstream */
+#define PX_CHUNK	65536		/* largest chunk decoded, as upstream */
+#define PX_MAX_READ	(4 * PX_CHUNK)	/* one socket read */
+#define PX_ARENA	(4 * PX_MAX_READ) /* reads awaiting the decoder */
+#define PX_PENDING	1024		/* ... at most this many chunks */
 #define PX_PP_MAX	(16 + 65535)	/* largest PROXY header (v2) */
 #define PX_CALLER	"proxy/source-proxy.c"
 
@@ -106,9 +115,17 @@ struct session {
 	TAILQ_ENTRY(session)	 entry;
 };
 
-/* One read's worth of bytes: reads land here, are written on at once when
- * the destination has nothing queued, and are decoded in place. */
-static uint8_t	px_buf[PX_MAX_READ];
+/* The reads of one loop pass: they land in the arena, are written on at
+ * once when the destination has nothing queued, and are decoded in place
+ * at the end of the pass (or when the arena is full). */
+struct px_pending {
+	struct session	*s;
+	struct chunk	 ch;
+};
+static uint8_t		 px_arena[PX_ARENA];
+static size_t		 px_used;
+static struct px_pending px_pend[PX_PENDING];
+static unsigned		 px_npend;
 
 static void	px_session_free(struct session *);
 
@@ -119,6 +136,19 @@ px_now_us(void)
 
 	gettimeofday(&tv, NULL);
 	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* Hands the chunks read so far to their decoders, oldest first. A
+ * decoder cannot free a session, so the list stays valid meanwhile. */
+static void
+px_decode_pending(void)
+{
+	unsigned	i;
+
+	for (i = 0; i < px_npend; i++)
+		conn_data(&px_pend[i].s->c, &px_pend[i].ch);
+	px_npend = 0;
+	px_used = 0;
 }
 
 static void
@@ -230,6 +260,7 @@ px_error_record(struct session *s, const char *err, enum dir d)
 {
 	struct record	r;
 
+	px_decode_pending();
 	rec_init(&r);
 	rec_cstr(&r, "error", err);
 	conn_emit(&s->c, &r, d, px_now_us(), s->seq);
@@ -249,6 +280,7 @@ px_session_free(struct session *s)
 	struct proxy	*px = s->px;
 	int		 i;
 
+	px_decode_pending();	/* what was read comes before the close */
 	if (s->connected)
 		conn_close(&s->c, px_now_us());
 	conn_free(&s->c);
@@ -322,10 +354,12 @@ px_flush_out(struct session *s, int to)
 	return 0;
 }
 
-/* Relays n bytes read from side `from` and then shows them to the decoder.
- * Returns -1 if the session was freed. */
+/* Relays n bytes read from side `from` at ts and then shows them to the
+ * decoder: at the end of the loop pass when they are in the arena, at once
+ * otherwise. Returns -1 if the session was freed. */
 static int
-px_forward(struct session *s, int from, const uint8_t *p, size_t n)
+px_forward(struct session *s, int from, const uint8_t *p, size_t n,
+    int64_t ts)
 {
 	int		 to = !from;
 	struct evbuffer	*out = s->out[to];
@@ -364,12 +398,31 @@ px_forward(struct session *s, int from, const uint8_t *p, size_t n)
 	}
 	if (skip == n)
 		return 0;
-	ch.p = p + skip;
-	ch.n = n - skip;
+	/* A large read is shown as chunks of at most PX_CHUNK, as if read
+	 * one after the other. */
 	ch.dir = px_dir(from);
-	ch.ts_us = px_now_us();
-	ch.seq = s->seq++;
-	conn_data(&s->c, &ch);
+	ch.ts_us = ts;
+	if (p < px_arena || p >= px_arena + PX_ARENA)
+		px_decode_pending();
+	for (off = skip; off < n; off += ch.n) {
+		ch.p = p + off;
+		ch.n = n - off < PX_CHUNK ? n - off : PX_CHUNK;
+		ch.seq = s->seq++;
+		if (p >= px_arena && p < px_arena + PX_ARENA) {
+			if (px_npend == PX_PENDING) {
+				/* Keep this read's bytes while the
+				 * earlier ones are decoded. */
+				px_used = (size_t)(p + n - px_arena);
+				px_decode_pending();
+			}
+			px_pend[px_npend].s = s;
+			px_pend[px_npend].ch = ch;
+			px_npend++;
+		} else
+			conn_data(&s->c, &ch);
+	}
+	if (p >= px_arena && p < px_arena + PX_ARENA)
+		px_used = (size_t)(p + n - px_arena);
 	return 0;
 }
 
@@ -417,7 +470,7 @@ px_proxy_header(struct session *s)
 /* Client bytes while the PROXY header is undecided. Returns -1 if the
  * session was freed. */
 static int
-px_hold(struct session *s, const uint8_t *p, size_t n)
+px_hold(struct session *s, const uint8_t *p, size_t n, int64_t ts)
 {
 	size_t	len;
 	int	rc;
@@ -430,7 +483,8 @@ px_hold(struct session *s, const uint8_t *p, size_t n)
 	if (rc <= 0)
 		return rc;
 	len = evbuffer_get_length(s->hold);
-	rc = len > 0 ? px_forward(s, CLI, evbuffer_pullup(s->hold, -1), len) : 0;
+	rc = len > 0 ? px_forward(s, CLI, evbuffer_pullup(s->hold, -1), len,
+	    ts) : 0;
 	if (rc == 0) {
 		evbuffer_free(s->hold);
 		s->hold = NULL;
@@ -448,7 +502,7 @@ px_eof(struct session *s, int from)
 	if (from == CLI && s->pp_wait) {
 		if (s->hold == NULL || evbuffer_get_length(s->hold) == 0)
 			s->pp_wait = 0;
-		else if (px_hold(s, NULL, 0) < 0)
+		else if (px_hold(s, NULL, 0, px_now_us()) < 0)
 			return;
 	}
 	px_maybe_shutdown(s, !from);
@@ -460,9 +514,17 @@ px_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct session	*s = arg;
 	int		 from = fd == s->fd[CLI] ? CLI : SRV;
 	ssize_t		 n;
+	uint8_t		*p;
+	int64_t		 ts;
 
 	(void)what;
-	n = recv(fd, px_buf, sizeof px_buf, 0);
+	if (PX_ARENA - px_used < PX_MAX_READ || px_npend == PX_PENDING)
+		px_decode_pending();
+	p = px_arena + px_used;
+	/* Into a queue (a slow destination) only a chunk at a time, so it
+	 * stays within PX_HIGH + PX_CHUNK. */
+	n = recv(fd, p, evbuffer_get_length(s->out[!from]) > 0 ? PX_CHUNK :
+	    PX_MAX_READ, 0);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;
@@ -473,10 +535,11 @@ px_read_cb(evutil_socket_t fd, short what, void *arg)
 		px_eof(s, from);
 		return;
 	}
+	ts = px_now_us();
 	if (from == CLI && s->pp_wait)
-		px_hold(s, px_buf, (size_t)n);
+		px_hold(s, p, (size_t)n, ts);
 	else
-		px_forward(s, from, px_buf, (size_t)n);
+		px_forward(s, from, p, (size_t)n, ts);
 }
 
 static void
@@ -553,6 +616,7 @@ px_connect_cb(evutil_socket_t fd, short what, void *arg)
 		}
 	}
 	s->connected = 1;
+	px_decode_pending();
 	conn_open(&s->c, px_now_us());
 	s->pp_wait = px->eng.proxy_protocol;
 	event_add(s->rev[CLI], NULL);
@@ -829,7 +893,7 @@ proxy_main(struct run *r)
 	socklen_t		 lsl = 0;
 	char			 err[512];
 	struct timeval		 flush_tv = { 0, 100000 };
-	int			 lempty = 0, rempty = 0, lfd, rc = 1;
+	int			 lempty = 0, rempty = 0, lfd, lrc, rc = 1;
 
 	memset(&px, 0, sizeof px);
 	px.run = r;
@@ -908,7 +972,14 @@ proxy_main(struct run *r)
 	px.relisten_ev = evtimer_new(px.base, px_relisten_cb, &px);
 	health_start(px.base, px_health_fill, &px, cfg->log.enable_internal);
 
-	event_base_dispatch(px.base);
+	/* One pass at a time: what the pass read is decoded after it. */
+	for (;;) {
+		lrc = event_base_loop(px.base, EVLOOP_ONCE);
+		px_decode_pending();
+		if (lrc != 0 || event_base_got_exit(px.base) ||
+		    event_base_got_break(px.base))
+			break;
+	}
 
 	while (!TAILQ_EMPTY(&px.sessions))
 		px_session_free(TAILQ_FIRST(&px.sessions));
