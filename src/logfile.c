@@ -32,7 +32,6 @@ extern char **environ;
 #define LF_HOOK_EXIT_GRACE	2	/* seconds a closing log waits for its hooks */
 #define LF_BACKOFF_MAX		8	/* seconds between retries in an episode */
 #define LF_RETAIN_AGE		(7 * 86400)
-#define LF_DROP_STEP		(4 << 20) /* page cache kept of a log, about */
 
 struct lf_hook {
 	struct logfile	*lf;
@@ -61,7 +60,6 @@ struct logfile {
 	struct event_base *base;
 
 	int		 fd;
-	size_t		 undropped;	/* bytes written since lf_drop_cache */
 	char		*cur;		/* file open or written last, "" if none */
 	char		 suffix[16];	/* period of the next write */
 	time_t		 pstart, pend;
@@ -770,7 +768,6 @@ lf_closefd(struct logfile *lf)
 	if (lf->fd != -1)
 		close(lf->fd);
 	lf->fd = -1;
-	lf->undropped = 0;
 }
 
 static uint64_t
@@ -833,28 +830,6 @@ lf_drop(struct logfile *lf, const char *p, size_t n)
 	lf->st.lost_records += r;
 	lf->ep_lost_bytes += n;
 	lf->ep_lost_records += r;
-}
-
-/* A log is written once and read rarely, so what was written should not
- * crowd the page cache (a database on the same host wants it more): every
- * LF_DROP_STEP, start writing back the step before last and drop the
- * pages, clean by now, of the two before that. Reusing these pages also
- * makes writing cheaper than taking fresh ones, by far on some VMs. */
-static void
-lf_drop_cache(struct logfile *lf)
-{
-	off_t	pos, m;
-
-	lf->undropped = 0;
-	if ((pos = lseek(lf->fd, 0, SEEK_CUR)) == (off_t)-1)
-		return;
-	m = pos - pos % LF_DROP_STEP;
-	if (m >= 2 * LF_DROP_STEP)
-		(void)posix_fadvise(lf->fd, m - 2 * LF_DROP_STEP, LF_DROP_STEP,
-		    POSIX_FADV_DONTNEED);
-	if (m >= 4 * LF_DROP_STEP)
-		(void)posix_fadvise(lf->fd, m - 4 * LF_DROP_STEP,
-		    2 * LF_DROP_STEP, POSIX_FADV_DONTNEED);
 }
 
 int
@@ -922,8 +897,6 @@ logfile_write(struct logfile *lf, const void *data, size_t len, time_t when)
 		off += (size_t)n;
 	}
 	lf->st.bytes += len;
-	if ((lf->undropped += len) >= LF_DROP_STEP)
-		lf_drop_cache(lf);
 	if (lf->failing)
 		lf_episode_end(lf);
 	return 0;
