@@ -8,7 +8,7 @@ export TCPDP_FIXTURES="${TCPDP_FIXTURES:-$(cd "$here/../../.." && pwd)/shared/fi
 rc=0
 for b in "$here"/bench-*.sh; do
 	[ -f "$b" ] || continue
-	case "$b" in *"${BENCH_ONLY:-}"*) ;; *) continue ;; esac
+	case "$(basename "$b")" in *"${BENCH_ONLY:-}"*) ;; *) continue ;; esac
 	echo "=== $(basename "$b" .sh)"
 	sh "$b" || rc=1
 done
