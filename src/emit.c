@@ -111,6 +111,15 @@ emit_u64(struct buf *b, uint64_t u, int neg)
 		e[-1] = (char)('0' + u);
 }
 
+static inline void
+emit_i64(struct buf *b, int64_t i)
+{
+	if (i < 0)
+		emit_u64(b, (uint64_t)0 - (uint64_t)i, 1);
+	else
+		emit_u64(b, (uint64_t)i, 0);
+}
+
 /*
  * Go's strconv 'g'-like shortest formatting as encoding/json uses it:
  * plain decimal for 1e-6 <= |x| < 1e21, exponent form (1e-07, 1e+21)
@@ -203,10 +212,7 @@ emit_scalar(struct buf *b, const struct rval *v)
 {
 	switch (v->type) {
 	case R_INT:
-		if (v->v.i < 0)
-			emit_u64(b, (uint64_t)0 - (uint64_t)v->v.i, 1);
-		else
-			emit_u64(b, (uint64_t)v->v.i, 0);
+		emit_i64(b, v->v.i);
 		break;
 	case R_UINT:
 		emit_u64(b, v->v.u, 0);
@@ -445,10 +451,7 @@ emit_field(struct buf *b, const struct record *r, uint32_t i, enum fmt f)
 		emit_u64(b, v->v.u, 0);
 		break;
 	case R_INT:
-		if (v->v.i < 0)
-			emit_u64(b, (uint64_t)0 - (uint64_t)v->v.i, 1);
-		else
-			emit_u64(b, (uint64_t)v->v.i, 0);
+		emit_i64(b, v->v.i);
 		break;
 	case R_TIME:
 		if (f == FMT_JSON)

@@ -33,6 +33,7 @@
  * at a time.
  */
 static const uint8_t		*pf_bus_lo, *pf_bus_hi;
+static uintptr_t		 pf_bus_page;	/* sysconf is not for handlers */
 static volatile sig_atomic_t	 pf_bus_hit;
 static struct sigaction		 pf_bus_old;
 
@@ -40,7 +41,7 @@ static void
 pf_bus(int sig, siginfo_t *si, void *uc)
 {
 	const uint8_t	*a = si->si_addr;
-	uintptr_t	 page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t	 page = pf_bus_page;
 
 	(void)uc;
 	if (a >= pf_bus_lo && a < pf_bus_hi &&
@@ -63,6 +64,7 @@ pf_bus_guard(const struct pcapfile *pf)
 	sa.sa_sigaction = pf_bus;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
+	pf_bus_page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	pf_bus_lo = pf->map;
 	pf_bus_hi = pf->map + pf->size;
 	pf_bus_hit = 0;

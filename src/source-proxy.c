@@ -366,6 +366,7 @@ px_forward(struct session *s, int from, const uint8_t *p, size_t n,
 	size_t		 off = 0, skip;
 	ssize_t		 w;
 	struct chunk	 ch;
+	bool		 in_arena = p >= px_arena && p < px_arena + PX_ARENA;
 
 	s->px->bytes[from] += n;
 	/* Relaying first: straight to the socket when nothing is queued. */
@@ -402,26 +403,23 @@ px_forward(struct session *s, int from, const uint8_t *p, size_t n,
 	 * one after the other. */
 	ch.dir = px_dir(from);
 	ch.ts_us = ts;
-	if (p < px_arena || p >= px_arena + PX_ARENA)
+	if (!in_arena)
 		px_decode_pending();
 	for (off = skip; off < n; off += ch.n) {
 		ch.p = p + off;
 		ch.n = n - off < PX_CHUNK ? n - off : PX_CHUNK;
 		ch.seq = s->seq++;
-		if (p >= px_arena && p < px_arena + PX_ARENA) {
-			if (px_npend == PX_PENDING) {
-				/* Keep this read's bytes while the
-				 * earlier ones are decoded. */
-				px_used = (size_t)(p + n - px_arena);
-				px_decode_pending();
-			}
-			px_pend[px_npend].s = s;
-			px_pend[px_npend].ch = ch;
-			px_npend++;
-		} else
+		if (!in_arena) {
 			conn_data(&s->c, &ch);
+			continue;
+		}
+		if (px_npend == PX_PENDING)
+			px_decode_pending();	/* no read lands meanwhile */
+		px_pend[px_npend].s = s;
+		px_pend[px_npend].ch = ch;
+		px_npend++;
 	}
-	if (p >= px_arena && p < px_arena + PX_ARENA)
+	if (in_arena)
 		px_used = (size_t)(p + n - px_arena);
 	return 0;
 }
