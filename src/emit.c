@@ -394,13 +394,36 @@ emit_key_fill(struct keyc *e, const char *key, size_t n, enum fmt f)
 /*
  * Two slots per set, the newest first: a record's keys are a few dozen
  * literals, and a direct-mapped table let two of them that share a slot
- * evict each other on every record.
+ * evict each other on every record. A miss (once per key and format,
+ * unless two more keys share its set) is out of line.
  */
-static inline void
+static __attribute__((noinline)) void
+emit_key_miss(struct buf *b, const char *key, int first, enum fmt f,
+    struct keyc *set)
+{
+	size_t	n = strlen(key), skip = first ? 1 : 0;
+
+	if (n > KEYC_MAXKEY) {
+		if (f == FMT_JSON) {
+			if (!first)
+				buf_addc(b, ',');
+			emit_key_slow(b, key, '"', "\":");
+		} else
+			emit_key_slow(b, key, first ? 0 : '\t', ":");
+		return;
+	}
+	set[1] = set[0];
+	emit_key_fill(&set[0], key, n, f);
+	buf_reserve(b, KEYC_COPY);
+	memcpy(b->p + b->len, set[0].enc + skip, KEYC_COPY);
+	b->len += set[0].len - skip;
+}
+
+static inline __attribute__((always_inline)) void
 emit_key(struct buf *b, const char *key, int first, enum fmt f)
 {
 	struct keyc	*set, *e;
-	size_t		 n, skip = first ? 1 : 0;
+	size_t		 skip = first ? 1 : 0;
 	uint64_t	 h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL;
 
 	set = (f == FMT_JSON ? keyc_json : keyc_ltsv)[h >> 56];
@@ -408,20 +431,8 @@ emit_key(struct buf *b, const char *key, int first, enum fmt f)
 	if (e->key != key) {
 		e = &set[1];
 		if (e->key != key) {
-			n = strlen(key);
-			if (n > KEYC_MAXKEY) {
-				if (f == FMT_JSON) {
-					if (!first)
-						buf_addc(b, ',');
-					emit_key_slow(b, key, '"', "\":");
-				} else
-					emit_key_slow(b, key, first ? 0 : '\t',
-					    ":");
-				return;
-			}
-			set[1] = set[0];
-			e = &set[0];
-			emit_key_fill(e, key, n, f);
+			emit_key_miss(b, key, first, f, set);
+			return;
 		}
 	}
 	buf_reserve(b, KEYC_COPY);
@@ -496,18 +507,13 @@ emit_span(struct buf *b, const struct record *r, const struct rspan *sp,
 	c->key = sp->key;
 }
 
-void
-emit_record(struct buf *b, const struct record *r, enum fmt f)
+/* The field loop, instantiated once per format so that the format's tests
+ * fold away. */
+static inline __attribute__((always_inline)) void
+emit_fields(struct buf *b, const struct record *r, enum fmt f)
 {
 	uint32_t	i, s = 0;
 
-	if (f == FMT_CONSOLE) {
-		emit_console_object(b, r, 0);
-		buf_addc(b, '\n');
-		return;
-	}
-	if (f == FMT_JSON)
-		buf_addc(b, '{');
 	for (i = 0; i < r->nf; i++) {
 		if (s < r->nspan && r->span[s].first == i) {
 			emit_span(b, r, &r->span[s], f);
@@ -517,7 +523,22 @@ emit_record(struct buf *b, const struct record *r, enum fmt f)
 		}
 		emit_field(b, r, i, f);
 	}
-	if (f == FMT_JSON)
+}
+
+void
+emit_record(struct buf *b, const struct record *r, enum fmt f)
+{
+	switch (f) {
+	case FMT_CONSOLE:
+		emit_console_object(b, r, 0);
+		break;
+	case FMT_JSON:
+		buf_addc(b, '{');
+		emit_fields(b, r, FMT_JSON);
 		buf_addc(b, '}');
+		break;
+	default:
+		emit_fields(b, r, FMT_LTSV);
+	}
 	buf_addc(b, '\n');
 }

@@ -8,7 +8,7 @@
 set -u
 BIN=${TCPDP_BIN:?}
 FX=${TCPDP_FIXTURES:?}
-SIZE=${BENCH_MB:-64}
+SIZE=${BENCH_MB:-170}	# pgbench packets average ~150 bytes: over a million packets
 RUNS=${BENCH_RUNS:-3}
 PORT=25412
 # The capture is decoded by its server port, so the port names the cache.

@@ -1,20 +1,25 @@
 #!/bin/bash
-# bench-probe.sh - live capture cost (issue 3): sysbench oltp_point_select
-# with 8 threads against a local MariaDB for $BENCH_SECS s (default 15),
-# once without capture, then beside `tcpdump -i lo -w /dev/null`,
-# `probe -i lo -d conn` and `probe -i lo -d hex` (default settings). For each:
-# kernel drops (pcap_stats), capture CPU per query and the load's QPS.
-# Target: zero drops and QPS no lower than under tcpdump. Needs root;
-# port 23303 (BENCH_PORT overrides). BENCH_WRAP="perf record -o FILE"
-# profiles the hex probe, BENCH_PROBE_ARGS adds flags to both probes
-# (e.g. "-c FILE", "-B 8MB").
-# The box is shared: compare the lines of one run, not runs.
+# bench-probe.sh - live capture cost (issues 3 and 4): sysbench
+# oltp_point_select with 8 threads against a local MariaDB, without capture
+# and beside `tcpdump -i lo -w /dev/null`, `probe -i lo -d conn` and
+# `probe -i lo -d hex` (default settings). For each: kernel drops
+# (pcap_stats), capture CPU per query and the load's QPS.
+# Target: zero drops and QPS no lower than under tcpdump. (The mysql
+# dumper's live case is in bench-mysql.sh.)
+# BENCH_ROUNDS (default 3) rounds of BENCH_SECS (default 10) s per line,
+# the lines interleaved and their order rotating from round to round; each
+# figure is the median over the rounds, and "vs tcpdump" is the median of
+# the per-round ratios, so the slow drift of a shared machine cancels out.
+# Needs root; port 23303 (BENCH_PORT overrides). BENCH_WRAP="perf record
+# -o FILE" profiles the hex probe, BENCH_PROBE_ARGS adds flags to the
+# probes (e.g. "-c FILE", "-B 8MB"), BENCH_LINES picks lines by name.
 # tests/run.sh and make start us with sh: bash features need bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
-SECS=${BENCH_SECS:-15}
+SECS=${BENCH_SECS:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
 PORT=${BENCH_PORT:-23303}
 export TCPDP_TMP=$(mktemp -d /tmp/bench-probe.XXXXXX)
 T=$TCPDP_TMP
@@ -37,9 +42,10 @@ $SB prepare >"$T/prepare.log" 2>&1 || { tail "$T/prepare.log"; exit 1; }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-# bench NAME CAPTURE-COMMAND... (empty command: no capture)
+# bench NAME CAPTURE-COMMAND... (empty command: no capture): one run,
+# appended to $T/NAME.res as "qps drops received cpu-us-per-query".
 bench() {
-	local name=$1 qps q t0 t1 drops="-" cpu="-"; shift
+	local name=$1 qps q t0 t1 drops=0 recv=0 cpu=0; shift
 	mkdir -p "$T/$name"
 	if [ $# -gt 0 ]; then
 		(cd "$T/$name" && exec "$@" >"$T/$name/out" 2>"$T/$name/err") &
@@ -65,13 +71,53 @@ bench() {
 		recv=$(cat "$T/$name/out" "$T/$name/err" |
 		    sed -nE 's/^([0-9]+) packets received by filter.*/\1/p; s/.*pcap Stats.*"packet_received": ([0-9]+).*/\1/p')
 	fi
-	printf '%-22s qps %9s  drops %8s of %9s  capture cpu %6s us/query\n' \
-	    "$name" "${qps:-?}" "${drops:-?}" "${recv:--}" "$cpu"
-	rm -f "$T/$name"/*.log* "$T/$name/out" 2>/dev/null
-	recv=""
+	echo "${qps:-0} ${drops:-?} ${recv:-0} $cpu" >>"$T/$name.res"
+	rm -rf "$T/$name"
 }
 
-bench none
-bench tcpdump tcpdump -i lo -n -w /dev/null "tcp port $PORT"
-bench tcpdp-conn ${BENCH_WRAP_CONN:-} "$BIN" probe --batch ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d conn
-bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d hex
+NAMES="none tcpdump tcpdp-conn tcpdp-hex"
+line() {
+	case $1 in
+	none)		bench none ;;
+	tcpdump)	bench tcpdump tcpdump -i lo -n -w /dev/null "tcp port $PORT" ;;
+	tcpdp-conn)	bench tcpdp-conn ${BENCH_WRAP_CONN:-} "$BIN" probe --batch \
+			    ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d conn ;;
+	tcpdp-hex)	bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch \
+			    ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d hex ;;
+	esac
+}
+set -- $NAMES
+n=$#
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	# rotate the order: each line runs early in one round, late in another
+	i=0
+	while [ $i -lt $n ]; do
+		k=$(( (i + r) % n + 1 ))
+		name=${!k}
+		case " ${BENCH_LINES:-$NAMES} " in *" $name "*) line "$name" ;; esac
+		i=$((i + 1))
+	done
+	r=$((r + 1))
+done
+
+med() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "sysbench oltp_point_select, 8 threads, $ROUNDS rounds of ${SECS}s per line, medians"
+for name in $NAMES; do
+	f=$T/$name.res
+	[ -f "$f" ] || continue
+	qps=$(cut -d' ' -f1 "$f" | med)
+	drops=$(awk '{ s += $2 } END { print s + 0 }' "$f")
+	recv=$(awk '{ s += $3 } END { print s + 0 }' "$f")
+	cpu=$(cut -d' ' -f4 "$f" | med)
+	vs="-"
+	if [ "$name" != none ] && [ "$name" != tcpdump ] && [ -f "$T/tcpdump.res" ]; then
+		paste -d' ' "$f" "$T/tcpdump.res" |
+		    awk '$5 > 0 { printf "%.3f\n", $1 / $5 }' >"$T/ratios"
+		vs="$(med <"$T/ratios") ($(sort -g "$T/ratios" | head -1)-$(sort -g "$T/ratios" | tail -1))"
+	fi
+	[ "$name" = none ] && { drops="-"; recv="-"; cpu="-"; }
+	printf '%-12s qps %9s  vs tcpdump %-19s  drops %8s of %9s  capture cpu %6s us/query\n' \
+	    "$name" "$qps" "$vs" "$drops" "$recv" "$cpu"
+done
+echo "target: drops 0 and qps vs tcpdump >= 1 (within the rounds' spread)"
