@@ -91,7 +91,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 	struct record	*out = &eng->out;
 	uint32_t	 ext = rec_ext_index(vals), first;
 
-	rec_reset(out);
+	rec_view(out, vals);
 	/* The addresses are fixed at open; conn_id may be learnt late. */
 	if (memcmp(c->ecache_id, c->id, sizeof c->id) != 0) {
 		memcpy(c->ecache_id, c->id, sizeof c->id);

@@ -102,6 +102,7 @@ struct record {
 	uint8_t		 nspan;
 	struct rspan	 span[REC_SPANS];	/* ascending, disjoint */
 	uint32_t	 gen;		/* bumped by every change */
+	bool		 borrowed;	/* arena and el are a view's base's */
 };
 
 void	 rec_init(struct record *);
@@ -154,6 +155,15 @@ uint32_t rec_ext_index(const struct record *);
  * while dst is in use. */
 void	 rec_append(struct record *dst, const struct record *src,
 	    uint32_t from, uint32_t to);
+
+/*
+ * Makes r (reset) a view of base: r borrows base's arena and element list,
+ * so rec_append(r, base, ...) takes base's fields as they are, with no
+ * rewriting of their strings or arrays (conn_emit composes every output
+ * record this way). base must stay unchanged while r is in use; a value
+ * that needs r's own arena or elements first gives r private copies.
+ */
+void	 rec_view(struct record *r, const struct record *base);
 
 /* Marks fields [first, nf) as a span (see struct rcache); ignored when
  * empty or when the record has REC_SPANS already. */
