@@ -182,6 +182,70 @@ TEST(record_compose_ext)
 	rec_free(&out);
 }
 
+/* A view borrows its base's storage: base's fields (copied strings,
+ * arrays) come out as they are, other records' fields are referenced, the
+ * view may add its own values (taking private copies first), and neither
+ * base nor a later reuse of the view sees any of it. */
+TEST(record_view)
+{
+	struct record	base, meta, v;
+	const char	*want;
+	char		 a[2][512];
+	int		 round;
+
+	rec_init(&base);
+	rec_init(&meta);
+	rec_init(&v);
+	rec_cstr(&meta, "username", "root");
+	rec_uint(&meta, "mss", 1460);
+	for (round = 0; round < 3; round++) {
+		rec_reset(&base);
+		rec_str(&base, "query", "select \"1\"", 10);
+		rec_array_begin(&base, "values");
+		rec_el_str(&base, "x", 1);
+		rec_el_int(&base, -7);
+		rec_array_end(&base);
+		rec_mark_ext(&base);
+		rec_int(&base, "rows", round);
+		rec_view(&v, &base);
+		rec_time(&v, "ts", 0);
+		rec_append(&v, &base, 0, rec_ext_index(&base));
+		rec_lit(&v, "conn_id", "c1");
+		rec_append(&v, &meta, 0, meta.nf);
+		rec_append(&v, &base, rec_ext_index(&base), base.nf);
+		want = round == 0 ?
+		    "\tquery:select \\\"1\\\"\tvalues:[\"x\",-7]\tconn_id:c1"
+		    "\tusername:root\tmss:1460\trows:0\n" : NULL;
+		snprintf(a[0], sizeof a[0], "%s", enc(&v, FMT_JSON));
+		if (want != NULL) {
+			const char *l = enc(&v, FMT_LTSV);
+			CHECK(strstr(l, want) != NULL);
+		}
+		if (round == 1) {
+			/* the view's own copies: base's storage untouched */
+			rec_str(&v, "extra", "abc", 3);
+			rec_array_begin(&v, "more");
+			rec_el_str(&v, "y", 1);
+			rec_array_end(&v);
+		}
+		snprintf(a[1], sizeof a[1], "%s", enc(&v, FMT_JSON));
+		if (round == 1)
+			CHECK(strstr(a[1], ",\"extra\":\"abc\",\"more\":[\"y\"]}") != NULL);
+		else
+			CHECK_STR(a[1], a[0]);
+		CHECK(strstr(a[1], "\"values\":[\"x\",-7]") != NULL);
+		CHECK_INT(base.nel, 2);
+		snprintf(a[0], sizeof a[0], "{\"query\":\"select \\\"1\\\"\","
+		    "\"values\":[\"x\",-7],\"rows\":%d}\n", round);
+		CHECK_STR(enc(&base, FMT_JSON), a[0]);
+	}
+	/* freeing a view frees only what it owns (ASan checks) */
+	rec_view(&v, &base);
+	rec_free(&v);
+	rec_free(&base);
+	rec_free(&meta);
+}
+
 TEST(record_big_strings)
 {
 	struct record	r;
