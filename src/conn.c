@@ -24,6 +24,12 @@ conn_open(struct conn *c, int64_t ts_us)
 	struct engine	*eng = c->eng;
 
 	c->t_open_us = c->t_last_us = ts_us;
+	c->slen[0] = (uint8_t)strlen(c->cli);
+	c->slen[1] = (uint8_t)strlen(c->srv);
+	c->slen[2] = (uint8_t)strlen(c->listen);
+	c->slen[3] = (uint8_t)strlen(c->pcli);
+	c->slen[4] = (uint8_t)strlen(c->id);
+	memcpy(c->ecache_id, c->id, sizeof c->id);
 	c->dec = eng->dec;
 	eng->st.conns_opened++;
 	if (eng->on_open != NULL)
@@ -95,17 +101,17 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 	/* The addresses are fixed at open; conn_id may be learnt late. */
 	if (memcmp(c->ecache_id, c->id, sizeof c->id) != 0) {
 		memcpy(c->ecache_id, c->id, sizeof c->id);
+		c->slen[4] = (uint8_t)strlen(c->id);
 		c->ecache[2].fmt = -1;
 	}
 	if (eng->mode == ENG_PROXY) {
 		rec_append(out, vals, 0, ext);
 		first = out->nf;
-		rec_strref(out, "conn_id", c->id, strlen(c->id));
-		rec_strref(out, "client_addr", c->cli, strlen(c->cli));
-		rec_strref(out, "proxy_listen_addr", c->listen,
-		    strlen(c->listen));
-		rec_strref(out, "proxy_client_addr", c->pcli, strlen(c->pcli));
-		rec_strref(out, "remote_addr", c->srv, strlen(c->srv));
+		rec_strref(out, "conn_id", c->id, c->slen[4]);
+		rec_strref(out, "client_addr", c->cli, c->slen[0]);
+		rec_strref(out, "proxy_listen_addr", c->listen, c->slen[2]);
+		rec_strref(out, "proxy_client_addr", c->pcli, c->slen[3]);
+		rec_strref(out, "remote_addr", c->srv, c->slen[1]);
 		rec_append(out, &c->meta, 0, c->meta.nf);
 		rec_span(out, first, &c->ecache[2], c->meta.gen);
 		rec_uint(out, "conn_seq_num", seq);
@@ -114,12 +120,14 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 	} else {
 		const char *src = d == DIR_C2S ? c->cli : c->srv;
 		const char *dst = d == DIR_C2S ? c->srv : c->cli;
+		size_t	    srclen = c->slen[d == DIR_C2S ? 0 : 1];
+		size_t	    dstlen = c->slen[d == DIR_C2S ? 1 : 0];
 
 		/* Escaped in full: the spans' caches make that once per
 		 * connection (an IPv6 scope is an interface name). */
 		rec_time(out, "ts", ts_us);
-		rec_strref(out, "src_addr", src, strlen(src));
-		rec_strref(out, "dst_addr", dst, strlen(dst));
+		rec_strref(out, "src_addr", src, srclen);
+		rec_strref(out, "dst_addr", dst, dstlen);
 		rec_span(out, 1, &c->ecache[d], 0);
 		rec_append(out, vals, 0, ext);
 		first = out->nf;
@@ -130,7 +138,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 			    strlen(eng->target));
 		}
 		if (c->id[0] != '\0')
-			rec_strref(out, "conn_id", c->id, strlen(c->id));
+			rec_strref(out, "conn_id", c->id, c->slen[4]);
 		rec_append(out, &c->meta, 0, c->meta.nf);
 		rec_span(out, first, &c->ecache[2], c->meta.gen);
 	}

@@ -83,20 +83,12 @@ rec_reset(struct record *r)
 	r->gen++;
 }
 
-static struct rval *
-rec_slot(struct record *r, const char *key)
+struct rval *
+rec_slot_grow(struct record *r, const char *key)
 {
-	struct rfield	*f;
-
-	if (r->nf == r->capf) {
-		r->capf = r->capf ? r->capf * 2 : 16;
-		r->f = xreallocarray(r->f, r->capf, sizeof *r->f);
-	}
-	f = &r->f[r->nf++];
-	r->gen++;
-	f->key = key;
-	memset(&f->val, 0, sizeof f->val);
-	return &f->val;
+	r->capf = r->capf ? r->capf * 2 : 16;
+	r->f = xreallocarray(r->f, r->capf, sizeof *r->f);
+	return rec_slot(r, key);
 }
 
 static struct rval *
@@ -271,57 +263,13 @@ rec_set_str(struct record *r, const char *key, const void *p, size_t n)
 	rec_str(r, key, p, n);
 }
 
-void
-rec_strref(struct record *r, const char *key, const void *p, size_t n)
-{
-	REC_SET(r, key, { v->type = R_STR; v->ref = true; v->v.s.ptr = p;
-	    v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n; });
-}
 
-void
-rec_strref_esc(struct record *r, const char *key, const void *p, size_t n,
-    enum resc esc)
-{
-	REC_SET(r, key, { v->type = R_STR; v->ref = true; v->v.s.ptr = p;
-	    v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	    v->esc = (uint8_t)esc; });
-}
 
-void
-rec_int(struct record *r, const char *key, int64_t i)
-{
-	REC_SET(r, key, { v->type = R_INT; v->v.i = i; });
-}
 
-void
-rec_uint(struct record *r, const char *key, uint64_t u)
-{
-	REC_SET(r, key, { v->type = R_UINT; v->v.u = u; });
-}
 
-void
-rec_float(struct record *r, const char *key, double f)
-{
-	REC_SET(r, key, { v->type = R_FLOAT; v->v.f = f; });
-}
 
-void
-rec_bool(struct record *r, const char *key, bool b)
-{
-	REC_SET(r, key, { v->type = R_BOOL; v->v.b = b; });
-}
 
-void
-rec_time(struct record *r, const char *key, int64_t t_us)
-{
-	REC_SET(r, key, { v->type = R_TIME; v->v.t_us = t_us; });
-}
 
-void
-rec_null(struct record *r, const char *key)
-{
-	REC_SET(r, key, { v->type = R_NULL; });
-}
 
 void
 rec_array_begin(struct record *r, const char *key)

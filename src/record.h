@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -111,25 +112,109 @@ void	 rec_reset(struct record *);
 
 void	 rec_str(struct record *, const char *key, const void *p, size_t n);
 void	 rec_cstr(struct record *, const char *key, const char *s);
-void	 rec_strref(struct record *, const char *key, const void *p, size_t n);
-/* rec_strref of bytes known to need less escaping (enum resc). */
-void	 rec_strref_esc(struct record *, const char *key, const void *p,
-	    size_t n, enum resc);
 /* rec_str of bytes whose escape class the producer has (rec_esc_class). */
 void	 rec_str_esc(struct record *, const char *key, const void *p,
 	    size_t n, enum resc);
+/*
+ * The setters of values that need no copy are inline: decoders call them
+ * several times per record. rec_slot adds a zeroed field (the growth path
+ * out of line).
+ */
+struct rval	*rec_slot_grow(struct record *, const char *key);
+
+static inline struct rval *
+rec_slot(struct record *r, const char *key)
+{
+	struct rfield	*f;
+
+	if (__builtin_expect(r->nf == r->capf, 0))
+		return rec_slot_grow(r, key);
+	f = &r->f[r->nf++];
+	r->gen++;
+	f->key = key;
+	memset(&f->val, 0, sizeof f->val);
+	return &f->val;
+}
+
+static inline void
+rec_strref_esc(struct record *r, const char *key, const void *p, size_t n,
+    enum resc esc)
+{
+	struct rval	*v = rec_slot(r, key);
+
+	v->type = R_STR;
+	v->ref = true;
+	v->esc = (uint8_t)esc;
+	v->v.s.ptr = p;
+	v->v.s.len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* Bytes that outlive the record's use, referenced, not copied; rec_strref_esc
+ * for bytes known to need less escaping (enum resc). */
+static inline void
+rec_strref(struct record *r, const char *key, const void *p, size_t n)
+{
+	rec_strref_esc(r, key, p, n, RESC_ANY);
+}
+
+static inline void
+rec_int(struct record *r, const char *key, int64_t i)
+{
+	struct rval	*v = rec_slot(r, key);
+
+	v->type = R_INT;
+	v->v.i = i;
+}
+
+static inline void
+rec_uint(struct record *r, const char *key, uint64_t u)
+{
+	struct rval	*v = rec_slot(r, key);
+
+	v->type = R_UINT;
+	v->v.u = u;
+}
+
+static inline void
+rec_float(struct record *r, const char *key, double x)
+{
+	struct rval	*v = rec_slot(r, key);
+
+	v->type = R_FLOAT;
+	v->v.f = x;
+}
+
+static inline void
+rec_bool(struct record *r, const char *key, bool b)
+{
+	struct rval	*v = rec_slot(r, key);
+
+	v->type = R_BOOL;
+	v->v.b = b;
+}
+
+/* Microseconds since the epoch. */
+static inline void
+rec_time(struct record *r, const char *key, int64_t t_us)
+{
+	struct rval	*v = rec_slot(r, key);
+
+	v->type = R_TIME;
+	v->v.t_us = t_us;
+}
+
+static inline void
+rec_null(struct record *r, const char *key)
+{
+	rec_slot(r, key)->type = R_NULL;
+}
+
 /* A string constant (a literal of ours, printable, without '"' or '\\'):
  * referenced, never copied or scanned. */
 #define rec_lit(r, key, s)	\
 	rec_strref_esc((r), (key), (s), __builtin_strlen(s), RESC_NONE)
 /* The least escaping n bytes at p need (enum resc). */
 enum resc rec_esc_class(const void *p, size_t n);
-void	 rec_int(struct record *, const char *key, int64_t);
-void	 rec_uint(struct record *, const char *key, uint64_t);
-void	 rec_float(struct record *, const char *key, double);
-void	 rec_bool(struct record *, const char *key, bool);
-void	 rec_time(struct record *, const char *key, int64_t t_us);
-void	 rec_null(struct record *, const char *key);
 /* Sets the string value of key: replaces the first field with that key, or
  * appends one. For connection values that change (COM_INIT_DB). p must not
  * point into the record's own arena. */
