@@ -14,6 +14,8 @@ conn_init(struct conn *c, struct engine *eng)
 	memset(c, 0, sizeof *c);
 	c->eng = eng;
 	rec_init(&c->meta);
+	rec_init(&c->meta_refs);
+	c->meta_refs_gen = c->meta.gen - 1;
 	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
 		rcache_init(&c->ecache[i]);
 }
@@ -85,8 +87,21 @@ conn_free(struct conn *c)
 	free(c->dstate);
 	c->dstate = NULL;
 	rec_free(&c->meta);
+	rec_free(&c->meta_refs);
 	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
 		rcache_free(&c->ecache[i]);
+}
+
+/* c->meta as references, current. */
+static const struct record *
+conn_meta_refs(struct conn *c)
+{
+	if (c->meta_refs_gen != c->meta.gen) {
+		rec_reset(&c->meta_refs);
+		rec_append(&c->meta_refs, &c->meta, 0, c->meta.nf);
+		c->meta_refs_gen = c->meta.gen;
+	}
+	return &c->meta_refs;
 }
 
 void
@@ -112,7 +127,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 		rec_strref(out, "proxy_listen_addr", c->listen, c->slen[2]);
 		rec_strref(out, "proxy_client_addr", c->pcli, c->slen[3]);
 		rec_strref(out, "remote_addr", c->srv, c->slen[1]);
-		rec_append(out, &c->meta, 0, c->meta.nf);
+		rec_append(out, conn_meta_refs(c), 0, c->meta.nf);
 		rec_span(out, first, &c->ecache[2], c->meta.gen);
 		rec_uint(out, "conn_seq_num", seq);
 		rec_strref(out, "direction", d == DIR_C2S ? "->" : "<-", 2);
@@ -139,7 +154,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 		}
 		if (c->id[0] != '\0')
 			rec_strref(out, "conn_id", c->id, c->slen[4]);
-		rec_append(out, &c->meta, 0, c->meta.nf);
+		rec_append(out, conn_meta_refs(c), 0, c->meta.nf);
 		rec_span(out, first, &c->ecache[2], c->meta.gen);
 	}
 	rec_append(out, vals, ext, vals->nf);

@@ -58,6 +58,10 @@ struct conn {
 	/* Connection values appended as learned: mss, character_set,
 	 * username, database, proxy_protocol_* (SPEC §3.4). */
 	struct record		 meta;
+	/* meta's fields as references (no arena, no elements), rebuilt when
+	 * meta.gen moves: appended to every record in one copy. */
+	struct record		 meta_refs;
+	uint32_t		 meta_refs_gen;
 	int64_t			 t_open_us;
 	int64_t			 t_last_us;
 	bool			 syn_seen;	/* the start was captured */

@@ -1,6 +1,7 @@
 /* emit.c - JSON, LTSV and console encodings of records. */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,8 @@ fmt_parse(const char *s, enum fmt *f)
 
 /*
  * localtime_r is costly and records come in bursts within one second, so
- * the formatted prefix of the current second is cached.
+ * the formatted prefix of the current second is cached; and the whole
+ * text of the last millisecond, which busy captures repeat.
  */
 void
 emit_ts(struct buf *b, int64_t t_us)
@@ -34,35 +36,48 @@ emit_ts(struct buf *b, int64_t t_us)
 	static time_t	 cached_sec = (time_t)-1;
 	static char	 prefix[32], zone[24];
 	static size_t	 prefix_len, zone_len;
+	static int64_t	 last_ms = INT64_MIN;
+	static char	 last[64];
+	static size_t	 last_len;
 	time_t		 sec;
-	int64_t		 ms;
+	int64_t		 ms, t_ms;
 	struct tm	 tm;
 	long		 off;
-	char		 tmp[8];
+	char		*o;
 
-	sec = (time_t)(t_us >= 0 ? t_us / 1000000 : (t_us - 999999) / 1000000);
-	ms = (t_us - (int64_t)sec * 1000000) / 1000;
-	if (sec != cached_sec) {
-		localtime_r(&sec, &tm);
-		strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S", &tm);
-		off = tm.tm_gmtoff;
-		if (off == 0)
-			strcpy(zone, "Z");
-		else
-			snprintf(zone, sizeof zone, "%c%02ld%02ld",
-			    off < 0 ? '-' : '+', labs(off) / 3600,
-			    (labs(off) % 3600) / 60);
-		prefix_len = strlen(prefix);
-		zone_len = strlen(zone);
-		cached_sec = sec;
+	t_ms = t_us >= 0 ? t_us / 1000 : (t_us - 999) / 1000;
+	if (t_ms != last_ms) {
+		sec = (time_t)(t_ms >= 0 ? t_ms / 1000 : (t_ms - 999) / 1000);
+		ms = t_ms - (int64_t)sec * 1000;
+		if (sec != cached_sec) {
+			localtime_r(&sec, &tm);
+			strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S",
+			    &tm);
+			off = tm.tm_gmtoff;
+			if (off == 0)
+				strcpy(zone, "Z");
+			else
+				snprintf(zone, sizeof zone, "%c%02ld%02ld",
+				    off < 0 ? '-' : '+', labs(off) / 3600,
+				    (labs(off) % 3600) / 60);
+			prefix_len = strlen(prefix);
+			zone_len = strlen(zone);
+			cached_sec = sec;
+		}
+		o = last;
+		memcpy(o, prefix, prefix_len);
+		o += prefix_len;
+		*o++ = '.';
+		*o++ = (char)('0' + ms / 100);
+		*o++ = (char)('0' + ms / 10 % 10);
+		*o++ = (char)('0' + ms % 10);
+		memcpy(o, zone, zone_len);
+		last_len = (size_t)(o - last) + zone_len;
+		last_ms = t_ms;
 	}
-	buf_add(b, prefix, prefix_len);
-	tmp[0] = '.';
-	tmp[1] = (char)('0' + ms / 100);
-	tmp[2] = (char)('0' + ms / 10 % 10);
-	tmp[3] = (char)('0' + ms % 10);
-	buf_add(b, tmp, 4);
-	buf_add(b, zone, zone_len);
+	buf_reserve(b, sizeof last);
+	memcpy(b->p + b->len, last, sizeof last);
+	b->len += last_len;
 }
 
 /* Integers are the most common value: no printf on this path, two digits

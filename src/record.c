@@ -35,11 +35,13 @@ rec_unborrow(struct record *r)
 void
 rec_view(struct record *r, const struct record *base)
 {
-	rec_reset(r);
 	if (!r->borrowed) {
+		/* A view stays one: this runs once per record. */
 		free(r->el);
 		free(r->arena);
+		r->borrowed = true;
 	}
+	rec_reset(r);
 	r->arena = base->arena;
 	r->alen = r->acap = base->alen;
 	r->el = base->el;
@@ -146,10 +148,18 @@ rec_ext_index(const struct record *r)
 	return r->ext_marked ? r->ext : r->nf;
 }
 
+/* Short strings are classified as they are copied (rec_esc_class): it
+ * costs less than the escaping scan their encoding would otherwise make. */
+#define REC_CLASSIFY_MAX	32
+
 void
 rec_str(struct record *r, const char *key, const void *p, size_t n)
 {
-	rec_copy(r, rec_slot(r, key), p, n);
+	struct rval	*v = rec_slot(r, key);
+
+	rec_copy(r, v, p, n);
+	if (n <= REC_CLASSIFY_MAX)
+		v->esc = (uint8_t)rec_esc_class(p, n);
 }
 
 void
@@ -257,6 +267,9 @@ rec_set_str(struct record *r, const char *key, const void *p, size_t n)
 			v->v.s.len = (uint32_t)n;
 		} else
 			rec_copy(r, v, p, n);
+		/* the old value's escape class says nothing of the new */
+		v->esc = (uint8_t)(n <= REC_CLASSIFY_MAX ?
+		    rec_esc_class(p, n) : RESC_ANY);
 		rec_compact(r);
 		return;
 	}
@@ -287,7 +300,11 @@ rec_array_end(struct record *r)
 void
 rec_el_str(struct record *r, const void *p, size_t n)
 {
-	rec_copy(r, rec_elslot(r), p, n);
+	struct rval	*v = rec_elslot(r);
+
+	rec_copy(r, v, p, n);
+	if (n <= REC_CLASSIFY_MAX)
+		v->esc = (uint8_t)rec_esc_class(p, n);
 }
 
 void
@@ -392,8 +409,10 @@ rec_append(struct record *dst, const struct record *src, uint32_t from,
 			dst->capf = dst->capf ? dst->capf * 2 : 16;
 		dst->f = xreallocarray(dst->f, dst->capf, sizeof *dst->f);
 	}
-	if (dst->borrowed && dst->arena == src->arena && dst->el == src->el) {
-		/* A view of src: its offsets and element indexes hold. */
+	if ((dst->borrowed && dst->arena == src->arena && dst->el == src->el) ||
+	    (src->alen == 0 && src->nel == 0)) {
+		/* A view of src, whose offsets and element indexes hold; or a
+		 * src of references and numbers only. */
 		memcpy(dst->f + dst->nf, src->f + from,
 		    (to - from) * sizeof *dst->f);
 		dst->nf += to - from;

@@ -246,6 +246,30 @@ TEST(record_view)
 	rec_free(&meta);
 }
 
+/* Short strings carry their escape class from the copy; a value replaced
+ * in place takes the new bytes' class, not the old one's. */
+TEST(record_short_string_class)
+{
+	struct record	r;
+
+	rec_init(&r);
+	rec_str(&r, "db", "abcdef", 6);
+	rec_array_begin(&r, "v");
+	rec_el_str(&r, "x\"y", 3);
+	rec_el_str(&r, "plain", 5);
+	rec_el_str(&r, "\x01", 1);
+	rec_array_end(&r);
+	CHECK_INT(r.f[0].val.esc, RESC_NONE);
+	CHECK_STR(enc(&r, FMT_JSON),
+	    "{\"db\":\"abcdef\",\"v\":[\"x\\\"y\",\"plain\",\"\\u0001\"]}\n");
+	rec_set_str(&r, "db", "a\"b", 3);		/* in place, shorter */
+	CHECK_STR(enc(&r, FMT_JSON),
+	    "{\"db\":\"a\\\"b\",\"v\":[\"x\\\"y\",\"plain\",\"\\u0001\"]}\n");
+	rec_set_str(&r, "db", "\xff", 1);
+	CHECK(strstr(enc(&r, FMT_JSON), "\"db\":\"\\ufffd\"") != NULL);
+	rec_free(&r);
+}
+
 TEST(record_big_strings)
 {
 	struct record	r;
