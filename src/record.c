@@ -36,7 +36,9 @@ void
 rec_view(struct record *r, const struct record *base)
 {
 	if (!r->borrowed) {
-		/* A view stays one: this runs once per record. */
+		/* Storage of its own (a new record, or copies a view had
+		 * to take) is given up; a view stays one from record to
+		 * record, so this is rare. */
 		free(r->el);
 		free(r->arena);
 		r->borrowed = true;
