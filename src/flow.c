@@ -32,6 +32,8 @@ struct flow {
 	bool		 synack_seen;
 	bool		 fin[2];
 	bool		 pp_done;
+	uint16_t	 pp_held;	/* bytes in pp_hold */
+	uint8_t		*pp_hold;	/* a PROXY header cut by a segment */
 	int64_t		 last_us;
 	struct reasm	 r[2];		/* bytes sent by [DIR_C2S] / [DIR_S2C] */
 	struct conn	 conn;
@@ -166,6 +168,7 @@ flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
 	}
 	reasm_free(&ft->rx, &f->r[DIR_C2S]);
 	reasm_free(&ft->rx, &f->r[DIR_S2C]);
+	free(f->pp_hold);
 	conn_free(&f->conn);
 	for (pp = &ft->buckets[f->hash & (ft->nbuckets - 1)]; *pp != NULL;
 	    pp = &(*pp)->hnext) {
@@ -271,31 +274,14 @@ flow_synack(struct flow_table *ft, struct flow *f, const struct pkt *pk)
 		rec_int(&f->conn.meta, "mss", pk->mss);
 }
 
-/* Bytes in order from reassembly, on to the decoder. */
 static void
-flow_data_cb(void *arg, struct reasm *r, const uint8_t *p, size_t n,
+flow_deliver(struct flow *f, enum dir d, const uint8_t *p, size_t n,
     int64_t ts_us)
 {
-	struct flow		*f = arg;
-	struct chunk		 ch;
-	struct pp_result	 pr;
-	enum dir		 d = r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C;
+	struct chunk	ch;
 
-	if (d == DIR_C2S && !f->pp_done && f->conn.eng->proxy_protocol) {
-		f->pp_done = true;
-		if (pp_parse(p, n, &pr) == PP_OK) {
-			if (pr.has_addr) {
-				rec_cstr(&f->conn.meta,
-				    "proxy_protocol_src_addr", pr.src);
-				rec_cstr(&f->conn.meta,
-				    "proxy_protocol_dst_addr", pr.dst);
-			}
-			p += pr.len;
-			n -= pr.len;
-			if (n == 0)
-				return;
-		}
-	}
+	if (n == 0)
+		return;
 	ch.p = p;
 	ch.n = n;
 	ch.dir = d;
@@ -304,12 +290,92 @@ flow_data_cb(void *arg, struct reasm *r, const uint8_t *p, size_t n,
 	conn_data(&f->conn, &ch);
 }
 
+/*
+ * The PROXY header HAProxy puts before the client's first bytes (SPEC
+ * §1.12) may come cut over segments: its start is held (at most
+ * FLOW_PP_MAX bytes, a v2 header with the TLVs HAProxy sends fits) until
+ * the header is whole. Returns how much of p[0..n) it took; then f->pp_done
+ * is set and what followed the header in the held bytes has gone on.
+ */
+#define FLOW_PP_MAX	((size_t)1024)
+
+static size_t
+flow_pp(struct flow *f, const uint8_t *p, size_t n, int64_t ts_us)
+{
+	struct pp_result	 pr;
+	const uint8_t		*q = p;
+	size_t			 m = n, k = 0;
+	enum pp_status		 st;
+
+	if (f->pp_held > 0) {
+		k = FLOW_PP_MAX - f->pp_held < n ? FLOW_PP_MAX - f->pp_held : n;
+		memcpy(f->pp_hold + f->pp_held, p, k);
+		f->pp_held += (uint16_t)k;
+		q = f->pp_hold;
+		m = f->pp_held;
+	}
+	st = pp_parse(q, m, &pr);
+	if (st == PP_MORE && m < FLOW_PP_MAX) {
+		if (f->pp_hold == NULL) {
+			f->pp_hold = xmalloc(FLOW_PP_MAX);
+			memcpy(f->pp_hold, p, n);
+			f->pp_held = (uint16_t)n;
+		}
+		return n;
+	}
+	f->pp_done = true;
+	if (st == PP_OK) {
+		if (pr.has_addr) {
+			rec_cstr(&f->conn.meta, "proxy_protocol_src_addr",
+			    pr.src);
+			rec_cstr(&f->conn.meta, "proxy_protocol_dst_addr",
+			    pr.dst);
+		}
+	} else
+		pr.len = 0;	/* not a header (or too long): payload */
+	if (f->pp_hold == NULL)
+		return pr.len;
+	/* From the held bytes, what follows the header; p[k..n) is next. */
+	if (pr.len < m)
+		flow_deliver(f, DIR_C2S, q + pr.len, m - pr.len, ts_us);
+	free(f->pp_hold);
+	f->pp_hold = NULL;
+	f->pp_held = 0;
+	return k;
+}
+
+/* Bytes in order from reassembly, on to the decoder. */
+static void
+flow_data_cb(void *arg, struct reasm *r, const uint8_t *p, size_t n,
+    int64_t ts_us)
+{
+	struct flow	*f = arg;
+	enum dir	 d = r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C;
+	size_t		 k;
+
+	if (d == DIR_C2S && !f->pp_done && f->conn.eng->proxy_protocol) {
+		k = flow_pp(f, p, n, ts_us);
+		p += k;
+		n -= k;
+	}
+	flow_deliver(f, d, p, n, ts_us);
+}
+
 static void
 flow_gap_cb(void *arg, struct reasm *r, uint64_t n, int64_t ts_us)
 {
 	struct flow	*f = arg;
+	enum dir	 d = r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C;
 
-	conn_gap(&f->conn, r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C, n, ts_us);
+	if (d == DIR_C2S && f->pp_hold != NULL) {
+		/* The header's rest is lost: what was held is payload. */
+		flow_deliver(f, d, f->pp_hold, f->pp_held, ts_us);
+		free(f->pp_hold);
+		f->pp_hold = NULL;
+		f->pp_held = 0;
+		f->pp_done = true;
+	}
+	conn_gap(&f->conn, d, n, ts_us);
 }
 
 void

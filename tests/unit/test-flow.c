@@ -568,3 +568,104 @@ TEST(flow_proxy_protocol_first_client_bytes)
 	CHECK_STR(pp_src, "10.0.0.1:1");
 	rig_free(&g);
 }
+
+/* A PROXY header cut over segments, at every byte: held until whole, then
+ * taken off; the payload that follows (in the same segment or the next)
+ * reaches the decoder intact. */
+TEST(flow_proxy_protocol_split_header)
+{
+	static const struct decoder	 pp_dec = { "pp", 1, coll_open,
+					    coll_data, coll_gap, pp_close };
+	const char	*msg = "PROXY TCP4 192.0.2.1 198.51.100.2 4000 3306\r\n"
+			    "select 1";
+	size_t		 len = strlen(msg), hlen = len - 8, cut, cut2;
+	char		 a[128], b[128], c[128];
+	struct rig	 g;
+	int		 bad = 0;
+
+	for (cut = 1; cut < len; cut++) {
+		rig_init(&g, "3306", 4, 0);
+		g.eng.dec = &pp_dec;
+		g.eng.proxy_protocol = true;
+		rig_handshake(&g);
+		snprintf(a, sizeof a, "%.*s", (int)cut, msg);
+		rig_send(&g, 1, TH_ACK, 0, a, NULL, 0);
+		rig_send(&g, 1, TH_ACK, (uint32_t)cut, msg + cut, NULL, 0);
+		rig_fins(&g, (uint32_t)len, 0);
+		if (g.c.n[DIR_C2S] != 8 ||
+		    memcmp(g.c.buf[DIR_C2S], "select 1", 8) != 0 ||
+		    strcmp(pp_src, "192.0.2.1:4000") != 0)
+			bad++;
+		rig_free(&g);
+	}
+	CHECK_INT(bad, 0);
+	/* three pieces, the header's end in the last with the payload */
+	for (cut = 1; cut + 1 < hlen; cut += 7)
+		for (cut2 = cut + 1; cut2 < hlen; cut2 += 5) {
+			rig_init(&g, "3306", 4, 0);
+			g.eng.dec = &pp_dec;
+			g.eng.proxy_protocol = true;
+			rig_handshake(&g);
+			snprintf(a, sizeof a, "%.*s", (int)cut, msg);
+			snprintf(b, sizeof b, "%.*s", (int)(cut2 - cut),
+			    msg + cut);
+			snprintf(c, sizeof c, "%s", msg + cut2);
+			rig_send(&g, 1, TH_ACK, 0, a, NULL, 0);
+			rig_send(&g, 1, TH_ACK, (uint32_t)cut, b, NULL, 0);
+			rig_send(&g, 1, TH_ACK, (uint32_t)cut2, c, NULL, 0);
+			rig_fins(&g, (uint32_t)len, 0);
+			if (g.c.n[DIR_C2S] != 8 ||
+			    memcmp(g.c.buf[DIR_C2S], "select 1", 8) != 0 ||
+			    strcmp(pp_dst, "198.51.100.2:3306") != 0)
+				bad++;
+			rig_free(&g);
+		}
+	CHECK_INT(bad, 0);
+}
+
+/* What only looked like the start of a header is payload, whole; so are
+ * held bytes whose rest was lost, and a v1 line that never ends. */
+TEST(flow_proxy_protocol_held_then_payload)
+{
+	static const struct decoder	 pp_dec = { "pp", 1, coll_open,
+					    coll_data, coll_gap, pp_close };
+	struct rig	 g;
+	char		 line[300];
+
+	rig_init(&g, "3306", 4, 0);
+	g.eng.dec = &pp_dec;
+	g.eng.proxy_protocol = true;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "PRO", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 3, "select", NULL, 0);
+	rig_fins(&g, 9, 0);
+	CHECK_STREAM(&g, DIR_C2S, "PROselect");
+	rig_free(&g);
+
+	/* the header's second part lost: held bytes, a gap, what follows */
+	rig_init(&g, "3306", 4, 0);
+	g.eng.dec = &pp_dec;
+	g.eng.proxy_protocol = true;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "PROXY TCP4 1.2", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 30, "xyz", NULL, 0);
+	rig_fins(&g, 33, 0);
+	CHECK_STREAM(&g, DIR_C2S, "PROXY TCP4 1.2xyz");
+	CHECK_INT(g.c.gaps[DIR_C2S], 1);
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 16);
+	rig_free(&g);
+
+	/* "PROXY " and then no CRLF within a v1 line's length */
+	memset(line, 'a', sizeof line - 1);
+	line[sizeof line - 1] = '\0';
+	memcpy(line, "PROXY ", 6);
+	rig_init(&g, "3306", 4, 0);
+	g.eng.dec = &pp_dec;
+	g.eng.proxy_protocol = true;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "PROXY ", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 6, line + 6, NULL, 0);
+	rig_fins(&g, (uint32_t)strlen(line), 0);
+	CHECK_STREAM(&g, DIR_C2S, line);
+	rig_free(&g);
+}
