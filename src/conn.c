@@ -28,9 +28,7 @@ conn_open(struct conn *c, int64_t ts_us)
 	c->t_open_us = c->t_last_us = ts_us;
 	c->slen[0] = (uint8_t)strlen(c->cli);
 	c->slen[1] = (uint8_t)strlen(c->srv);
-	c->slen[2] = (uint8_t)strlen(c->listen);
-	c->slen[3] = (uint8_t)strlen(c->pcli);
-	c->slen[4] = (uint8_t)strlen(c->id);
+	c->slen[2] = (uint8_t)strlen(c->id);
 	memcpy(c->ecache_id, c->id, sizeof c->id);
 	c->dec = eng->dec;
 	eng->st.conns_opened++;
@@ -116,17 +114,20 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 	/* The addresses are fixed at open; conn_id may be learnt late. */
 	if (memcmp(c->ecache_id, c->id, sizeof c->id) != 0) {
 		memcpy(c->ecache_id, c->id, sizeof c->id);
-		c->slen[4] = (uint8_t)strlen(c->id);
+		c->slen[2] = (uint8_t)strlen(c->id);
 		c->ecache[2].fmt = -1;
 	}
 	if (eng->mode == ENG_PROXY) {
 		rec_append(out, vals, 0, ext);
 		first = out->nf;
-		rec_strref(out, "conn_id", c->id, c->slen[4]);
-		rec_strref(out, "client_addr", c->cli, c->slen[0]);
-		rec_strref(out, "proxy_listen_addr", c->listen, c->slen[2]);
-		rec_strref(out, "proxy_client_addr", c->pcli, c->slen[3]);
-		rec_strref(out, "remote_addr", c->srv, c->slen[1]);
+		/* Measured here: a dial error is emitted before conn_open,
+		 * while the addresses are still being learnt. */
+		rec_strref(out, "conn_id", c->id, strlen(c->id));
+		rec_strref(out, "client_addr", c->cli, strlen(c->cli));
+		rec_strref(out, "proxy_listen_addr", c->listen,
+		    strlen(c->listen));
+		rec_strref(out, "proxy_client_addr", c->pcli, strlen(c->pcli));
+		rec_strref(out, "remote_addr", c->srv, strlen(c->srv));
 		rec_append(out, conn_meta_refs(c), 0, c->meta.nf);
 		rec_span(out, first, &c->ecache[2], c->meta.gen);
 		rec_uint(out, "conn_seq_num", seq);
@@ -153,7 +154,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 			    strlen(eng->target));
 		}
 		if (c->id[0] != '\0')
-			rec_strref(out, "conn_id", c->id, c->slen[4]);
+			rec_strref(out, "conn_id", c->id, c->slen[2]);
 		rec_append(out, conn_meta_refs(c), 0, c->meta.nf);
 		rec_span(out, first, &c->ecache[2], c->meta.gen);
 	}

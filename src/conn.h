@@ -72,9 +72,9 @@ struct conn {
 	 * pair per direction, and conn_id with the connection values. */
 	struct rcache		 ecache[3];
 	char			 ecache_id[CONNID_LEN + 1];
-	/* Lengths of cli, srv, listen, pcli (fixed at open) and of id (as
+	/* read/probe: lengths of cli and srv (fixed at open) and of id (as
 	 * of ecache_id), so that records do not measure them again. */
-	uint8_t			 slen[5];
+	uint8_t			 slen[3];
 	const struct decoder	*dec;
 	void			*dstate;
 	void			*owner;		/* flow or proxy session */
