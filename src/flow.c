@@ -1,9 +1,11 @@
 /* flow.c - connection table: lookup, direction, lifecycle, expiry, caps. */
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "connid.h"
@@ -43,29 +45,46 @@ static void	flow_data_cb(void *, struct reasm *, const uint8_t *, size_t,
 		    int64_t);
 static void	flow_gap_cb(void *, struct reasm *, uint64_t, int64_t);
 
-static uint32_t
-flow_mix(const uint8_t *ip, int alen, uint16_t port)
+/*
+ * Flow hashing: a word at a time, and seeded per table so that traffic
+ * from the network cannot be crafted to fall into one bucket (the chains
+ * would turn every packet's lookup into a walk over all flows).
+ */
+static inline uint32_t
+flow_mix(uint64_t seed, const uint8_t *ip, int alen, uint16_t port)
 {
-	uint32_t	h = 2166136261u;
+	uint64_t	h = seed ^ (uint64_t)port << 32;
+	uint32_t	w;
 	int		i;
 
-	for (i = 0; i < alen; i++)
-		h = (h ^ ip[i]) * 16777619u;
-	h = (h ^ port) * 16777619u;
-	h ^= h >> 15;
-	h *= 0x2c1b3c6dU;
-	h ^= h >> 12;
-	return h;
+	for (i = 0; i < alen; i += 4) {
+		memcpy(&w, ip + i, sizeof w);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	h *= 0xff51afd7ed558ccdULL;
+	return (uint32_t)(h ^ h >> 33);
 }
 
 /* Symmetric: both directions of a connection hash alike. */
-static uint32_t
-flow_hash(const struct pkt *pk)
+static inline uint32_t
+flow_hash(const struct flow_table *ft, const struct pkt *pk)
 {
 	int	alen = pk->af == 4 ? 4 : 16;
 
-	return flow_mix(pk->src, alen, pk->sport) +
-	    flow_mix(pk->dst, alen, pk->dport);
+	return flow_mix(ft->seed, pk->src, alen, pk->sport) +
+	    flow_mix(ft->seed, pk->dst, alen, pk->dport);
+}
+
+static uint64_t
+flow_seed(void)
+{
+	uint64_t	s;
+
+	if (getrandom(&s, sizeof s, GRND_NONBLOCK) != (ssize_t)sizeof s)
+		s = (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid() ^
+		    (uint64_t)(uintptr_t)&s;
+	return s;
 }
 
 void
@@ -83,6 +102,7 @@ flow_table_init(struct flow_table *ft, struct engine *eng,
 	reasm_ctx_init(&ft->rx);
 	ft->rx.data = flow_data_cb;
 	ft->rx.gap = flow_gap_cb;
+	ft->seed = flow_seed();
 }
 
 static struct flow *
@@ -383,7 +403,7 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 {
 	struct flow	*f;
 	enum dir	 d = DIR_C2S;
-	uint32_t	 h = flow_hash(pk), seq = pk->seq;
+	uint32_t	 h = flow_hash(ft, pk), seq = pk->seq;
 	uint8_t		 fl = pk->flags;
 
 	ft->st.tcp_packets++;

@@ -47,6 +47,7 @@ struct flow_table {
 	bool			 proxy_protocol;
 	struct flow		**buckets;
 	size_t			 nbuckets;
+	uint64_t		 seed;		/* of the flow hash */
 	struct flow		*lru_head;	/* least recently active */
 	struct flow		*lru_tail;
 	size_t			 max_flows;
