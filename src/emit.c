@@ -455,6 +455,38 @@ emit_key(struct buf *b, const char *key, int first, enum fmt f)
 	b->len += e->len - skip;
 }
 
+/* Arrays (execute and bind values) in both formats: the common element
+ * types without the generic path; the same text as emit_json_value. */
+static void
+emit_array(struct buf *b, const struct record *r, const struct rval *v)
+{
+	const struct rval	*e;
+	uint32_t		 i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < v->v.a.count; i++) {
+		e = rec_elem(r, v, i);
+		if (i > 0)
+			buf_addc(b, ',');
+		switch (e->type) {
+		case R_STR:
+			buf_addc(b, '"');
+			emit_str(b, r, e, 1);
+			buf_addc(b, '"');
+			break;
+		case R_INT:
+			emit_i64(b, e->v.i);
+			break;
+		case R_UINT:
+			emit_u64(b, e->v.u, 0);
+			break;
+		default:
+			emit_value(b, r, e, 1, 0);
+		}
+	}
+	buf_addc(b, ']');
+}
+
 /* Inlined into the record loop: it runs for every field. */
 static inline __attribute__((always_inline)) void
 emit_field(struct buf *b, const struct record *r, uint32_t i, enum fmt f)
@@ -485,6 +517,9 @@ emit_field(struct buf *b, const struct record *r, uint32_t i, enum fmt f)
 		emit_ts(b, v->v.t_us);
 		if (f == FMT_JSON)
 			buf_addc(b, '"');
+		break;
+	case R_ARRAY:
+		emit_array(b, r, v);
 		break;
 	default:
 		if (f == FMT_LTSV)
