@@ -269,6 +269,9 @@ emit_str(struct buf *b, const struct record *r, const struct rval *v,
 	}
 }
 
+static void	emit_array(struct buf *, const struct record *,
+		    const struct rval *);
+
 /* JSON, or with `console` the console format's terminal-safe strings
  * (vis_json_console) in the same layout. */
 static void
@@ -295,6 +298,10 @@ emit_value(struct buf *b, const struct record *r, const struct rval *v,
 		buf_addc(b, '"');
 		break;
 	case R_ARRAY:
+		if (!console) {
+			emit_array(b, r, v);
+			break;
+		}
 		buf_addc(b, '[');
 		for (i = 0; i < v->v.a.count; i++) {
 			if (i)
@@ -306,6 +313,31 @@ emit_value(struct buf *b, const struct record *r, const struct rval *v,
 	default:
 		emit_scalar(b, v);
 	}
+}
+
+/* Arrays (execute and bind values), in JSON and LTSV alike: strings and
+ * numbers, the common elements, without going through emit_value. */
+static void
+emit_array(struct buf *b, const struct record *r, const struct rval *v)
+{
+	const struct rval	*e;
+	uint32_t		 i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < v->v.a.count; i++) {
+		e = rec_elem(r, v, i);
+		if (i > 0)
+			buf_addc(b, ',');
+		if (e->type == R_STR) {
+			buf_addc(b, '"');
+			emit_str(b, r, e, 1);
+			buf_addc(b, '"');
+		} else if (e->type == R_ARRAY || e->type == R_TIME)
+			emit_value(b, r, e, 1, 0);
+		else
+			emit_scalar(b, e);
+	}
+	buf_addc(b, ']');
 }
 
 void
@@ -453,38 +485,6 @@ emit_key(struct buf *b, const char *key, int first, enum fmt f)
 	buf_reserve(b, KEYC_COPY);
 	memcpy(b->p + b->len, e->enc + skip, KEYC_COPY);
 	b->len += e->len - skip;
-}
-
-/* Arrays (execute and bind values) in both formats: the common element
- * types without the generic path; the same text as emit_json_value. */
-static void
-emit_array(struct buf *b, const struct record *r, const struct rval *v)
-{
-	const struct rval	*e;
-	uint32_t		 i;
-
-	buf_addc(b, '[');
-	for (i = 0; i < v->v.a.count; i++) {
-		e = rec_elem(r, v, i);
-		if (i > 0)
-			buf_addc(b, ',');
-		switch (e->type) {
-		case R_STR:
-			buf_addc(b, '"');
-			emit_str(b, r, e, 1);
-			buf_addc(b, '"');
-			break;
-		case R_INT:
-			emit_i64(b, e->v.i);
-			break;
-		case R_UINT:
-			emit_u64(b, e->v.u, 0);
-			break;
-		default:
-			emit_value(b, r, e, 1, 0);
-		}
-	}
-	buf_addc(b, ']');
 }
 
 /* Inlined into the record loop: it runs for every field. */
