@@ -26,9 +26,9 @@ conn_open(struct conn *c, int64_t ts_us)
 	struct engine	*eng = c->eng;
 
 	c->t_open_us = c->t_last_us = ts_us;
-	c->slen[0] = (uint8_t)strlen(c->cli);
-	c->slen[1] = (uint8_t)strlen(c->srv);
-	c->slen[2] = (uint8_t)strlen(c->id);
+	c->cli_len = (uint8_t)strlen(c->cli);
+	c->srv_len = (uint8_t)strlen(c->srv);
+	c->id_len = (uint8_t)strlen(c->id);
 	memcpy(c->ecache_id, c->id, sizeof c->id);
 	c->dec = eng->dec;
 	eng->st.conns_opened++;
@@ -114,7 +114,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 	/* The addresses are fixed at open; conn_id may be learnt late. */
 	if (memcmp(c->ecache_id, c->id, sizeof c->id) != 0) {
 		memcpy(c->ecache_id, c->id, sizeof c->id);
-		c->slen[2] = (uint8_t)strlen(c->id);
+		c->id_len = (uint8_t)strlen(c->id);
 		c->ecache[2].fmt = -1;
 	}
 	if (eng->mode == ENG_PROXY) {
@@ -136,8 +136,8 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 	} else {
 		const char *src = d == DIR_C2S ? c->cli : c->srv;
 		const char *dst = d == DIR_C2S ? c->srv : c->cli;
-		size_t	    srclen = c->slen[d == DIR_C2S ? 0 : 1];
-		size_t	    dstlen = c->slen[d == DIR_C2S ? 1 : 0];
+		size_t	    srclen = d == DIR_C2S ? c->cli_len : c->srv_len;
+		size_t	    dstlen = d == DIR_C2S ? c->srv_len : c->cli_len;
 
 		/* Escaped in full: the spans' caches make that once per
 		 * connection (an IPv6 scope is an interface name). */
@@ -154,7 +154,7 @@ conn_emit(struct conn *c, const struct record *vals, enum dir d,
 			    strlen(eng->target));
 		}
 		if (c->id[0] != '\0')
-			rec_strref(out, "conn_id", c->id, c->slen[2]);
+			rec_strref(out, "conn_id", c->id, c->id_len);
 		rec_append(out, conn_meta_refs(c), 0, c->meta.nf);
 		rec_span(out, first, &c->ecache[2], c->meta.gen);
 	}

@@ -74,7 +74,7 @@ struct conn {
 	char			 ecache_id[CONNID_LEN + 1];
 	/* read/probe: lengths of cli and srv (fixed at open) and of id (as
 	 * of ecache_id), so that records do not measure them again. */
-	uint8_t			 slen[3];
+	uint8_t			 cli_len, srv_len, id_len;
 	const struct decoder	*dec;
 	void			*dstate;
 	void			*owner;		/* flow or proxy session */

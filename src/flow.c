@@ -327,7 +327,7 @@ flow_pp(struct flow *f, const uint8_t *p, size_t n, int64_t ts_us)
 	size_t			 m = n, k = 0;
 	enum pp_status		 st;
 
-	if (f->pp_held > 0) {
+	if (f->pp_hold != NULL) {
 		k = FLOW_PP_MAX - f->pp_held < n ? FLOW_PP_MAX - f->pp_held : n;
 		memcpy(f->pp_hold + f->pp_held, p, k);
 		f->pp_held += (uint16_t)k;

@@ -41,8 +41,8 @@ rec_view(struct record *r, const struct record *base)
 		 * record, so this is rare. */
 		free(r->el);
 		free(r->arena);
-		r->borrowed = true;
 	}
+	rec_unborrow(r);
 	rec_reset(r);
 	r->arena = base->arena;
 	r->alen = r->acap = base->alen;
@@ -277,14 +277,6 @@ rec_set_str(struct record *r, const char *key, const void *p, size_t n)
 	}
 	rec_str(r, key, p, n);
 }
-
-
-
-
-
-
-
-
 
 void
 rec_array_begin(struct record *r, const char *key)
