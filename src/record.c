@@ -4,6 +4,10 @@
 #include "record.h"
 #include "xmalloc.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 void
 rec_init(struct record *r)
 {
@@ -157,8 +161,14 @@ rec_ext_index(const struct record *r)
 void
 rec_str(struct record *r, const char *key, const void *p, size_t n)
 {
-	struct rval	*v = rec_slot(r, key);
+	struct rval	*v;
 
+	/* Empty names (the unnamed statement and portal) are common. */
+	if (n == 0) {
+		rec_strref_esc(r, key, "", 0, RESC_NONE);
+		return;
+	}
+	v = rec_slot(r, key);
 	rec_copy(r, v, p, n);
 	if (n <= REC_CLASSIFY_MAX)
 		v->esc = (uint8_t)rec_esc_class(p, n);
@@ -194,6 +204,24 @@ rec_esc_class(const void *vp, size_t n)
 	uint64_t		 w;
 	size_t			 i = 0;
 
+#ifdef __SSE2__
+	/* Sixteen at a time: a signed compare with 0x20 finds the controls
+	 * and, being negative, the bytes from 0x80 up. */
+	for (; i + 16 <= n; i += 16) {
+		__m128i	x = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i	ctl = _mm_or_si128(
+		    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+		__m128i	quo = _mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+
+		if (_mm_movemask_epi8(ctl) != 0)
+			return RESC_ANY;
+		if (_mm_movemask_epi8(quo) != 0)
+			e = RESC_PRINT;
+	}
+#endif
 	/* Eight bytes at a time: below 0x20, 0x80 and up, 0x7f. */
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, 8);

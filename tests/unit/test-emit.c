@@ -712,14 +712,15 @@ TEST(record_esc_class)
 			}
 		}
 	}
-	/* the eight-byte path: one byte of every value at every position of
-	 * strings of 1..24 bytes, against the byte-wise rule */
-	for (a = 1; a <= 24; a++) {
+	/* the sixteen- and eight-byte paths and the tail: one byte of every
+	 * value at every position of strings of 1..48 bytes, against the
+	 * byte-wise rule */
+	for (a = 1; a <= 48; a++) {
 		for (b = 0; b < a; b++) {
 			int	v;
 
 			for (v = 0; v < 256; v++) {
-				char	t[24];
+				char	t[48];
 				int	want;
 
 				memset(t, 'a', sizeof t);
@@ -730,6 +731,23 @@ TEST(record_esc_class)
 			}
 		}
 	}
+	/* a quote in one block does not hide a control in a later one */
+	{
+		char	t[40];
+
+		memset(t, 'a', sizeof t);
+		t[3] = '"';
+		t[37] = '\n';
+		CHECK_INT(rec_esc_class(t, sizeof t), RESC_ANY);
+		t[37] = 'a';
+		CHECK_INT(rec_esc_class(t, sizeof t), RESC_PRINT);
+	}
+	/* an empty string is a value like any other, in every format */
+	rec_reset(&r);
+	rec_str(&r, "name", "ignored", 0);
+	rec_str(&r, "q", "x\"", 2);
+	CHECK_STR(enc(&r, FMT_JSON), "{\"name\":\"\",\"q\":\"x\\\"\"}\n");
+	CHECK_STR(enc(&r, FMT_LTSV), "name:\tq:x\\\"\n");
 	rec_reset(&r);
 	rec_lit(&r, "status", "ok");
 	CHECK_STR(enc(&r, FMT_JSON), "{\"status\":\"ok\"}\n");
