@@ -47,6 +47,7 @@
 #define MYSQL_AUX_KEEP		64		/* kept of other client packets */
 #define MYSQL_QUEUE		16		/* pipelined requests */
 #define MYSQL_STMT_MAX		256		/* prepared statements remembered */
+_Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define MYSQL_STMT_TEXT_MAX	4096		/* of each statement's text */
 #define MYSQL_PARAMS_MAX	4096		/* params whose types are kept */
 #define MYSQL_INFER_MAX		64		/* params tried for unknown stmts */
@@ -196,6 +197,7 @@ struct my_state {
 	unsigned	 qhead, qlen;
 	struct my_stmt	*stmts;
 	unsigned	 nstmts;
+	uint8_t		 shint[256];	/* slot by the id's low byte */
 	uint64_t	 stamp;
 	uint32_t	 last_stmt;
 	struct buf	 scratch;
@@ -217,11 +219,22 @@ static void	my_resp(struct conn *, struct my_state *, const struct my_msg *);
 static struct my_stmt *
 my_stmt_find(struct my_state *st, uint32_t id)
 {
-	unsigned	i;
+	struct my_stmt	*s;
+	unsigned	 i;
 
+	if (st->stmts == NULL)
+		return NULL;
+	/* The server numbers a connection's statements one after another:
+	 * the slot last seen for the id's low byte is nearly always it, and
+	 * a client cycling through dozens of statements skips the walk. */
+	s = &st->stmts[st->shint[id & 0xff]];
+	if (s->used && s->id == id)
+		return s;
 	for (i = 0; i < st->nstmts; i++)
-		if (st->stmts[i].used && st->stmts[i].id == id)
+		if (st->stmts[i].used && st->stmts[i].id == id) {
+			st->shint[id & 0xff] = (uint8_t)i;
 			return &st->stmts[i];
+		}
 	return NULL;
 }
 
@@ -265,6 +278,7 @@ out:
 	s->used = true;
 	s->id = id;
 	s->stamp = ++st->stamp;
+	st->shint[id & 0xff] = (uint8_t)(s - st->stmts);
 	return s;
 }
 

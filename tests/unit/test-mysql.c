@@ -976,6 +976,45 @@ TEST(mysql_nosyn_handshake)
 	sc_free(&s);
 }
 
+/* Statement ids that share their low byte (1, 257, 513) are told apart:
+ * the lookup remembers a slot per low byte, and a stale one must not
+ * answer for another id. */
+TEST(mysql_stmt_ids_same_low_byte)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	/* prepare "SELECT 1" -> id 1, "SELECT 2" -> id 257: no params, no
+	 * columns, so each answer is the bare prepare OK */
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1653454c4543542031");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "000100000000000000000000");
+	sc_pkt(&s, DIR_C2S, 2000, 0, "1653454c4543542032");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "000101000000000000000000");
+	sc_pkt(&s, DIR_C2S, 3000, 0, "17010100000001000000");
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 4000, 0, "17010000000001000000");
+	sc_pkt(&s, DIR_S2C, 4010, 1, "00000002000000");
+	/* close 1; 513 takes a slot; 1 is gone, 257 and 513 are found */
+	sc_pkt(&s, DIR_C2S, 5000, 0, "1901000000");
+	sc_pkt(&s, DIR_C2S, 6000, 0, "1653454c4543542033");
+	sc_pkt(&s, DIR_S2C, 6010, 1, "000102000000000000000000");
+	sc_pkt(&s, DIR_C2S, 7000, 0, "17010200000001000000");
+	sc_pkt(&s, DIR_S2C, 7010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 8000, 0, "17010000000001000000");
+	sc_pkt(&s, DIR_S2C, 8010, 1, "ff132123485930303055");
+	sc_pkt(&s, DIR_C2S, 9000, 0, "17010100000001000000");
+	sc_pkt(&s, DIR_S2C, 9010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"ts\":\"1970-01-01T00:00:00.003Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"stmt_id\":257,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT 2\",");
+	CHECK_HAS(out, "\"ts\":\"1970-01-01T00:00:00.004Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"stmt_id\":1,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT 1\",");
+	CHECK_HAS(out, "\"ts\":\"1970-01-01T00:00:00.007Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"stmt_id\":513,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT 3\",");
+	CHECK_HAS(out, "\"ts\":\"1970-01-01T00:00:00.008Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"stmt_id\":1,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,");
+	CHECK_HAS(out, "\"ts\":\"1970-01-01T00:00:00.009Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"stmt_id\":257,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT 2\",");
+	free(out);
+	sc_free(&s);
+}
+
 /* MariaDB pipelines COM_STMT_PREPARE and COM_STMT_EXECUTE with statement id
  * -1 ("the one just prepared"). */
 TEST(mysql_pipelined_prepare_execute)
