@@ -99,31 +99,49 @@ emit_ndigits(uint64_t u)
 	return n + (u >= 10) + (u >= 100) + (u >= 1000);
 }
 
-/* Written in place, from the last digit back. */
-static void
+/* Written in place, from the last digit back. Most values are small
+ * (counts, ids, microseconds, flags): up to four digits take no loop and
+ * no 64-bit division. */
+static inline __attribute__((always_inline)) void
 emit_u64(struct buf *b, uint64_t u, int neg)
 {
-	char	*o, *e;
+	char		*o, *e;
+	uint32_t	 hi, lo;
 
-	if (u < 10 && !neg) {
-		buf_addc(b, (char)('0' + u));
-		return;
-	}
 	buf_reserve(b, 24);
 	o = b->p + b->len;
 	if (neg)
 		*o++ = '-';
-	e = o + emit_ndigits(u);
-	b->len = (size_t)(e - b->p);
-	while (u >= 100) {
-		e -= 2;
-		memcpy(e, emit_d2 + (u % 100) * 2, 2);
-		u /= 100;
+	if (u < 10) {
+		*o++ = (char)('0' + u);
+	} else if (u < 100) {
+		memcpy(o, emit_d2 + u * 2, 2);
+		o += 2;
+	} else if (u < 10000) {
+		hi = (uint32_t)u / 100;
+		lo = (uint32_t)u % 100;
+		if (hi < 10)
+			*o++ = (char)('0' + hi);
+		else {
+			memcpy(o, emit_d2 + hi * 2, 2);
+			o += 2;
+		}
+		memcpy(o, emit_d2 + lo * 2, 2);
+		o += 2;
+	} else {
+		e = o + emit_ndigits(u);
+		o = e;
+		while (u >= 100) {
+			e -= 2;
+			memcpy(e, emit_d2 + (u % 100) * 2, 2);
+			u /= 100;
+		}
+		if (u >= 10)
+			memcpy(e - 2, emit_d2 + u * 2, 2);
+		else
+			e[-1] = (char)('0' + u);
 	}
-	if (u >= 10)
-		memcpy(e - 2, emit_d2 + u * 2, 2);
-	else
-		e[-1] = (char)('0' + u);
+	b->len = (size_t)(o - b->p);
 }
 
 static inline void

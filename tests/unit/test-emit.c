@@ -501,6 +501,15 @@ TEST(emit_integers)
 			CHECK_STR(enc(&r, FMT_JSON), want);
 		}
 	}
+	/* every value of the short paths (one to four digits) and past
+	 * them, both signs */
+	for (k = 0; k <= 20000; k++) {
+		rec_reset(&r);
+		rec_uint(&r, "u", (uint64_t)k);
+		rec_int(&r, "i", -k);
+		snprintf(want, sizeof want, "{\"u\":%d,\"i\":%d}\n", k, -k);
+		CHECK_STR(enc(&r, FMT_JSON), want);
+	}
 	rec_reset(&r);
 	rec_uint(&r, "u", UINT64_MAX);
 	rec_int(&r, "i", INT64_MIN);
