@@ -32,6 +32,7 @@
  * messages, which are handled by connection phase. Bytes beyond what a
  * message needs are counted, not kept.
  */
+#include <endian.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -1257,7 +1258,7 @@ my_rows_fast(struct my_state *st, const uint8_t *p, size_t n, int64_t ts)
 	struct my_pending	*q = my_head(st);
 	size_t			 off = 0;
 	uint64_t		 rows = 0;
-	uint32_t		 len;
+	uint32_t		 len, w;
 
 	if (q == NULL || q->rs != RS_ROWS || !q->started)
 		return 0;
@@ -1268,7 +1269,10 @@ my_rows_fast(struct my_state *st, const uint8_t *p, size_t n, int64_t ts)
 	while (n - off >= 5) {
 		if (n - off > MYSQL_ROWS_AHEAD)
 			__builtin_prefetch(p + off + MYSQL_ROWS_AHEAD);
-		len = p[off] | p[off + 1] << 8 | (uint32_t)p[off + 2] << 16;
+		/* The header's three length bytes in one load (five bytes
+		 * are there), read little-endian as the protocol writes. */
+		memcpy(&w, p + off, 4);
+		len = le32toh(w) & 0xffffffu;
 		if (len - 1 >= 0xfffffeu || len + 4 > n - off ||
 		    p[off + 4] >= 0xfe)
 			break;
