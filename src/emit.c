@@ -144,7 +144,7 @@ emit_u64(struct buf *b, uint64_t u, int neg)
 	b->len = (size_t)(o - b->p);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 emit_i64(struct buf *b, int64_t i)
 {
 	if (i < 0)
