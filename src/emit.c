@@ -350,7 +350,9 @@ emit_array(struct buf *b, const struct record *r, const struct rval *v)
 			buf_addc(b, '"');
 			emit_str(b, r, e, 1);
 			buf_addc(b, '"');
-		} else if (e->type == R_ARRAY || e->type == R_TIME)
+		} else if (e->type == R_INT)
+			emit_i64(b, e->v.i);
+		else if (e->type == R_ARRAY || e->type == R_TIME)
 			emit_value(b, r, e, 1, 0);
 		else
 			emit_scalar(b, e);
@@ -581,12 +583,14 @@ static inline __attribute__((always_inline)) void
 emit_fields(struct buf *b, const struct record *r, enum fmt f)
 {
 	uint32_t	i, s = 0;
+	uint32_t	next = r->nspan > 0 ? r->span[0].first : UINT32_MAX;
 
 	for (i = 0; i < r->nf; i++) {
-		if (s < r->nspan && r->span[s].first == i) {
+		if (i == next) {
 			emit_span(b, r, &r->span[s], f);
 			i += r->span[s].count - 1;
 			s++;
+			next = s < r->nspan ? r->span[s].first : UINT32_MAX;
 			continue;
 		}
 		emit_field(b, r, i, f);
