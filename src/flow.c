@@ -105,25 +105,43 @@ flow_table_init(struct flow_table *ft, struct engine *eng,
 	ft->seed = flow_seed();
 }
 
+/* Addresses compared as words, not through memcmp: every packet makes
+ * two of these comparisons. */
+static inline bool
+flow_ip_eq(const uint8_t *a, const uint8_t *b, int af)
+{
+	uint64_t	x[2], y[2];
+	uint32_t	u, v;
+
+	if (af == 4) {
+		memcpy(&u, a, sizeof u);
+		memcpy(&v, b, sizeof v);
+		return u == v;
+	}
+	memcpy(x, a, sizeof x);
+	memcpy(y, b, sizeof y);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 static struct flow *
 flow_lookup(struct flow_table *ft, const struct pkt *pk, uint32_t h,
     enum dir *d)
 {
 	struct flow	*f;
-	size_t		 alen = pk->af == 4 ? 4 : 16;
+	int		 af = pk->af;
 
 	for (f = ft->buckets[h & (ft->nbuckets - 1)]; f != NULL; f = f->hnext) {
-		if (f->hash != h || f->af != pk->af)
+		if (f->hash != h || f->af != af)
 			continue;
 		if (f->port[0] == pk->sport && f->port[1] == pk->dport &&
-		    memcmp(f->ip[0], pk->src, alen) == 0 &&
-		    memcmp(f->ip[1], pk->dst, alen) == 0) {
+		    flow_ip_eq(f->ip[0], pk->src, af) &&
+		    flow_ip_eq(f->ip[1], pk->dst, af)) {
 			*d = DIR_C2S;
 			return f;
 		}
 		if (f->port[0] == pk->dport && f->port[1] == pk->sport &&
-		    memcmp(f->ip[0], pk->dst, alen) == 0 &&
-		    memcmp(f->ip[1], pk->src, alen) == 0) {
+		    flow_ip_eq(f->ip[0], pk->dst, af) &&
+		    flow_ip_eq(f->ip[1], pk->src, af)) {
 			*d = DIR_S2C;
 			return f;
 		}
