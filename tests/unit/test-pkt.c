@@ -150,3 +150,33 @@ TEST(pkt_ipv6_ext_header_past_capture)
 	CHECK_INT(pkt_parse(&pk, PKT_DLT_RAW, f, 56), PKT_TRUNC);
 	CHECK_INT(pkt_parse_ip(&pk, f, 48), PKT_TRUNC);
 }
+
+/* The timestamps layout Linux puts on every segment takes a shortcut; its
+ * look-alikes with a bad length still go through the walk and are
+ * flagged. */
+TEST(pkt_tcp_options_timestamps)
+{
+	static const uint8_t ts[] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	static const uint8_t tsbad[] = { 1, 1, 8, 11, 0, 0, 0, 1, 0, 0, 0, 2 };
+	static const uint8_t tsmss[] = { 2, 4, 0x05, 0xb4, 1, 1, 8, 10, 0, 0,
+	    0, 1, 0, 0, 0, 2 };
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256];
+	size_t		n;
+
+	synth_v4(&s, 40000, 3306);
+	n = synth_frame(f, &s, 1, TH_ACK, 7, 9, "abc", 3, ts, sizeof ts);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
+	CHECK_INT(pk.opts_bad, 0);
+	CHECK_INT(pk.mss, -1);
+	CHECK_MEM(pk.payload, pk.len, "abc", 3);
+	n = synth_frame(f, &s, 1, TH_ACK, 7, 9, "abc", 3, tsbad,
+	    sizeof tsbad);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
+	CHECK_INT(pk.opts_bad, 1);
+	n = synth_frame(f, &s, 1, TH_SYN, 7, 0, "", 0, tsmss, sizeof tsmss);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
+	CHECK_INT(pk.opts_bad, 0);
+	CHECK_INT(pk.mss, 1460);
+}
