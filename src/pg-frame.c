@@ -289,6 +289,28 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 	uint32_t	 len;
 
 	while (off < n) {
+		/* The common case without the machine's steps: a whole
+		 * message in the chunk at a boundary (its body buffer is then
+		 * empty: every other path drops it before coming back here). */
+		if (f->st == PG_FS_HDR && f->hlen == 0 && n - off >= 5) {
+			h = p + off;
+			len = pg_be32(h + 1);
+			if (pg_frame_hdr_ok(f->server, h[0], len) &&
+			    n - off - 5 >= len - 4) {
+				f->type = h[0];
+				f->code = 0;
+				f->len = len - 4;
+				f->got = 0;
+				f->keep = f->keeptab[f->type];
+				if (f->keep > f->len)
+					f->keep = f->len;
+				f->ts_first = ts;
+				off += 1 + (size_t)len;
+				pg_frame_deliver(f, h + 5, f->keep, ts, seq, fn,
+				    arg);
+				continue;
+			}
+		}
 		switch (f->st) {
 		case PG_FS_OFF:
 			return;
