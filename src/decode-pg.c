@@ -85,7 +85,8 @@ struct pg_slot {
 	uint64_t	seq;
 };
 
-/* What the server said so far about the oldest pending request. */
+/* What the server said so far about the oldest pending request; cleared
+ * field by field (pg_resp_reset), so a new field goes there too. */
 struct pg_resp {
 	bool		any, err, notice, empty, copy, tagrows_known;
 	char		tx;
@@ -206,30 +207,37 @@ pg_slot_at(struct pg_state *st, uint32_t i)
 	return &st->q[(st->qhead + i) & (st->qcap - 1)];
 }
 
+/* Per response, so the text fields are not cleared: their lengths say
+ * what of them is set. */
 static void
 pg_resp_reset(struct pg_resp *r)
 {
-	struct buf	msg = r->msg, nmsg = r->nmsg;
-
-	memset(r, 0, sizeof *r);
-	r->msg = msg;
-	r->nmsg = nmsg;
+	r->any = r->err = r->notice = r->empty = r->copy = false;
+	r->tagrows_known = false;
+	r->tx = 0;
+	r->first_ts = 0;
+	r->datarows = r->tagrows = r->copy_bytes = 0;
+	r->taglen = r->sevlen = r->codelen = r->ncodelen = 0;
 	buf_reset(&r->msg);
 	buf_reset(&r->nmsg);
 }
 
-static const char *
-pg_tx_name(char tx)
+static void
+pg_tx_status(struct record *r, char tx)
 {
 	switch (tx) {
 	case 'I':
-		return "idle";
+		rec_lit(r, "tx_status", "idle");
+		break;
 	case 'T':
-		return "transaction";
+		rec_lit(r, "tx_status", "transaction");
+		break;
 	case 'E':
-		return "failed";
+		rec_lit(r, "tx_status", "failed");
+		break;
+	default:
+		rec_lit(r, "tx_status", "unknown");
 	}
-	return "unknown";
 }
 
 static void
@@ -264,7 +272,7 @@ pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
 	if (rp->copy_bytes > 0)
 		rec_uint(r, "copy_bytes", rp->copy_bytes);
 	if (rp->tx != 0)
-		rec_lit(r, "tx_status", pg_tx_name(rp->tx));
+		pg_tx_status(r, rp->tx);
 	rec_lit(r, "status", status);	/* our words: "ok", "error" */
 }
 
