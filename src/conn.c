@@ -6,6 +6,8 @@
 #include "engine.h"
 #include "xmalloc.h"
 
+static void	conn_fixed_reset(struct conn *);
+
 void
 conn_init(struct conn *c, struct engine *eng)
 {
@@ -14,8 +16,11 @@ conn_init(struct conn *c, struct engine *eng)
 	memset(c, 0, sizeof *c);
 	c->eng = eng;
 	rec_init(&c->meta);
-	rec_init(&c->meta_refs);
-	c->meta_refs_gen = c->meta.gen - 1;
+	rec_init(&c->head[0]);
+	rec_init(&c->head[1]);
+	rec_init(&c->tail);
+	rec_init(&c->per);
+	c->tail_gen = c->meta.gen - 1;
 	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
 		rcache_init(&c->ecache[i]);
 }
@@ -26,10 +31,10 @@ conn_open(struct conn *c, int64_t ts_us)
 	struct engine	*eng = c->eng;
 
 	c->t_open_us = c->t_last_us = ts_us;
-	c->cli_len = (uint8_t)strlen(c->cli);
-	c->srv_len = (uint8_t)strlen(c->srv);
-	c->id_len = (uint8_t)strlen(c->id);
-	memcpy(c->ecache_id, c->id, sizeof c->id);
+	c->opened = true;
+	/* The addresses are final now: what records before the open were
+	 * composed of is built again. */
+	conn_fixed_reset(c);
 	c->dec = eng->dec;
 	eng->st.conns_opened++;
 	if (eng->on_open != NULL)
@@ -85,83 +90,120 @@ conn_free(struct conn *c)
 	free(c->dstate);
 	c->dstate = NULL;
 	rec_free(&c->meta);
-	rec_free(&c->meta_refs);
+	rec_free(&c->head[0]);
+	rec_free(&c->head[1]);
+	rec_free(&c->tail);
+	rec_free(&c->per);
 	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
 		rcache_free(&c->ecache[i]);
 }
 
-/* c->meta as references, current. */
-static const struct record *
-conn_meta_refs(struct conn *c)
+/*
+ * Composition (SPEC §3.4): the decoder's fields [0, ext), the
+ * connection's keys, then the decoder's extension fields; in read and
+ * probe preceded by ts and the address pair. The connection's keys are
+ * records of references kept by the conn, so a record is a view of five
+ * runs and nothing is copied; the address pair and the connection's keys
+ * are encoded once per connection (ecache).
+ */
+
+/* Drops what was built of the addresses (at the open, when they are
+ * final). */
+static void
+conn_fixed_reset(struct conn *c)
 {
-	if (c->meta_refs_gen != c->meta.gen) {
-		rec_reset(&c->meta_refs);
-		rec_append(&c->meta_refs, &c->meta, 0, c->meta.nf);
-		c->meta_refs_gen = c->meta.gen;
+	size_t	i;
+
+	rec_reset(&c->head[0]);
+	rec_reset(&c->head[1]);
+	c->tail_gen = c->meta.gen - 1;
+	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
+		c->ecache[i].fmt = -1;
+}
+
+static const struct record *
+conn_head(struct conn *c, enum dir d)
+{
+	struct record	*h = &c->head[d];
+
+	if (h->nf == 0 || !c->opened) {
+		rec_reset(h);
+		rec_strref(h, "src_addr", d == DIR_C2S ? c->cli : c->srv,
+		    strlen(d == DIR_C2S ? c->cli : c->srv));
+		rec_strref(h, "dst_addr", d == DIR_C2S ? c->srv : c->cli,
+		    strlen(d == DIR_C2S ? c->srv : c->cli));
+		c->ecache[d].fmt = -1;
 	}
-	return &c->meta_refs;
+	return h;
+}
+
+/* The connection's keys, current: built again when a value is learnt, or
+ * conn_id (late), or before the open, while the addresses are learnt (a
+ * proxy's dial error is emitted then). */
+static const struct record *
+conn_tail(struct conn *c)
+{
+	struct engine	*eng = c->eng;
+	struct record	*t = &c->tail;
+
+	if (c->tail_gen == c->meta.gen && c->opened &&
+	    memcmp(c->tail_id, c->id, sizeof c->id) == 0)
+		return t;
+	memcpy(c->tail_id, c->id, sizeof c->id);
+	rec_reset(t);
+	if (eng->mode == ENG_PROXY) {
+		rec_strref(t, "conn_id", c->id, strlen(c->id));
+		rec_strref(t, "client_addr", c->cli, strlen(c->cli));
+		rec_strref(t, "proxy_listen_addr", c->listen,
+		    strlen(c->listen));
+		rec_strref(t, "proxy_client_addr", c->pcli, strlen(c->pcli));
+		rec_strref(t, "remote_addr", c->srv, strlen(c->srv));
+	} else {
+		if (eng->mode == ENG_PROBE) {
+			rec_strref(t, "interface", eng->interface,
+			    strlen(eng->interface));
+			rec_strref(t, "probe_target_addr", eng->target,
+			    strlen(eng->target));
+		}
+		if (c->id[0] != '\0')
+			rec_strref(t, "conn_id", c->id, strlen(c->id));
+	}
+	rec_append(t, &c->meta, 0, c->meta.nf);
+	c->tail_gen = c->meta.gen;
+	c->tail_key++;
+	return t;
 }
 
 void
 conn_emit(struct conn *c, const struct record *vals, enum dir d,
     int64_t ts_us, uint64_t seq)
 {
-	struct engine	*eng = c->eng;
-	struct record	*out = &eng->out;
-	uint32_t	 ext = rec_ext_index(vals), first;
+	struct engine		*eng = c->eng;
+	struct rview		 v;
+	const struct record	*t = conn_tail(c);
+	uint32_t		 ext = rec_ext_index(vals);
 
-	rec_view(out, vals);
-	/* The addresses are fixed at open; conn_id may be learnt late. */
-	if (memcmp(c->ecache_id, c->id, sizeof c->id) != 0) {
-		memcpy(c->ecache_id, c->id, sizeof c->id);
-		c->id_len = (uint8_t)strlen(c->id);
-		c->ecache[2].fmt = -1;
-	}
+	rview_init(&v);
+	rec_reset(&c->per);
 	if (eng->mode == ENG_PROXY) {
-		rec_append(out, vals, 0, ext);
-		first = out->nf;
-		/* Measured here: a dial error is emitted before conn_open,
-		 * while the addresses are still being learnt. */
-		rec_strref(out, "conn_id", c->id, strlen(c->id));
-		rec_strref(out, "client_addr", c->cli, strlen(c->cli));
-		rec_strref(out, "proxy_listen_addr", c->listen,
-		    strlen(c->listen));
-		rec_strref(out, "proxy_client_addr", c->pcli, strlen(c->pcli));
-		rec_strref(out, "remote_addr", c->srv, strlen(c->srv));
-		rec_append(out, conn_meta_refs(c), 0, c->meta.nf);
-		rec_span(out, first, &c->ecache[2], c->meta.gen);
-		rec_uint(out, "conn_seq_num", seq);
-		rec_strref(out, "direction", d == DIR_C2S ? "->" : "<-", 2);
-		rec_time(out, "ts", ts_us);
+		rec_uint(&c->per, "conn_seq_num", seq);
+		rec_strref(&c->per, "direction", d == DIR_C2S ? "->" : "<-",
+		    2);
+		rec_time(&c->per, "ts", ts_us);
+		rview_add(&v, vals, 0, ext, NULL, 0);
+		rview_add(&v, t, 0, t->nf, &c->ecache[2], c->tail_key);
+		rview_add(&v, &c->per, 0, c->per.nf, NULL, 0);
 	} else {
-		const char *src = d == DIR_C2S ? c->cli : c->srv;
-		const char *dst = d == DIR_C2S ? c->srv : c->cli;
-		size_t	    srclen = d == DIR_C2S ? c->cli_len : c->srv_len;
-		size_t	    dstlen = d == DIR_C2S ? c->srv_len : c->cli_len;
-
-		/* Escaped in full: the spans' caches make that once per
-		 * connection (an IPv6 scope is an interface name). */
-		rec_time(out, "ts", ts_us);
-		rec_strref(out, "src_addr", src, srclen);
-		rec_strref(out, "dst_addr", dst, dstlen);
-		rec_span(out, 1, &c->ecache[d], 0);
-		rec_append(out, vals, 0, ext);
-		first = out->nf;
-		if (eng->mode == ENG_PROBE) {
-			rec_strref(out, "interface", eng->interface,
-			    strlen(eng->interface));
-			rec_strref(out, "probe_target_addr", eng->target,
-			    strlen(eng->target));
-		}
-		if (c->id[0] != '\0')
-			rec_strref(out, "conn_id", c->id, c->id_len);
-		rec_append(out, conn_meta_refs(c), 0, c->meta.nf);
-		rec_span(out, first, &c->ecache[2], c->meta.gen);
+		rec_time(&c->per, "ts", ts_us);
+		rview_add(&v, &c->per, 0, 1, NULL, 0);
+		rview_add(&v, conn_head(c, d), 0, 2, &c->ecache[d], 0);
+		rview_add(&v, vals, 0, ext, NULL, 0);
+		rview_add(&v, t, 0, t->nf, &c->ecache[2], c->tail_key);
 	}
-	rec_append(out, vals, ext, vals->nf);
+	rview_add(&v, vals, ext, vals->nf, NULL, 0);
 	c->st.records++;
 	eng->st.records++;
-	engine_write(eng, out, c);
+	engine_write(eng, &v, c);
 }
 
 void

@@ -58,23 +58,26 @@ struct conn {
 	/* Connection values appended as learned: mss, character_set,
 	 * username, database, proxy_protocol_* (SPEC §3.4). */
 	struct record		 meta;
-	/* meta's fields as references (no arena, no elements), rebuilt when
-	 * meta.gen moves: appended to every record in one copy. */
-	struct record		 meta_refs;
-	uint32_t		 meta_refs_gen;
+	/* The fields conn_emit puts around a decoder's, by reference (see
+	 * conn.c): per direction src_addr and dst_addr (read/probe); the
+	 * connection's own keys through meta's last, rebuilt when meta or id
+	 * moves (tail_gen; tail_key names the build for ecache[2]); and the
+	 * record's own: ts, and in proxy conn_seq_num and direction. */
+	struct record		 head[2];
+	struct record		 tail;
+	struct record		 per;
+	uint32_t		 tail_gen, tail_key;
 	int64_t			 t_open_us;
 	int64_t			 t_last_us;
 	bool			 syn_seen;	/* the start was captured */
 	bool			 tls;		/* TLS negotiated: not decoded */
+	bool			 opened;
 	bool			 closed;
 	struct conn_stats	 st;
 	/* Encoded connection keys (record.h, struct rcache): the address
-	 * pair per direction, and conn_id with the connection values. */
+	 * pair per direction, and tail. */
 	struct rcache		 ecache[3];
-	char			 ecache_id[CONNID_LEN + 1];
-	/* read/probe: lengths of cli and srv (fixed at open) and of id (as
-	 * of ecache_id), so that records do not measure them again. */
-	uint8_t			 cli_len, srv_len, id_len;
+	char			 tail_id[CONNID_LEN + 1];	/* id as of tail */
 	const struct decoder	*dec;
 	void			*dstate;
 	void			*owner;		/* flow or proxy session */

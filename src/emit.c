@@ -509,11 +509,12 @@ emit_key(struct buf *b, const char *key, int first, enum fmt f)
 
 /* Inlined into the record loop: it runs for every field. */
 static inline __attribute__((always_inline)) void
-emit_field(struct buf *b, const struct record *r, uint32_t i, enum fmt f)
+emit_field(struct buf *b, const struct record *r, uint32_t i, int first,
+    enum fmt f)
 {
 	const struct rval	*v = &r->f[i].val;
 
-	emit_key(b, r->f[i].key, i == 0, f);
+	emit_key(b, r->f[i].key, first, f);
 	/* The common types without a call (emit_json_value). */
 	switch (v->type) {
 	case R_STR:
@@ -550,67 +551,84 @@ emit_field(struct buf *b, const struct record *r, uint32_t i, enum fmt f)
 }
 
 /*
- * A span's fields from its cache, or encoded and then kept there. The
- * cache holds the form with the leading separator, which a span at the
+ * A cached run's fields from its cache, or encoded and then kept there.
+ * The cache holds the form with the leading separator, which a run at the
  * start of the record leaves out.
  */
 static void
-emit_span(struct buf *b, const struct record *r, const struct rspan *sp,
-    enum fmt f)
+emit_cached(struct buf *b, const struct rrun *u, int first, enum fmt f)
 {
-	struct rcache	*c = sp->cache;
+	struct rcache	*c = u->cache;
 	size_t		 start = b->len;
-	int		 lead = sp->first > 0;
 	uint32_t	 i;
 
-	if (c->fmt == (int8_t)f && c->key == sp->key) {
-		buf_add(b, c->enc.p + !lead, c->enc.len - !lead);
+	if (c->fmt == (int8_t)f && c->key == u->key) {
+		buf_add(b, c->enc.p + first, c->enc.len - first);
 		return;
 	}
-	for (i = sp->first; i < sp->first + sp->count; i++)
-		emit_field(b, r, i, f);
+	for (i = u->from; i < u->to; i++)
+		emit_field(b, u->r, i, first && i == u->from, f);
 	c->enc.len = 0;
-	if (!lead)
+	if (first)
 		buf_addc(&c->enc, f == FMT_JSON ? ',' : '\t');
 	buf_add(&c->enc, b->p + start, b->len - start);
 	c->fmt = (int8_t)f;
-	c->key = sp->key;
+	c->key = u->key;
 }
 
 /* The field loop, instantiated once per format so that the format's tests
- * fold away. */
+ * fold away. Runs are never empty (rview_add). */
 static inline __attribute__((always_inline)) void
-emit_fields(struct buf *b, const struct record *r, enum fmt f)
+emit_runs(struct buf *b, const struct rview *v, enum fmt f)
 {
-	uint32_t	i, s = 0;
-	uint32_t	next = r->nspan > 0 ? r->span[0].first : UINT32_MAX;
+	const struct rrun	*u;
+	uint32_t		 k, i;
 
-	for (i = 0; i < r->nf; i++) {
-		if (i == next) {
-			emit_span(b, r, &r->span[s], f);
-			i += r->span[s].count - 1;
-			s++;
-			next = s < r->nspan ? r->span[s].first : UINT32_MAX;
+	for (k = 0; k < v->n; k++) {
+		u = &v->run[k];
+		if (u->cache != NULL) {
+			emit_cached(b, u, k == 0, f);
 			continue;
 		}
-		emit_field(b, r, i, f);
+		i = u->from;
+		if (k == 0)
+			emit_field(b, u->r, i++, 1, f);
+		for (; i < u->to; i++)
+			emit_field(b, u->r, i, 0, f);
 	}
+}
+
+void
+emit_view(struct buf *b, const struct rview *v, enum fmt f)
+{
+	static struct record	flat;	/* console only: kept for reuse */
+
+	switch (f) {
+	case FMT_CONSOLE:
+		rview_flatten(&flat, v);
+		emit_console_object(b, &flat, 0);
+		break;
+	case FMT_JSON:
+		buf_addc(b, '{');
+		emit_runs(b, v, FMT_JSON);
+		buf_addc(b, '}');
+		break;
+	default:
+		emit_runs(b, v, FMT_LTSV);
+	}
+	buf_addc(b, '\n');
 }
 
 void
 emit_record(struct buf *b, const struct record *r, enum fmt f)
 {
-	switch (f) {
-	case FMT_CONSOLE:
+	struct rview	v;
+
+	if (f == FMT_CONSOLE) {
 		emit_console_object(b, r, 0);
-		break;
-	case FMT_JSON:
-		buf_addc(b, '{');
-		emit_fields(b, r, FMT_JSON);
-		buf_addc(b, '}');
-		break;
-	default:
-		emit_fields(b, r, FMT_LTSV);
+		buf_addc(b, '\n');
+		return;
 	}
-	buf_addc(b, '\n');
+	rview_of(&v, r);
+	emit_view(b, &v, f);
 }

@@ -24,6 +24,7 @@ int	 fmt_parse(const char *, enum fmt *);
 
 /* A dump record, with the trailing newline. */
 void	 emit_record(struct buf *, const struct record *, enum fmt);
+void	 emit_view(struct buf *, const struct rview *, enum fmt);
 /* Fields [from, nf) as a console-style object: {"k": v, "k": v}. */
 void	 emit_console_object(struct buf *, const struct record *, uint32_t from);
 /* One value as JSON (strings quoted). */

@@ -11,7 +11,6 @@ engine_init(struct engine *eng, enum engine_mode mode, const struct decoder *dec
 	eng->dec = dec;
 	eng->interface = "";
 	eng->target = "";
-	rec_init(&eng->out);
 }
 
 void
@@ -26,7 +25,7 @@ engine_add_sink(struct engine *eng, struct sink *s)
 }
 
 void
-engine_write(struct engine *eng, const struct record *r, const struct conn *c)
+engine_write(struct engine *eng, const struct rview *r, const struct conn *c)
 {
 	struct sink	*s;
 
@@ -54,5 +53,4 @@ engine_free(struct engine *eng)
 		s->close(s);
 	}
 	eng->sinks = NULL;
-	rec_free(&eng->out);
 }

@@ -36,7 +36,6 @@ struct engine {
 	const char		*target;
 	bool			 proxy_protocol;
 	struct sink		*sinks;
-	struct record		 out;		/* scratch for composition */
 	struct engine_stats	 st;
 	/* Called on connection open/close for stats and the UI; may be NULL. */
 	void			(*on_open)(struct engine *, struct conn *);
@@ -46,8 +45,8 @@ struct engine {
 
 void	engine_init(struct engine *, enum engine_mode, const struct decoder *);
 void	engine_add_sink(struct engine *, struct sink *);
-/* Sends a finished record to every sink. */
-void	engine_write(struct engine *, const struct record *, const struct conn *);
+/* Sends a finished record (a view, record.h) to every sink. */
+void	engine_write(struct engine *, const struct rview *, const struct conn *);
 void	engine_flush(struct engine *);
 void	engine_free(struct engine *);
 

@@ -18,76 +18,18 @@ void
 rec_free(struct record *r)
 {
 	free(r->f);
-	if (!r->borrowed) {
-		free(r->el);
-		free(r->arena);
-	}
+	free(r->el);
+	free(r->arena);
 	rec_init(r);
-}
-
-/* Drops a view's borrowed storage, keeping its own field array. */
-static void
-rec_unborrow(struct record *r)
-{
-	r->arena = NULL;
-	r->el = NULL;
-	r->alen = r->acap = 0;
-	r->nel = r->capel = 0;
-	r->borrowed = false;
-}
-
-void
-rec_view(struct record *r, const struct record *base)
-{
-	if (!r->borrowed) {
-		/* Storage of its own (a new record, or copies a view had
-		 * to take) is given up; a view stays one from record to
-		 * record, so this is rare. */
-		free(r->el);
-		free(r->arena);
-	}
-	rec_unborrow(r);
-	rec_reset(r);
-	r->arena = base->arena;
-	r->alen = r->acap = base->alen;
-	r->el = base->el;
-	r->nel = r->capel = base->nel;
-	r->borrowed = true;
-}
-
-/* Before r's own arena or elements grow: a view takes private copies of
- * what it borrowed, so base's offsets stay valid and base is untouched. */
-static void
-rec_own(struct record *r)
-{
-	char		*a = NULL;
-	struct rval	*el = NULL;
-
-	if (!r->borrowed)
-		return;
-	if (r->alen > 0) {
-		a = xmalloc(r->alen);
-		memcpy(a, r->arena, r->alen);
-	}
-	if (r->nel > 0) {
-		el = xreallocarray(NULL, r->nel, sizeof *el);
-		memcpy(el, r->el, r->nel * sizeof *el);
-	}
-	r->arena = a;
-	r->el = el;
-	r->borrowed = false;
 }
 
 void
 rec_reset(struct record *r)
 {
-	if (r->borrowed)
-		rec_unborrow(r);
 	r->nf = r->nel = 0;
 	r->alen = 0;
 	r->ext = 0;
 	r->ext_marked = false;
-	r->nspan = 0;
 	r->gen++;
 }
 
@@ -104,7 +46,6 @@ rec_elslot(struct record *r)
 {
 	struct rval	*v;
 
-	rec_own(r);
 	if (r->nel == r->capel) {
 		r->capel = r->capel ? r->capel * 2 : 16;
 		r->el = xreallocarray(r->el, r->capel, sizeof *r->el);
@@ -123,7 +64,6 @@ rec_copy(struct record *r, struct rval *v, const void *p, size_t n)
 
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
-	rec_own(r);
 	if (r->acap - r->alen < n) {
 		cap = r->acap ? r->acap : 1024;
 		while (cap - r->alen < n)
@@ -285,7 +225,6 @@ rec_set_str(struct record *r, const char *key, const void *p, size_t n)
 	uint32_t	 i;
 	struct rval	*v;
 
-	rec_own(r);
 	for (i = 0; i < r->nf; i++) {
 		if (strcmp(r->f[i].key, key) != 0)
 			continue;
@@ -431,10 +370,8 @@ rec_append(struct record *dst, const struct record *src, uint32_t from,
 			dst->capf = dst->capf ? dst->capf * 2 : 16;
 		dst->f = xreallocarray(dst->f, dst->capf, sizeof *dst->f);
 	}
-	if ((dst->borrowed && dst->arena == src->arena && dst->el == src->el) ||
-	    (src->alen == 0 && src->nel == 0)) {
-		/* A view of src, whose offsets and element indexes hold; or a
-		 * src of references and numbers only. */
+	if (src->alen == 0 && src->nel == 0) {
+		/* A src of references and numbers only. */
 		memcpy(dst->f + dst->nf, src->f + from,
 		    (to - from) * sizeof *dst->f);
 		dst->nf += to - from;
@@ -463,17 +400,13 @@ rec_append(struct record *dst, const struct record *src, uint32_t from,
 }
 
 void
-rec_span(struct record *r, uint32_t first, struct rcache *c, uint32_t key)
+rview_flatten(struct record *out, const struct rview *v)
 {
-	struct rspan	*sp;
+	uint32_t	i;
 
-	if (first >= r->nf || r->nspan >= REC_SPANS)
-		return;
-	sp = &r->span[r->nspan++];
-	sp->first = first;
-	sp->count = r->nf - first;
-	sp->cache = c;
-	sp->key = key;
+	rec_reset(out);
+	for (i = 0; i < v->n; i++)
+		rec_append(out, v->run[i].r, v->run[i].from, v->run[i].to);
 }
 
 void

@@ -2,8 +2,9 @@
  *
  * Keys are static strings (every key we write is a literal). String values
  * are either copied into the record's own arena (rec_str) or borrowed from
- * memory that outlives the record's use (rec_strref, used when composing an
- * output record out of a decoder's record and a connection's metadata).
+ * memory that outlives the record's use (rec_strref). Output records are
+ * views (struct rview): a decoder's record and the connection's fields
+ * side by side, not copied into one.
  * Fields, array elements and the arena grow geometrically and are reused
  * after rec_reset(), so a record that is reused per packet stops allocating
  * once warm.
@@ -70,26 +71,18 @@ struct rfield {
 };
 
 /*
- * A run of fields whose encoding the encoders may keep and reuse: the
- * composer marks the connection's keys (addresses, conn_id, its values),
- * which are the same in every record of a connection, so each format
- * encodes them once per connection instead of once per record. The
- * producer owns the cache and names the fields' contents with key: a
- * cache holding another key or format is encoded anew.
+ * An encoding kept for reuse (see struct rrun): the composer marks the
+ * connection's keys (addresses, conn_id, its values), which are the same
+ * in every record of a connection, so each format encodes them once per
+ * connection instead of once per record. The producer owns the cache and
+ * names the fields' contents with key: a cache holding another key or
+ * format is encoded anew.
  */
 struct rcache {
 	uint32_t	key;
 	int8_t		fmt;		/* -1: empty */
 	struct buf	enc;		/* with the leading separator */
 };
-
-struct rspan {
-	uint32_t	 first, count;
-	struct rcache	*cache;
-	uint32_t	 key;
-};
-
-#define REC_SPANS	2
 
 struct record {
 	struct rfield	*f;
@@ -100,10 +93,27 @@ struct record {
 	size_t		 alen, acap;
 	uint32_t	 ext;		/* index of our first extension key */
 	bool		 ext_marked;
-	uint8_t		 nspan;
-	struct rspan	 span[REC_SPANS];	/* ascending, disjoint */
 	uint32_t	 gen;		/* bumped by every change */
-	bool		 borrowed;	/* arena and el are a view's base's */
+};
+
+/*
+ * A record as the sinks see it: runs of fields taken in order from other
+ * records (the decoder's, the connection's), so that composing an output
+ * record copies nothing. The records must stay unchanged while the view is
+ * in use. A run with a cache is encoded once per format and key.
+ */
+struct rrun {
+	const struct record	*r;
+	uint32_t		 from, to;
+	struct rcache		*cache;		/* NULL: encoded every time */
+	uint32_t		 key;
+};
+
+#define RVIEW_RUNS	6
+
+struct rview {
+	struct rrun	run[RVIEW_RUNS];
+	uint32_t	n;
 };
 
 void	 rec_init(struct record *);
@@ -241,19 +251,43 @@ uint32_t rec_ext_index(const struct record *);
 void	 rec_append(struct record *dst, const struct record *src,
 	    uint32_t from, uint32_t to);
 
-/*
- * Makes r (reset) a view of base: r borrows base's arena and element list,
- * so rec_append(r, base, ...) takes base's fields as they are, with no
- * rewriting of their strings or arrays (conn_emit composes every output
- * record this way). base must stay unchanged while r is in use; a value
- * that needs r's own arena or elements first gives r private copies.
- */
-void	 rec_view(struct record *r, const struct record *base);
+/* Views: v starts empty (rview_init) or as all of r (rview_of); runs are
+ * added in order, at most RVIEW_RUNS, empty ones ignored. */
+static inline void
+rview_init(struct rview *v)
+{
+	v->n = 0;
+}
 
-/* Marks fields [first, nf) as a span (see struct rcache); ignored when
- * empty or when the record has REC_SPANS already. */
-void	 rec_span(struct record *, uint32_t first, struct rcache *,
-	    uint32_t key);
+static inline void
+rview_add(struct rview *v, const struct record *r, uint32_t from,
+    uint32_t to, struct rcache *cache, uint32_t key)
+{
+	struct rrun	*u;
+
+	if (to > r->nf)
+		to = r->nf;
+	if (from >= to || v->n == RVIEW_RUNS)
+		return;
+	u = &v->run[v->n++];
+	u->r = r;
+	u->from = from;
+	u->to = to;
+	u->cache = cache;
+	u->key = key;
+}
+
+static inline void
+rview_of(struct rview *v, const struct record *r)
+{
+	rview_init(v);
+	rview_add(v, r, 0, r->nf, NULL, 0);
+}
+
+/* The view's fields in one record (by reference: the view's records must
+ * outlive out's use), for consumers that want a record. */
+void	 rview_flatten(struct record *out, const struct rview *);
+
 void	 rcache_init(struct rcache *);
 void	 rcache_free(struct rcache *);
 

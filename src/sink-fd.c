@@ -47,12 +47,12 @@ sink_fd_flush(struct sink *s)
 }
 
 static void
-sink_fd_write(struct sink *s, const struct record *r, const struct conn *c)
+sink_fd_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	struct sink_fd	*f = (struct sink_fd *)s;
 
 	(void)c;
-	emit_record(&f->b, r, f->fmt);
+	emit_view(&f->b, r, f->fmt);
 	if (f->b.len >= SINK_FD_HIGH)
 		sink_fd_flush(s);
 }

@@ -57,7 +57,7 @@ sink_logfile_timer_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-sink_logfile_write(struct sink *s, const struct record *r, const struct conn *c)
+sink_logfile_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	struct sink_logfile	*f = (struct sink_logfile *)s;
 	struct timeval		 tv = { 0, SINK_LF_DELAY_US };
@@ -72,7 +72,7 @@ sink_logfile_write(struct sink *s, const struct record *r, const struct conn *c)
 		if (f->timer != NULL)
 			event_add(f->timer, &tv);
 	}
-	emit_record(&f->b, r, f->fmt);
+	emit_view(&f->b, r, f->fmt);
 	f->nrec++;
 	if (f->b.len >= SINK_LF_HIGH)
 		sink_logfile_flush(s);

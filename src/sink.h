@@ -18,7 +18,7 @@ struct logfile;
 
 struct sink {
 	const char	*name;
-	void		(*write)(struct sink *, const struct record *,
+	void		(*write)(struct sink *, const struct rview *,
 			    const struct conn *);
 	void		(*flush)(struct sink *);	/* may be NULL */
 	void		(*close)(struct sink *);	/* frees the sink */

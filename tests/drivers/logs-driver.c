@@ -50,6 +50,7 @@ drv_fill(struct record *r, void *arg)
 static void
 drv_tick(evutil_socket_t fd, short what, void *arg)
 {
+	struct rview	v;
 	unsigned long	i;
 
 	(void)fd;
@@ -59,7 +60,8 @@ drv_tick(evutil_socket_t fd, short what, void *arg)
 		rec_reset(&rec);
 		rec_uint(&rec, "seq", seq);
 		rec_cstr(&rec, "query", "select * from t where a = 'x\ty'");
-		engine_write(&eng, &rec, NULL);
+		rview_of(&v, &rec);
+		engine_write(&eng, &v, NULL);
 		seq++;
 		if (every > 0 && seq % every == 0) {
 			rec_uint(log_fields(), "seq", seq);

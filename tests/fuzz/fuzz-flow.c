@@ -16,7 +16,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
-null_write(struct sink *s, const struct record *r, const struct conn *c)
+null_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	(void)s;
 	(void)r;

@@ -24,15 +24,15 @@ struct fsink {
 };
 
 static void
-fsink_write(struct sink *s, const struct record *r, const struct conn *c)
+fsink_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	struct fsink	*f = (struct fsink *)s;
 
 	(void)c;
 	buf_reset(&f->b);
-	emit_record(&f->b, r, FMT_JSON);
+	emit_view(&f->b, r, FMT_JSON);
 	buf_reset(&f->b);
-	emit_record(&f->b, r, FMT_LTSV);
+	emit_view(&f->b, r, FMT_LTSV);
 }
 
 static void

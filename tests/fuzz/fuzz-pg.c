@@ -22,14 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct buf	out;
 
 static void
-fz_write(struct sink *s, const struct record *r, const struct conn *c)
+fz_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	cJSON	*o;
 
 	(void)s;
 	(void)c;
 	buf_reset(&out);
-	emit_record(&out, r, FMT_JSON);
+	emit_view(&out, r, FMT_JSON);
 	o = cJSON_ParseWithLength(out.p, out.len);
 	if (o == NULL)
 		abort();

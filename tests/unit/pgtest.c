@@ -135,11 +135,11 @@ struct tsink {
 };
 
 static void
-tsink_write(struct sink *s, const struct record *r, const struct conn *c)
+tsink_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	(void)s;
 	(void)c;
-	emit_record(&out, r, FMT_JSON);
+	emit_view(&out, r, FMT_JSON);
 }
 
 static void

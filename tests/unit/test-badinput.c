@@ -19,7 +19,7 @@ struct count_sink {
 };
 
 static void
-count_write(struct sink *s, const struct record *r, const struct conn *c)
+count_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	(void)r;
 	(void)c;

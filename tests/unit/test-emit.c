@@ -182,20 +182,34 @@ TEST(record_compose_ext)
 	rec_free(&out);
 }
 
-/* A view borrows its base's storage: base's fields (copied strings,
- * arrays) come out as they are, other records' fields are referenced, the
- * view may add its own values (taking private copies first), and neither
- * base nor a later reuse of the view sees any of it. */
+static const char *
+encv(const struct rview *v, enum fmt f)
+{
+	static struct buf	b;
+
+	buf_reset(&b);
+	emit_view(&b, v, f);
+	buf_addc(&b, '\0');
+	return b.p;
+}
+
+/* A view's runs come out as the record they would make together: a
+ * base's copied strings and arrays as they are, other records' fields
+ * referenced, in every format; and the base is untouched. */
 TEST(record_view)
 {
-	struct record	base, meta, v;
+	struct record	base, meta, head, flat;
+	struct rview	v;
 	const char	*want;
-	char		 a[2][512];
+	char		 a[512];
 	int		 round;
+	enum fmt	 f;
 
 	rec_init(&base);
 	rec_init(&meta);
-	rec_init(&v);
+	rec_init(&head);
+	rec_init(&flat);
+	rec_lit(&meta, "conn_id", "c1");
 	rec_cstr(&meta, "username", "root");
 	rec_uint(&meta, "mss", 1460);
 	for (round = 0; round < 3; round++) {
@@ -207,41 +221,37 @@ TEST(record_view)
 		rec_array_end(&base);
 		rec_mark_ext(&base);
 		rec_int(&base, "rows", round);
-		rec_view(&v, &base);
-		rec_time(&v, "ts", 0);
-		rec_append(&v, &base, 0, rec_ext_index(&base));
-		rec_lit(&v, "conn_id", "c1");
-		rec_append(&v, &meta, 0, meta.nf);
-		rec_append(&v, &base, rec_ext_index(&base), base.nf);
-		want = round == 0 ?
-		    "\tquery:select \\\"1\\\"\tvalues:[\"x\",-7]\tconn_id:c1"
-		    "\tusername:root\tmss:1460\trows:0\n" : NULL;
-		snprintf(a[0], sizeof a[0], "%s", enc(&v, FMT_JSON));
-		if (want != NULL) {
-			const char *l = enc(&v, FMT_LTSV);
-			CHECK(strstr(l, want) != NULL);
+		rec_reset(&head);
+		rec_time(&head, "ts", 0);
+		rview_init(&v);
+		rview_add(&v, &head, 0, head.nf, NULL, 0);
+		rview_add(&v, &base, 0, rec_ext_index(&base), NULL, 0);
+		rview_add(&v, &meta, 0, meta.nf, NULL, 0);
+		rview_add(&v, &base, 5, 9, NULL, 0);	/* empty: ignored */
+		rview_add(&v, &base, rec_ext_index(&base), base.nf, NULL, 0);
+		CHECK_INT(v.n, 4);
+		want = "\tquery:select \\\"1\\\"\tvalues:[\"x\",-7]\tconn_id:c1"
+		    "\tusername:root\tmss:1460\trows:";
+		CHECK(strstr(encv(&v, FMT_LTSV), want) != NULL);
+		rview_flatten(&flat, &v);
+		CHECK_INT(flat.nf, 7);
+		for (f = FMT_JSON; f <= FMT_CONSOLE; f++) {
+			snprintf(a, sizeof a, "%s", enc(&flat, f));
+			CHECK_STR(encv(&v, f), a);
 		}
-		if (round == 1) {
-			/* the view's own copies: base's storage untouched */
-			rec_str(&v, "extra", "abc", 3);
-			rec_array_begin(&v, "more");
-			rec_el_str(&v, "y", 1);
-			rec_array_end(&v);
-		}
-		snprintf(a[1], sizeof a[1], "%s", enc(&v, FMT_JSON));
-		if (round == 1)
-			CHECK(strstr(a[1], ",\"extra\":\"abc\",\"more\":[\"y\"]}") != NULL);
-		else
-			CHECK_STR(a[1], a[0]);
-		CHECK(strstr(a[1], "\"values\":[\"x\",-7]") != NULL);
-		CHECK_INT(base.nel, 2);
-		snprintf(a[0], sizeof a[0], "{\"query\":\"select \\\"1\\\"\","
+		snprintf(a, sizeof a, "{\"query\":\"select \\\"1\\\"\","
 		    "\"values\":[\"x\",-7],\"rows\":%d}\n", round);
-		CHECK_STR(enc(&base, FMT_JSON), a[0]);
+		CHECK_STR(enc(&base, FMT_JSON), a);
+		CHECK_INT(base.nel, 2);
 	}
-	/* freeing a view frees only what it owns (ASan checks) */
-	rec_view(&v, &base);
-	rec_free(&v);
+	/* a view of one record is the record; an empty one is {} */
+	rview_of(&v, &base);
+	CHECK_STR(encv(&v, FMT_JSON), enc(&base, FMT_JSON));
+	rview_init(&v);
+	CHECK_STR(encv(&v, FMT_JSON), "{}\n");
+	CHECK_STR(encv(&v, FMT_LTSV), "\n");
+	rec_free(&flat);
+	rec_free(&head);
 	rec_free(&base);
 	rec_free(&meta);
 }
@@ -524,11 +534,11 @@ TEST(emit_integers)
 static struct buf	hexout;
 
 static void
-hex_tsink_write(struct sink *s, const struct record *r, const struct conn *c)
+hex_tsink_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	(void)s;
 	(void)c;
-	emit_record(&hexout, r, FMT_LTSV);
+	emit_view(&hexout, r, FMT_LTSV);
 }
 
 static void
@@ -631,7 +641,8 @@ TEST(emit_console_terminal_safe)
  * formats, keys and positions. */
 TEST(emit_span_cache)
 {
-	struct record	r, plain;
+	struct record	r, plain, tail;
+	struct rview	v;
 	struct rcache	c[2];
 	static const enum fmt fmts[] = { FMT_JSON, FMT_LTSV, FMT_JSON,
 	    FMT_CONSOLE, FMT_LTSV, FMT_LTSV, FMT_JSON };
@@ -642,43 +653,46 @@ TEST(emit_span_cache)
 	rcache_init(&c[0]);
 	rcache_init(&c[1]);
 	rec_init(&r);
+	rec_init(&tail);
 	rec_init(&plain);
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
-			/* the span's contents change with its key */
+			/* the cached run's contents change with its key */
 			const char *who = round < 2 ? "alice" : "bob\"\n";
 
 			first0 = round % 2;
 			rec_reset(&r);
+			rec_reset(&tail);
 			rec_reset(&plain);
+			rview_init(&v);
 			if (!first0) {
 				rec_uint(&r, "seq", i);
 				rec_uint(&plain, "seq", i);
 			}
 			rec_cstr(&r, "user", who);
 			rec_int(&r, "mss", -5);
-			rec_span(&r, first0 ? 0 : 1, &c[0], round < 2 ? 7 : 8);
+			rview_add(&v, &r, 0, first0 ? 0 : 1, NULL, 0);
+			rview_add(&v, &r, first0 ? 0 : 1, r.nf, &c[0],
+			    round < 2 ? 7 : 8);
 			rec_cstr(&plain, "user", who);
 			rec_int(&plain, "mss", -5);
-			rec_cstr(&r, "q", "select 1");
+			rec_cstr(&tail, "q", "select 1");
 			rec_cstr(&plain, "q", "select 1");
-			rec_cstr(&r, "db", "x");
-			rec_span(&r, r.nf - 1, &c[1], 1);
+			rview_add(&v, &tail, 0, 1, NULL, 0);
+			rec_cstr(&tail, "db", "x");
+			rview_add(&v, &tail, 1, 2, &c[1], 1);
 			rec_cstr(&plain, "db", "x");
 			snprintf(want, sizeof want, "%s", enc(&plain, fmts[i]));
-			CHECK_STR(enc(&r, fmts[i]), want);
+			CHECK_STR(encv(&v, fmts[i]), want);
 		}
 	}
-	/* an empty span and a third span are ignored */
-	rec_reset(&r);
-	rec_cstr(&r, "a", "1");
-	rec_span(&r, 1, &c[0], 9);
-	CHECK_INT(r.nspan, 0);
-	rec_span(&r, 0, &c[0], 9);
-	rec_span(&r, 0, &c[1], 9);
-	rec_span(&r, 0, &c[1], 9);
-	CHECK_INT(r.nspan, REC_SPANS);
+	/* runs past RVIEW_RUNS are dropped, not written past the array */
+	rview_init(&v);
+	for (i = 0; i < RVIEW_RUNS + 3; i++)
+		rview_add(&v, &tail, 0, 1, NULL, 0);
+	CHECK_INT(v.n, RVIEW_RUNS);
 	rec_free(&r);
+	rec_free(&tail);
 	rec_free(&plain);
 	rcache_free(&c[0]);
 	rcache_free(&c[1]);
@@ -763,4 +777,108 @@ TEST(record_esc_class)
 	CHECK_STR(enc(&r, FMT_LTSV), "status:ok\n");
 	rec_free(&r);
 	rec_free(&full);
+}
+
+/* conn_emit's composition: the address pair and the connection's keys are
+ * encoded once, and encoded again whenever they change (addresses before
+ * the open, a value learnt or replaced, conn_id learnt late), in either
+ * format and either mode. */
+static struct buf	ce_out;
+static enum fmt		ce_fmt;
+
+static void
+ce_write(struct sink *s, const struct rview *v, const struct conn *c)
+{
+	(void)s;
+	(void)c;
+	buf_reset(&ce_out);
+	emit_view(&ce_out, v, ce_fmt);
+	buf_addc(&ce_out, '\0');
+}
+
+static void
+ce_close(struct sink *s)
+{
+	(void)s;
+}
+
+static const char *
+ce_emit(struct conn *c, const struct record *vals, enum dir d, enum fmt f)
+{
+	ce_fmt = f;
+	conn_emit(c, vals, d, 0, 7);
+	return ce_out.p;
+}
+
+TEST(conn_emit_composition)
+{
+	static struct sink	ts;
+	struct engine		eng;
+	struct conn		c;
+	struct record		vals;
+	int			k;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ts.name = "test";
+	ts.write = ce_write;
+	ts.close = ce_close;
+	rec_init(&vals);
+	rec_cstr(&vals, "query", "q");
+	rec_mark_ext(&vals);
+	rec_int(&vals, "rows", 1);
+	engine_init(&eng, ENG_PROBE, NULL);
+	eng.interface = "lo";
+	eng.target = "3306";
+	engine_add_sink(&eng, &ts);
+	conn_init(&c, &eng);
+	strcpy(c.cli, "10.0.0.1:5000");
+	for (k = 0; k < 2; k++) {	/* the second time from the caches */
+		CHECK_STR(ce_emit(&c, &vals, DIR_C2S, FMT_JSON),
+		    "{\"ts\":\"1970-01-01T00:00:00.000Z\",\"src_addr\":\"10.0.0.1:5000\",\"dst_addr\":\"\",\"query\":\"q\",\"interface\":\"lo\",\"probe_target_addr\":\"3306\",\"rows\":1}\n");
+	}
+	strcpy(c.srv, "10.0.0.2:3306");
+	conn_open(&c, 0);
+	for (k = 0; k < 2; k++) {
+		CHECK_STR(ce_emit(&c, &vals, DIR_C2S, FMT_JSON),
+		    "{\"ts\":\"1970-01-01T00:00:00.000Z\",\"src_addr\":\"10.0.0.1:5000\",\"dst_addr\":\"10.0.0.2:3306\",\"query\":\"q\",\"interface\":\"lo\",\"probe_target_addr\":\"3306\",\"rows\":1}\n");
+		CHECK_STR(ce_emit(&c, &vals, DIR_S2C, FMT_LTSV),
+		    "ts:1970-01-01T00:00:00.000Z\tsrc_addr:10.0.0.2:3306\tdst_addr:10.0.0.1:5000\tquery:q\tinterface:lo\tprobe_target_addr:3306\trows:1\n");
+	}
+	rec_cstr(&c.meta, "username", "u1");
+	for (k = 0; k < 2; k++)
+		CHECK_STR(ce_emit(&c, &vals, DIR_C2S, FMT_LTSV),
+		    "ts:1970-01-01T00:00:00.000Z\tsrc_addr:10.0.0.1:5000\tdst_addr:10.0.0.2:3306\tquery:q\tinterface:lo\tprobe_target_addr:3306\tusername:u1\trows:1\n");
+	strcpy(c.id, "abc");
+	for (k = 0; k < 2; k++)
+		CHECK_STR(ce_emit(&c, &vals, DIR_C2S, FMT_LTSV),
+		    "ts:1970-01-01T00:00:00.000Z\tsrc_addr:10.0.0.1:5000\tdst_addr:10.0.0.2:3306\tquery:q\tinterface:lo\tprobe_target_addr:3306\tconn_id:abc\tusername:u1\trows:1\n");
+	rec_set_str(&c.meta, "username", "u2", 2);
+	for (k = 0; k < 2; k++)
+		CHECK_STR(ce_emit(&c, &vals, DIR_C2S, FMT_JSON),
+		    "{\"ts\":\"1970-01-01T00:00:00.000Z\",\"src_addr\":\"10.0.0.1:5000\",\"dst_addr\":\"10.0.0.2:3306\",\"query\":\"q\",\"interface\":\"lo\",\"probe_target_addr\":\"3306\",\"conn_id\":\"abc\",\"username\":\"u2\",\"rows\":1}\n");
+	conn_close(&c, 0);
+	conn_free(&c);
+	engine_free(&eng);
+
+	/* proxy: a dial error before the open, while addresses are learnt */
+	engine_init(&eng, ENG_PROXY, NULL);
+	engine_add_sink(&eng, &ts);
+	conn_init(&c, &eng);
+	strcpy(c.id, "p1");
+	strcpy(c.cli, "10.0.0.1:5000");
+	strcpy(c.listen, "127.0.0.1:3307");
+	CHECK_STR(ce_emit(&c, &vals, DIR_C2S, FMT_JSON),
+	    "{\"query\":\"q\",\"conn_id\":\"p1\",\"client_addr\":\"10.0.0.1:5000\",\"proxy_listen_addr\":\"127.0.0.1:3307\",\"proxy_client_addr\":\"\",\"remote_addr\":\"\",\"conn_seq_num\":7,\"direction\":\"->\",\"ts\":\"1970-01-01T00:00:00.000Z\",\"rows\":1}\n");
+	strcpy(c.pcli, "127.0.0.1:40000");
+	strcpy(c.srv, "10.0.0.2:3306");
+	conn_open(&c, 0);
+	for (k = 0; k < 2; k++)
+		CHECK_STR(ce_emit(&c, &vals, DIR_S2C, FMT_JSON),
+		    "{\"query\":\"q\",\"conn_id\":\"p1\",\"client_addr\":\"10.0.0.1:5000\",\"proxy_listen_addr\":\"127.0.0.1:3307\",\"proxy_client_addr\":\"127.0.0.1:40000\",\"remote_addr\":\"10.0.0.2:3306\",\"conn_seq_num\":7,\"direction\":\"<-\",\"ts\":\"1970-01-01T00:00:00.000Z\",\"rows\":1}\n");
+	conn_close(&c, 0);
+	conn_free(&c);
+	engine_free(&eng);
+	rec_free(&vals);
+	buf_free(&ce_out);
 }

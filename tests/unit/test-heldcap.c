@@ -18,11 +18,11 @@
 static struct buf	hc_out;
 
 static void
-hc_write(struct sink *s, const struct record *r, const struct conn *c)
+hc_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	(void)s;
 	(void)c;
-	emit_record(&hc_out, r, FMT_JSON);
+	emit_view(&hc_out, r, FMT_JSON);
 }
 
 static void

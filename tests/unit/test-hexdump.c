@@ -141,11 +141,11 @@ static struct buf	ht_out;
 static enum fmt		ht_fmt;
 
 static void
-ht_sink_write(struct sink *s, const struct record *r, const struct conn *c)
+ht_sink_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	(void)s;
 	(void)c;
-	emit_record(&ht_out, r, ht_fmt);
+	emit_view(&ht_out, r, ht_fmt);
 }
 
 static void

@@ -39,10 +39,10 @@ struct tsink {
 };
 
 static void
-tsink_write(struct sink *s, const struct record *r, const struct conn *c)
+tsink_write(struct sink *s, const struct rview *r, const struct conn *c)
 {
 	(void)c;
-	emit_record(&((struct tsink *)s)->b, r, FMT_JSON);
+	emit_view(&((struct tsink *)s)->b, r, FMT_JSON);
 }
 
 static void

@@ -64,6 +64,7 @@ TEST(sink_logfile_period_batches)
 	struct logfile	*lf;
 	struct sink	*s;
 	struct record	 r;
+	struct rview	 v;
 	time_t		 (*saved)(void) = logfile_clock;
 	uint64_t	 recs0, recs, bytes;
 	int		 i;
@@ -82,13 +83,14 @@ TEST(sink_logfile_period_batches)
 	s = sink_logfile_new(lf, FMT_JSON, NULL);
 	rec_init(&r);
 	rec_cstr(&r, "k", "v");
+	rview_of(&v, &r);
 	for (i = 0; i < 3; i++)
-		s->write(s, &r, NULL);
+		s->write(s, &v, NULL);
 	/* Nothing written yet: buffered. */
 	CHECK_INT(ts_lines(dir, "dump.log.202611262359"), -1);
 	ts_now++;
 	for (i = 0; i < 2; i++)
-		s->write(s, &r, NULL);
+		s->write(s, &v, NULL);
 	CHECK_INT(ts_lines(dir, "dump.log.202611262359"), 3);
 	s->flush(s);
 	CHECK_INT(ts_lines(dir, "dump.log.202611270000"), 2);
