@@ -103,12 +103,11 @@ emit_ndigits(uint64_t u)
  * (counts, ids, microseconds, flags): up to four digits take no loop and
  * no 64-bit division. */
 static inline __attribute__((always_inline)) void
-emit_u64(struct buf *b, uint64_t u, int neg)
+emit_u64_in(struct buf *b, uint64_t u, int neg)	/* 21 bytes of room */
 {
 	char		*o, *e;
 	uint32_t	 hi, lo;
 
-	buf_reserve(b, 24);
 	o = b->p + b->len;
 	if (neg)
 		*o++ = '-';
@@ -142,6 +141,22 @@ emit_u64(struct buf *b, uint64_t u, int neg)
 			e[-1] = (char)('0' + u);
 	}
 	b->len = (size_t)(o - b->p);
+}
+
+static inline __attribute__((always_inline)) void
+emit_u64(struct buf *b, uint64_t u, int neg)
+{
+	buf_reserve(b, 24);
+	emit_u64_in(b, u, neg);
+}
+
+static inline __attribute__((always_inline)) void
+emit_i64_in(struct buf *b, int64_t i)
+{
+	if (i < 0)
+		emit_u64_in(b, (uint64_t)0 - (uint64_t)i, 1);
+	else
+		emit_u64_in(b, (uint64_t)i, 0);
 }
 
 static inline __attribute__((always_inline)) void
@@ -486,8 +501,11 @@ emit_key_miss(struct buf *b, const char *key, int first, enum fmt f,
 	b->len += set[0].len - skip;
 }
 
+/* The key, leaving room for `extra` more bytes: a field's key and a
+ * number or a plain string take one room check. */
 static inline __attribute__((always_inline)) void
-emit_key(struct buf *b, const char *key, int first, enum fmt f)
+emit_key(struct buf *b, const char *key, int first, enum fmt f,
+    size_t extra)
 {
 	struct keyc	*set, *e;
 	size_t		 skip = first ? 1 : 0;
@@ -499,39 +517,21 @@ emit_key(struct buf *b, const char *key, int first, enum fmt f)
 		e = &set[1];
 		if (e->key != key) {
 			emit_key_miss(b, key, first, f, set);
+			buf_reserve(b, extra);
 			return;
 		}
 	}
-	buf_reserve(b, KEYC_COPY);
+	buf_reserve(b, KEYC_COPY + extra);
 	memcpy(b->p + b->len, e->enc + skip, KEYC_COPY);
 	b->len += e->len - skip;
 }
 
-/* Inlined into the record loop: it runs for every field. */
+/* A field's value of the less common types, after its key. */
 static inline __attribute__((always_inline)) void
-emit_field(struct buf *b, const struct record *r, uint32_t i, int first,
+emit_value_other(struct buf *b, const struct record *r, const struct rval *v,
     enum fmt f)
 {
-	const struct rval	*v = &r->f[i].val;
-
-	emit_key(b, r->f[i].key, first, f);
-	/* The common types without a call (emit_json_value). */
 	switch (v->type) {
-	case R_STR:
-		if (f == FMT_JSON) {
-			buf_reserve(b, 2);
-			b->p[b->len++] = '"';
-			emit_str(b, r, v, 0);
-			buf_addc(b, '"');
-		} else
-			emit_str(b, r, v, 0);
-		break;
-	case R_UINT:
-		emit_u64(b, v->v.u, 0);
-		break;
-	case R_INT:
-		emit_i64(b, v->v.i);
-		break;
 	case R_TIME:
 		if (f == FMT_JSON)
 			buf_addc(b, '"');
@@ -547,6 +547,56 @@ emit_field(struct buf *b, const struct record *r, uint32_t i, int first,
 			emit_ltsv_value(b, r, v);
 		else
 			emit_json_value(b, r, v, 0);
+	}
+}
+
+/* Inlined into the record loop: it runs for every field. */
+static inline __attribute__((always_inline)) void
+emit_field(struct buf *b, const struct record *r, uint32_t i, int first,
+    enum fmt f)
+{
+	const struct rval	*v = &r->f[i].val;
+	const char		*s;
+	size_t			 n;
+	char			*o;
+
+	/* The common types without a call (emit_json_value). */
+	switch (v->type) {
+	case R_STR:
+		s = rec_sval(r, v, &n);
+		if (v->esc == RESC_NONE) {
+			emit_key(b, r->f[i].key, first, f, n + 2);
+			o = b->p + b->len;
+			if (f == FMT_JSON)
+				*o++ = '"';
+			memcpy(o, s, n);
+			o += n;
+			if (f == FMT_JSON)
+				*o++ = '"';
+			b->len = (size_t)(o - b->p);
+			break;
+		}
+		emit_key(b, r->f[i].key, first, f, 1);
+		if (f == FMT_JSON)
+			b->p[b->len++] = '"';
+		if (v->esc == RESC_PRINT)
+			vis_json_print(b, s, n);
+		else
+			vis_json(b, s, n, 0);
+		if (f == FMT_JSON)
+			buf_addc(b, '"');
+		break;
+	case R_UINT:
+		emit_key(b, r->f[i].key, first, f, 24);
+		emit_u64_in(b, v->v.u, 0);
+		break;
+	case R_INT:
+		emit_key(b, r->f[i].key, first, f, 24);
+		emit_i64_in(b, v->v.i);
+		break;
+	default:
+		emit_key(b, r->f[i].key, first, f, 0);
+		emit_value_other(b, r, v, f);
 	}
 }
 

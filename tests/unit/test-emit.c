@@ -412,6 +412,29 @@ TEST(emit_key_cache)
 		buf_add(&want, "\n", 2);
 		CHECK_STR(enc(&r, FMT_LTSV), want.p);
 	}
+	/* a key's room check covers its value: a missed long key, then a
+	 * long plain string, into a buffer that starts empty each time (ASan
+	 * sees a short reservation) */
+	rec_reset(&r);
+	{
+		static char	big[5000];
+		enum fmt	f;
+		struct buf	b;
+
+		memset(big, 'x', sizeof big);
+		rec_strref_esc(&r, lk, big, sizeof big, RESC_NONE);
+		rec_strref_esc(&r, lk, "", 0, RESC_NONE);
+		rec_uint(&r, lk, UINT64_MAX);
+		for (f = FMT_JSON; f <= FMT_LTSV; f++) {
+			buf_init(&b);
+			emit_record(&b, &r, f);
+			/* keys with their quotes and colons, separators,
+			 * braces, the value quotes, 20 digits, the newline */
+			CHECK_INT(b.len, strlen(lk) * 3 + sizeof big + 20 + 1 +
+			    (f == FMT_JSON ? 3 * 3 + 2 + 2 + 4 : 3 + 2));
+			buf_free(&b);
+		}
+	}
 	buf_free(&want);
 	rec_free(&r);
 }
