@@ -243,6 +243,19 @@ pg_hunt_tail(struct pg_frame *f, const uint8_t *q, size_t m)
 	return false;
 }
 
+/* A message whose type and code are set starts: len body bytes, of which
+ * its type's keep are kept. */
+static inline void
+pg_frame_begin(struct pg_frame *f, uint32_t len, int64_t ts)
+{
+	f->len = len;
+	f->got = 0;
+	f->keep = f->keeptab[f->type];
+	if (f->keep > f->len)
+		f->keep = f->len;
+	f->ts_first = ts;
+}
+
 static void
 pg_frame_deliver(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
     uint64_t seq, pg_msg_fn *fn, void *arg)
@@ -299,12 +312,7 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 			    n - off - 5 >= len - 4) {
 				f->type = h[0];
 				f->code = 0;
-				f->len = len - 4;
-				f->got = 0;
-				f->keep = f->keeptab[f->type];
-				if (f->keep > f->len)
-					f->keep = f->len;
-				f->ts_first = ts;
+				pg_frame_begin(f, len - 4, ts);
 				off += 1 + (size_t)len;
 				pg_frame_deliver(f, h + 5, f->keep, ts, seq, fn,
 				    arg);
@@ -414,11 +422,7 @@ pg_frame_feed(struct pg_frame *f, const uint8_t *p, size_t n, int64_t ts,
 				f->code = 0;
 				f->len = len - 4;
 			}
-			f->got = 0;
-			f->keep = f->keeptab[f->type];
-			if (f->keep > f->len)
-				f->keep = f->len;
-			f->ts_first = ts;
+			pg_frame_begin(f, f->len, ts);
 			f->st = PG_FS_BODY;
 			pg_body_drop(f);
 			if (f->len == 0)
