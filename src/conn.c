@@ -6,8 +6,6 @@
 #include "engine.h"
 #include "xmalloc.h"
 
-static void	conn_fixed_reset(struct conn *);
-
 void
 conn_init(struct conn *c, struct engine *eng)
 {
@@ -23,6 +21,20 @@ conn_init(struct conn *c, struct engine *eng)
 	c->tail_gen = c->meta.gen - 1;
 	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
 		rcache_init(&c->ecache[i]);
+}
+
+/* Drops what was built of the addresses (at the open, when they are
+ * final). */
+static void
+conn_fixed_reset(struct conn *c)
+{
+	size_t	i;
+
+	rec_reset(&c->head[0]);
+	rec_reset(&c->head[1]);
+	c->tail_gen = c->meta.gen - 1;
+	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
+		c->ecache[i].fmt = -1;
 }
 
 void
@@ -107,31 +119,17 @@ conn_free(struct conn *c)
  * are encoded once per connection (ecache).
  */
 
-/* Drops what was built of the addresses (at the open, when they are
- * final). */
-static void
-conn_fixed_reset(struct conn *c)
-{
-	size_t	i;
-
-	rec_reset(&c->head[0]);
-	rec_reset(&c->head[1]);
-	c->tail_gen = c->meta.gen - 1;
-	for (i = 0; i < sizeof c->ecache / sizeof c->ecache[0]; i++)
-		c->ecache[i].fmt = -1;
-}
-
 static const struct record *
 conn_head(struct conn *c, enum dir d)
 {
 	struct record	*h = &c->head[d];
+	const char	*src = d == DIR_C2S ? c->cli : c->srv;
+	const char	*dst = d == DIR_C2S ? c->srv : c->cli;
 
 	if (h->nf == 0 || !c->opened) {
 		rec_reset(h);
-		rec_strref(h, "src_addr", d == DIR_C2S ? c->cli : c->srv,
-		    strlen(d == DIR_C2S ? c->cli : c->srv));
-		rec_strref(h, "dst_addr", d == DIR_C2S ? c->srv : c->cli,
-		    strlen(d == DIR_C2S ? c->srv : c->cli));
+		rec_strref(h, "src_addr", src, strlen(src));
+		rec_strref(h, "dst_addr", dst, strlen(dst));
 		c->ecache[d].fmt = -1;
 	}
 	return h;

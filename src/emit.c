@@ -283,14 +283,9 @@ emit_scalar(struct buf *b, const struct rval *v)
 }
 
 static inline void
-emit_str(struct buf *b, const struct record *r, const struct rval *v,
-    int array)
+emit_bytes(struct buf *b, const char *s, size_t n, uint8_t esc, int array)
 {
-	const char	*s;
-	size_t		 n;
-
-	s = rec_sval(r, v, &n);
-	switch (v->esc) {
+	switch (esc) {
 	case RESC_NONE:
 		buf_add(b, s, n);
 		break;
@@ -300,6 +295,17 @@ emit_str(struct buf *b, const struct record *r, const struct rval *v,
 	default:
 		vis_json(b, s, n, array);
 	}
+}
+
+static inline void
+emit_str(struct buf *b, const struct record *r, const struct rval *v,
+    int array)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = rec_sval(r, v, &n);
+	emit_bytes(b, s, n, v->esc, array);
 }
 
 static void	emit_array(struct buf *, const struct record *,
@@ -579,10 +585,7 @@ emit_field(struct buf *b, const struct record *r, uint32_t i, int first,
 		emit_key(b, r->f[i].key, first, f, 1);
 		if (f == FMT_JSON)
 			b->p[b->len++] = '"';
-		if (v->esc == RESC_PRINT)
-			vis_json_print(b, s, n);
-		else
-			vis_json(b, s, n, 0);
+		emit_bytes(b, s, n, v->esc, 0);
 		if (f == FMT_JSON)
 			buf_addc(b, '"');
 		break;
