@@ -37,12 +37,18 @@ while IFS='|' read -r name args pcap expected; do
 	args=$(trim "$args")
 	pcap=$(trim "$pcap")
 	expected=$(trim "${expected:-}")
-	if [ ! -f "$fx/$pcap" ]; then
-		echo "FAIL: golden/$name (missing $fx/$pcap)"
+	# Captures of our own (tests/captures/) are found from the repository
+	# root; the others in the shared fixtures.
+	case "$pcap" in
+	tests/*) pcap=$here/../../$pcap ;;
+	*) pcap=$fx/$pcap ;;
+	esac
+	if [ ! -f "$pcap" ]; then
+		echo "FAIL: golden/$name (missing $pcap)"
 		continue
 	fi
 	# shellcheck disable=SC2086
-	timeout 120 "$bin" $args "$fx/$pcap" </dev/null >"$tmp/out" 2>"$tmp/err"
+	timeout 120 "$bin" $args "$pcap" </dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	norm <"$tmp/out" >"$tmp/got"
 	case "$expected" in
