@@ -314,21 +314,6 @@ rec_el_null(struct record *r)
 	rec_elslot(r)->type = R_NULL;
 }
 
-const char *
-rec_sval(const struct record *r, const struct rval *v, size_t *n)
-{
-	*n = v->v.s.len;
-	if (v->ref)
-		return v->v.s.ptr != NULL ? v->v.s.ptr : "";
-	return r->arena != NULL ? r->arena + v->v.s.off : "";
-}
-
-const struct rval *
-rec_elem(const struct record *r, const struct rval *a, uint32_t i)
-{
-	return &r->el[a->v.a.first + i];
-}
-
 static void
 rec_appendval(struct record *dst, struct rval *dv, const struct record *src,
     const struct rval *sv)

@@ -291,11 +291,23 @@ void	 rview_flatten(struct record *out, const struct rview *);
 void	 rcache_init(struct rcache *);
 void	 rcache_free(struct rcache *);
 
-/* Read access for encoders, sinks and tests. */
-const char		*rec_sval(const struct record *, const struct rval *,
-			    size_t *);
+/* Read access for encoders, sinks and tests; the two that the encoders
+ * call per field are inline. */
+static inline const char *
+rec_sval(const struct record *r, const struct rval *v, size_t *n)
+{
+	*n = v->v.s.len;
+	if (v->ref)
+		return v->v.s.ptr != NULL ? v->v.s.ptr : "";
+	return r->arena != NULL ? r->arena + v->v.s.off : "";
+}
+
+static inline const struct rval *
+rec_elem(const struct record *r, const struct rval *a, uint32_t i)
+{
+	return &r->el[a->v.a.first + i];
+}
+
 const struct rfield	*rec_find(const struct record *, const char *key);
-const struct rval	*rec_elem(const struct record *, const struct rval *,
-			    uint32_t i);
 
 #endif
