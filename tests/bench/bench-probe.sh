@@ -6,10 +6,11 @@
 # (pcap_stats), capture CPU per query and the load's QPS.
 # Target: zero drops and QPS no lower than under tcpdump. (The mysql
 # dumper's live case is in bench-mysql.sh.)
-# BENCH_ROUNDS (default 3) rounds of BENCH_SECS (default 10) s per line,
+# BENCH_ROUNDS (default 5) rounds of BENCH_SECS (default 10) s per line,
 # the lines interleaved and their order rotating from round to round; each
 # figure is the median over the rounds, and "vs tcpdump" is the median of
-# the per-round ratios, so the slow drift of a shared machine cancels out.
+# the per-round ratios, so the slow drift of a shared machine cancels out
+# (then their range, and in how many rounds the ratio was at least 1).
 # Needs root; port 23303 (BENCH_PORT overrides). BENCH_WRAP="perf record
 # -o FILE" profiles the hex probe, BENCH_PROBE_ARGS adds flags to the
 # probes (e.g. "-c FILE", "-B 8MB"), BENCH_LINES picks lines by name.
@@ -19,7 +20,7 @@ set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
 SECS=${BENCH_SECS:-10}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 PORT=${BENCH_PORT:-23303}
 export TCPDP_TMP=$(mktemp -d /tmp/bench-probe.XXXXXX)
 T=$TCPDP_TMP
@@ -114,10 +115,10 @@ for name in $NAMES; do
 	if [ "$name" != none ] && [ "$name" != tcpdump ] && [ -f "$T/tcpdump.res" ]; then
 		paste -d' ' "$f" "$T/tcpdump.res" |
 		    awk '$5 > 0 { printf "%.3f\n", $1 / $5 }' >"$T/ratios"
-		vs="$(med <"$T/ratios") ($(sort -g "$T/ratios" | head -1)-$(sort -g "$T/ratios" | tail -1))"
+		vs="$(med <"$T/ratios") ($(sort -g "$T/ratios" | head -1)-$(sort -g "$T/ratios" | tail -1), $(awk '$1 >= 1' "$T/ratios" | wc -l)/$(wc -l <"$T/ratios") >= 1)"
 	fi
 	[ "$name" = none ] && { drops="-"; recv="-"; cpu="-"; }
-	printf '%-12s qps %9s  vs tcpdump %-19s  drops %8s of %9s  capture cpu %6s us/query\n' \
+	printf '%-12s qps %9s  vs tcpdump %-28s  drops %8s of %9s  capture cpu %6s us/query\n' \
 	    "$name" "$qps" "$vs" "$drops" "$recv" "$cpu"
 done
 echo "target: drops 0 and qps vs tcpdump >= 1 (within the rounds' spread)"
