@@ -110,6 +110,8 @@ struct pg_state {
 	uint8_t		 phase;
 	bool		 meta_done;
 	bool		 skip_open;	/* discarding until Sync after an error */
+	bool		 copy_in;	/* an Execute's COPY FROM STDIN runs: the
+					 * server ignores Syncs until CopyDone */
 	bool		 sasl_mech_seen;
 	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
 	int64_t		 ssl_ts;
@@ -307,6 +309,7 @@ pg_flush(struct pg_state *st)
 	while (st->qlen > 0)
 		pg_pop(st, NULL, 0);
 	st->skip_open = false;
+	st->copy_in = false;
 }
 
 static void
@@ -773,15 +776,22 @@ pg_on_client(void *arg, const struct pg_msg *m)
 		pg_describe_close(st, m);
 		break;
 	case 'S':
-		pg_submit(st, K_S, NULL, -1, m);
+		/* In copy-in mode the server ignores a Sync: it gets no
+		 * ReadyForQuery, so queueing it would shift every later
+		 * response onto the wrong request. */
+		if (!st->copy_in)
+			pg_submit(st, K_S, NULL, -1, m);
 		break;
 	case 'F':
 		pg_function(st, m);
 		break;
 	case 'd':
+		pg_copy_bytes(st, m);
+		break;
 	case 'c':
 	case 'f':
 		pg_copy_bytes(st, m);
+		st->copy_in = false;
 		break;
 	case 'p':
 		pg_password(st, m);
@@ -1007,6 +1017,26 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	    "empty" : "ok", m->ts);
 }
 
+/* CopyInResponse to an Execute: the server reads the client's messages
+ * in copy-in mode until CopyDone/CopyFail and ignores the Syncs among
+ * them. libpq (PQexecParams) sends Sync right after Execute, before the
+ * copy data, and another after CopyDone; only the second one is
+ * answered. The Syncs already queued behind the Execute are dropped, and
+ * later ones are not queued until the copy ends (pg_on_client). */
+static void
+pg_copy_in_begin(struct pg_state *st)
+{
+	struct pg_slot	head = *pg_slot_at(st, 0);
+	uint32_t	n = 0;
+
+	while (n + 1 < st->qlen && pg_slot_at(st, n + 1)->kind == K_S)
+		n++;
+	st->qhead = (st->qhead + n) & (st->qcap - 1);
+	st->qlen -= n;
+	*pg_slot_at(st, 0) = head;
+	st->copy_in = true;
+}
+
 static void
 pg_on_server(void *arg, const struct pg_msg *m)
 {
@@ -1077,6 +1107,12 @@ pg_on_server(void *arg, const struct pg_msg *m)
 			pg_pop(st, "suspended", m->ts);
 		break;
 	case 'G':
+		if (!pg_align(st, M(K_Q) | M(K_E), m))
+			break;
+		st->resp.copy = true;
+		if (pg_head_kind(st) == K_E)
+			pg_copy_in_begin(st);
+		break;
 	case 'H':
 	case 'W':
 		if (pg_align(st, M(K_Q) | M(K_E), m))

@@ -417,6 +417,68 @@ TEST(pg_copy_in_out)
 	CHECK_HAS(o, "\"error_code\":\"57014\"");
 }
 
+/* libpq's PQexecParams("COPY ... FROM STDIN"): Sync right after Execute,
+ * copy data, then a second Sync. The server ignores Syncs in copy-in
+ * mode and answers only the second: the first must not wait for a
+ * ReadyForQuery, or every later response lands on the wrong request. */
+static void
+ext_copy_in(void)
+{
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("COPY t FROM STDIN"); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); s_msg('n'); s_end();
+	s_msg('G'); s_u8(0); s_be16(2); s_be16(0); s_be16(0); s_end();
+}
+
+TEST(pg_copy_in_extended_ignored_sync)
+{
+	const char *o;
+
+	s_reset();
+	ext_copy_in();
+	s_step(C);
+	s_msg('d'); s_raw("1\tone\n", 6); s_end();
+	s_msg('c'); s_end();
+	s_msg('S'); s_end();
+	s_step(S); srv_tag("COPY 1"); srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("1"); srv_row("2");
+	srv_tag("SELECT 2"); srv_ready('I');
+	/* The copy fails: the server discards until the Sync after
+	 * CopyDone, not the one it ignored. */
+	ext_copy_in();
+	s_step(C); s_msg('d'); s_raw("x\ty\n", 4); s_end();
+	s_step(S); srv_error("22P02", "invalid input syntax");
+	s_step(C); s_msg('c'); s_end(); s_msg('S'); s_end();
+	s_step(S); srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("1"); srv_tag("SELECT 1");
+	srv_ready('T');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 8);
+	CHECK_HAS(o, "\"message_type\":\"E\",\"stmt_name\":\"\",\"row_limit\":0,"
+	    "\"response_first_us\":1000,\"response_last_us\":3000,\"rows\":1,"
+	    "\"command_tag\":\"COPY 1\",\"copy_bytes\":6,\"status\":\"ok\"}");
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":2,"
+	    "\"command_tag\":\"SELECT 2\",\"tx_status\":\"idle\","
+	    "\"status\":\"ok\"}");
+	CHECK_HAS(o, "\"error_code\":\"22P02\",\"error_message\":\"invalid "
+	    "input syntax\",\"copy_bytes\":4,\"status\":\"error\"}");
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"command_tag\":\"SELECT 1\",\"tx_status\":\"transaction\","
+	    "\"status\":\"ok\"}");
+	CHECK_NOT(o, "skipped");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
 TEST(pg_function_call)
 {
 	const char *o;
