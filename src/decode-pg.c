@@ -890,6 +890,15 @@ pg_err_fields(struct pg_state *st, const struct pg_msg *m, bool notice)
 	return true;
 }
 
+/* FATAL and PANIC end the session (the untranslated V severity; S when a
+ * pre-9.6 server sent only that, untranslated for lc_messages C). */
+static bool
+pg_err_fatal(const struct pg_resp *rp)
+{
+	return rp->sevlen == 5 && (memcmp(rp->sev, "FATAL", 5) == 0 ||
+	    memcmp(rp->sev, "PANIC", 5) == 0);
+}
+
 static void
 pg_startup_failed(struct pg_state *st, const struct pg_msg *m)
 {
@@ -930,6 +939,13 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 		pg_err_fields(st, m, false);
 	}
 	k = pg_head_kind(st);
+	if (pg_err_fatal(&st->resp)) {
+		/* The server closes the connection: no ReadyForQuery will
+		 * complete the request, and at close it would lose its
+		 * error. Later requests are never answered. */
+		pg_pop(st, "error", m->ts);
+		return;
+	}
 	if (k == K_Q || k == K_F || k == K_S)
 		return;		/* completed by ReadyForQuery */
 	pg_pop(st, "error", m->ts);

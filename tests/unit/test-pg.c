@@ -479,6 +479,32 @@ TEST(pg_copy_in_extended_ignored_sync)
 	CHECK_INT(pgt_stats()->decode_errors, 0);
 }
 
+/* A FATAL error (pg_terminate_backend, admin shutdown) ends the session
+ * without ReadyForQuery: the request completes with the error instead of
+ * being written at close without its response. */
+TEST(pg_fatal_completes_request)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("t");
+	s_msg('E');
+	s_u8('S'); s_cstr("FATAL"); s_u8('V'); s_cstr("FATAL");
+	s_u8('C'); s_cstr("57P01");
+	s_u8('M'); s_cstr("terminating connection due to administrator "
+	    "command");
+	s_u8(0); s_end();
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"error_severity\":\"FATAL\",\"error_code\":\"57P01\","
+	    "\"error_message\":\"terminating connection due to administrator "
+	    "command\",\"status\":\"error\"}\n");
+	CHECK_INT(pgt_stats()->errors, 1);
+}
+
 TEST(pg_function_call)
 {
 	const char *o;
