@@ -628,9 +628,11 @@ pg_bind(struct pg_state *st, const struct pg_msg *m)
 	if (s != NULL)
 		rec_str_esc(r, "stmt_query", s->query.p, s->query.len,
 		    (enum resc)s->esc);
-	if (m->n < m->len)
+	/* A named statement's text is kept shorter (PG_KEEP_STMT) than
+	 * the Parse's: stmt_query says it is cut, as execute_query does. */
+	if (m->n < m->len || (s != NULL && s->truncated))
 		rec_bool(r, "truncated", true);
-	else if (bad || !rd_ok(&rd) || (nf > 1 && nf != np))
+	if (m->n == m->len && (bad || !rd_ok(&rd) || (nf > 1 && nf != np)))
 		pg_malformed(st, r, "Bind");
 	pg_portal_bind(&st->stmts, portal, pn, stmt, sn);
 	pg_submit(st, K_B, r, idx, m);

@@ -796,6 +796,39 @@ render(uint32_t oid, int fmt, const char *hex)
 	return b.p;
 }
 
+/* A named statement's text longer than PG_KEEP_STMT: the Parse record has
+ * it whole, its Bind's stmt_query and Execute's execute_query are cut and
+ * say so. */
+TEST(pg_long_named_statement_truncated)
+{
+	const char *o;
+	char *big;
+	size_t n = 70000, i;
+
+	big = malloc(n + 1);
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	big[n] = '\0';
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("_pg3_0"); s_cstr(big); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr("_pg3_0"); s_be16(0); s_be16(0);
+	s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_tag("SELECT 0");
+	srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_INT(count(o, "\"truncated\":true"), 2);
+	CHECK_HAS(o, "\"message_type\":\"B\",\"stmt_query\":\"abc");
+	CHECK_HAS(o, "\",\"truncated\":true,\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+	free(big);
+}
+
 TEST(pg_value_render)
 {
 	CHECK_STR(render(PG_OID_DATE, 1, "7fffffff"), "[\"infinity\"]");
