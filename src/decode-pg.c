@@ -289,6 +289,10 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 	if (st->qlen == 0)
 		return;
 	s = pg_slot_at(st, 0);
+	/* Copy-in mode ends with its Execute at the latest, even if the
+	 * CopyDone was seen first. */
+	if (s->kind == K_E)
+		st->copy_in = false;
 	if (s->rec >= 0) {
 		r = pg_rec(st, s->rec);
 		if (status != NULL)

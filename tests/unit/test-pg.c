@@ -477,6 +477,40 @@ TEST(pg_copy_in_extended_ignored_sync)
 	    "\"status\":\"ok\"}");
 	CHECK_NOT(o, "skipped");
 	CHECK_INT(pgt_stats()->decode_errors, 0);
+
+	/* A client that sends its copy data and CopyDone without waiting
+	 * for CopyInResponse: its Syncs are all dropped, and copy-in mode
+	 * ends with the Execute, so later Syncs count again (an error then
+	 * skips only to the next Sync). */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("COPY t FROM STDIN"); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_msg('d'); s_raw("1\tone\n", 6); s_end();
+	s_msg('c'); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end();
+	s_msg('G'); s_u8(0); s_be16(2); s_be16(0); s_be16(0); s_end();
+	srv_tag("COPY 1"); srv_ready('I');
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELEC"); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('S'); s_end();
+	s_hex(UP_QUERY);
+	s_step(S); srv_error("42601", "syntax error"); srv_ready('I');
+	srv_tag("SELECT 0"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 6);
+	CHECK_HAS(o, "\"command_tag\":\"COPY 1\",\"status\":\"ok\"}");
+	CHECK_HAS(o, "\"status\":\"skipped\"");
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"rows\":0,\"command_tag\":\"SELECT 0\"");
 }
 
 /* A FATAL error (pg_terminate_backend, admin shutdown) ends the session
