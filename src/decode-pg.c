@@ -39,7 +39,9 @@
  * Request records are emitted when their response completes: Q and F at
  * ReadyForQuery, P at ParseComplete, B at BindComplete, E at
  * CommandComplete/EmptyQueryResponse/PortalSuspended, any of them at an
- * ErrorResponse. Requests are matched to responses in order through a
+ * ErrorResponse (Q and F only at a FATAL one, which ends the session). A
+ * Sync the server ignores (sent during an Execute's COPY FROM STDIN) is
+ * not waited for. Requests are matched to responses in order through a
  * bounded queue; a response that cannot belong to the oldest pending
  * request is not for anything we saw and is ignored. */
 #include <stdio.h>
