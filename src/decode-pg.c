@@ -39,7 +39,9 @@
  * Request records are emitted when their response completes: Q and F at
  * ReadyForQuery, P at ParseComplete, B at BindComplete, E at
  * CommandComplete/EmptyQueryResponse/PortalSuspended, any of them at an
- * ErrorResponse. Requests are matched to responses in order through a
+ * ErrorResponse (Q and F only at a FATAL one, which ends the session). A
+ * Sync the server ignores (sent during an Execute's COPY FROM STDIN) is
+ * not waited for. Requests are matched to responses in order through a
  * bounded queue; a response that cannot belong to the oldest pending
  * request is not for anything we saw and is ignored. */
 #include <stdio.h>
@@ -110,6 +112,8 @@ struct pg_state {
 	uint8_t		 phase;
 	bool		 meta_done;
 	bool		 skip_open;	/* discarding until Sync after an error */
+	bool		 copy_in;	/* an Execute's COPY FROM STDIN runs: the
+					 * server ignores Syncs until CopyDone */
 	bool		 sasl_mech_seen;
 	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
 	int64_t		 ssl_ts;
@@ -287,6 +291,10 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 	if (st->qlen == 0)
 		return;
 	s = pg_slot_at(st, 0);
+	/* Copy-in mode ends with its Execute at the latest, even if the
+	 * CopyDone was seen first. */
+	if (s->kind == K_E)
+		st->copy_in = false;
 	if (s->rec >= 0) {
 		r = pg_rec(st, s->rec);
 		if (status != NULL)
@@ -307,6 +315,7 @@ pg_flush(struct pg_state *st)
 	while (st->qlen > 0)
 		pg_pop(st, NULL, 0);
 	st->skip_open = false;
+	st->copy_in = false;
 }
 
 static void
@@ -625,9 +634,11 @@ pg_bind(struct pg_state *st, const struct pg_msg *m)
 	if (s != NULL)
 		rec_str_esc(r, "stmt_query", s->query.p, s->query.len,
 		    (enum resc)s->esc);
-	if (m->n < m->len)
+	/* A named statement's text is kept shorter (PG_KEEP_STMT) than
+	 * the Parse's: stmt_query says it is cut, as execute_query does. */
+	if (m->n < m->len || (s != NULL && s->truncated))
 		rec_bool(r, "truncated", true);
-	else if (bad || !rd_ok(&rd) || (nf > 1 && nf != np))
+	if (m->n == m->len && (bad || !rd_ok(&rd) || (nf > 1 && nf != np)))
 		pg_malformed(st, r, "Bind");
 	pg_portal_bind(&st->stmts, portal, pn, stmt, sn);
 	pg_submit(st, K_B, r, idx, m);
@@ -773,15 +784,22 @@ pg_on_client(void *arg, const struct pg_msg *m)
 		pg_describe_close(st, m);
 		break;
 	case 'S':
-		pg_submit(st, K_S, NULL, -1, m);
+		/* In copy-in mode the server ignores a Sync: it gets no
+		 * ReadyForQuery, so queueing it would shift every later
+		 * response onto the wrong request. */
+		if (!st->copy_in)
+			pg_submit(st, K_S, NULL, -1, m);
 		break;
 	case 'F':
 		pg_function(st, m);
 		break;
 	case 'd':
+		pg_copy_bytes(st, m);
+		break;
 	case 'c':
 	case 'f':
 		pg_copy_bytes(st, m);
+		st->copy_in = false;
 		break;
 	case 'p':
 		pg_password(st, m);
@@ -880,6 +898,15 @@ pg_err_fields(struct pg_state *st, const struct pg_msg *m, bool notice)
 	return true;
 }
 
+/* FATAL and PANIC end the session (the untranslated V severity; S when a
+ * pre-9.6 server sent only that, untranslated for lc_messages C). */
+static bool
+pg_err_fatal(const struct pg_resp *rp)
+{
+	return rp->sevlen == 5 && (memcmp(rp->sev, "FATAL", 5) == 0 ||
+	    memcmp(rp->sev, "PANIC", 5) == 0);
+}
+
 static void
 pg_startup_failed(struct pg_state *st, const struct pg_msg *m)
 {
@@ -920,6 +947,13 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 		pg_err_fields(st, m, false);
 	}
 	k = pg_head_kind(st);
+	if (pg_err_fatal(&st->resp)) {
+		/* The server closes the connection: no ReadyForQuery will
+		 * complete the request, and at close it would lose its
+		 * error. Later requests are never answered. */
+		pg_pop(st, "error", m->ts);
+		return;
+	}
 	if (k == K_Q || k == K_F || k == K_S)
 		return;		/* completed by ReadyForQuery */
 	pg_pop(st, "error", m->ts);
@@ -1007,6 +1041,26 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	    "empty" : "ok", m->ts);
 }
 
+/* CopyInResponse to an Execute: the server reads the client's messages
+ * in copy-in mode until CopyDone/CopyFail and ignores the Syncs among
+ * them. libpq (PQexecParams) sends Sync right after Execute, before the
+ * copy data, and another after CopyDone; only the second one is
+ * answered. The Syncs already queued behind the Execute are dropped, and
+ * later ones are not queued until the copy ends (pg_on_client). */
+static void
+pg_copy_in_begin(struct pg_state *st)
+{
+	struct pg_slot	head = *pg_slot_at(st, 0);
+	uint32_t	n = 0;
+
+	while (n + 1 < st->qlen && pg_slot_at(st, n + 1)->kind == K_S)
+		n++;
+	st->qhead = (st->qhead + n) & (st->qcap - 1);
+	st->qlen -= n;
+	*pg_slot_at(st, 0) = head;
+	st->copy_in = true;
+}
+
 static void
 pg_on_server(void *arg, const struct pg_msg *m)
 {
@@ -1077,6 +1131,12 @@ pg_on_server(void *arg, const struct pg_msg *m)
 			pg_pop(st, "suspended", m->ts);
 		break;
 	case 'G':
+		if (!pg_align(st, M(K_Q) | M(K_E), m))
+			break;
+		st->resp.copy = true;
+		if (pg_head_kind(st) == K_E)
+			pg_copy_in_begin(st);
+		break;
 	case 'H':
 	case 'W':
 		if (pg_align(st, M(K_Q) | M(K_E), m))

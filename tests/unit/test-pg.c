@@ -417,6 +417,128 @@ TEST(pg_copy_in_out)
 	CHECK_HAS(o, "\"error_code\":\"57014\"");
 }
 
+/* libpq's PQexecParams("COPY ... FROM STDIN"): Sync right after Execute,
+ * copy data, then a second Sync. The server ignores Syncs in copy-in
+ * mode and answers only the second: the first must not wait for a
+ * ReadyForQuery, or every later response lands on the wrong request. */
+static void
+ext_copy_in(void)
+{
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("COPY t FROM STDIN"); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); s_msg('n'); s_end();
+	s_msg('G'); s_u8(0); s_be16(2); s_be16(0); s_be16(0); s_end();
+}
+
+TEST(pg_copy_in_extended_ignored_sync)
+{
+	const char *o;
+
+	s_reset();
+	ext_copy_in();
+	s_step(C);
+	s_msg('d'); s_raw("1\tone\n", 6); s_end();
+	s_msg('c'); s_end();
+	s_msg('S'); s_end();
+	s_step(S); srv_tag("COPY 1"); srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("1"); srv_row("2");
+	srv_tag("SELECT 2"); srv_ready('I');
+	/* The copy fails: the server discards until the Sync after
+	 * CopyDone, not the one it ignored. */
+	ext_copy_in();
+	s_step(C); s_msg('d'); s_raw("x\ty\n", 4); s_end();
+	s_step(S); srv_error("22P02", "invalid input syntax");
+	s_step(C); s_msg('c'); s_end(); s_msg('S'); s_end();
+	s_step(S); srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("1"); srv_tag("SELECT 1");
+	srv_ready('T');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 8);
+	CHECK_HAS(o, "\"message_type\":\"E\",\"stmt_name\":\"\",\"row_limit\":0,"
+	    "\"response_first_us\":1000,\"response_last_us\":3000,\"rows\":1,"
+	    "\"command_tag\":\"COPY 1\",\"copy_bytes\":6,\"status\":\"ok\"}");
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":2,"
+	    "\"command_tag\":\"SELECT 2\",\"tx_status\":\"idle\","
+	    "\"status\":\"ok\"}");
+	CHECK_HAS(o, "\"error_code\":\"22P02\",\"error_message\":\"invalid "
+	    "input syntax\",\"copy_bytes\":4,\"status\":\"error\"}");
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"command_tag\":\"SELECT 1\",\"tx_status\":\"transaction\","
+	    "\"status\":\"ok\"}");
+	CHECK_NOT(o, "skipped");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+
+	/* A client that sends its copy data and CopyDone without waiting
+	 * for CopyInResponse: its Syncs are all dropped, and copy-in mode
+	 * ends with the Execute, so later Syncs count again (an error then
+	 * skips only to the next Sync). */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("COPY t FROM STDIN"); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_msg('d'); s_raw("1\tone\n", 6); s_end();
+	s_msg('c'); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end();
+	s_msg('G'); s_u8(0); s_be16(2); s_be16(0); s_be16(0); s_end();
+	srv_tag("COPY 1"); srv_ready('I');
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELEC"); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('S'); s_end();
+	s_hex(UP_QUERY);
+	s_step(S); srv_error("42601", "syntax error"); srv_ready('I');
+	srv_tag("SELECT 0"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 6);
+	CHECK_HAS(o, "\"command_tag\":\"COPY 1\",\"status\":\"ok\"}");
+	CHECK_HAS(o, "\"status\":\"skipped\"");
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"rows\":0,\"command_tag\":\"SELECT 0\"");
+}
+
+/* A FATAL error (pg_terminate_backend, admin shutdown) ends the session
+ * without ReadyForQuery: the request completes with the error instead of
+ * being written at close without its response. */
+TEST(pg_fatal_completes_request)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("t");
+	s_msg('E');
+	s_u8('S'); s_cstr("FATAL"); s_u8('V'); s_cstr("FATAL");
+	s_u8('C'); s_cstr("57P01");
+	s_u8('M'); s_cstr("terminating connection due to administrator "
+	    "command");
+	s_u8(0); s_end();
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"error_severity\":\"FATAL\",\"error_code\":\"57P01\","
+	    "\"error_message\":\"terminating connection due to administrator "
+	    "command\",\"status\":\"error\"}\n");
+	CHECK_INT(pgt_stats()->errors, 1);
+}
+
 TEST(pg_function_call)
 {
 	const char *o;
@@ -706,6 +828,39 @@ render(uint32_t oid, int fmt, const char *hex)
 	emit_json_value(&b, &r, &r.f[0].val, 0);
 	buf_addc(&b, '\0');
 	return b.p;
+}
+
+/* A named statement's text longer than PG_KEEP_STMT: the Parse record has
+ * it whole, its Bind's stmt_query and Execute's execute_query are cut and
+ * say so. */
+TEST(pg_long_named_statement_truncated)
+{
+	const char *o;
+	char *big;
+	size_t n = 70000, i;
+
+	big = malloc(n + 1);
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	big[n] = '\0';
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("_pg3_0"); s_cstr(big); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr("_pg3_0"); s_be16(0); s_be16(0);
+	s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_tag("SELECT 0");
+	srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_INT(count(o, "\"truncated\":true"), 2);
+	CHECK_HAS(o, "\"message_type\":\"B\",\"stmt_query\":\"abc");
+	CHECK_HAS(o, "\",\"truncated\":true,\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+	free(big);
 }
 
 TEST(pg_value_render)
