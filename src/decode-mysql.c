@@ -1055,8 +1055,22 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 			my_done(c, st, p, m);
 			return;
 		}
-		p->rs = RS_COLS;
 		p->rset = true;
+		if (p->cmd == COM_STMT_EXECUTE && rd_left(&r) == 1 &&
+		    m->n == m->total) {
+			/* MariaDB's MARIADB_CLIENT_CACHE_METADATA: a byte
+			 * after the count says whether the definitions
+			 * follow; 0 (the client has them from the prepare)
+			 * goes straight to the EOF or the rows. Told by the
+			 * packet's length, so it works without the
+			 * handshake too. */
+			if (rd_u8(&r) == 0) {
+				p->rs = st->deprecate_eof == 1 ? RS_ROWS :
+				    RS_EOF1;
+				return;
+			}
+		}
+		p->rs = RS_COLS;
 		return;
 	case RS_COLS:
 		if (--p->left > 0)

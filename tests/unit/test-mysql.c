@@ -1039,3 +1039,45 @@ TEST(mysql_pipelined_prepare_execute)
 	free(out);
 	sc_free(&s);
 }
+
+/* MariaDB with MARIADB_CLIENT_CACHE_METADATA (libmariadb, DBD::mysql): an
+ * execute's column count carries a "metadata follows" byte, 0 when the
+ * client has the definitions from the prepare; none are sent then. Taking
+ * the count alone, the EOF and rows were counted as definitions and every
+ * later response went to the wrong request. */
+TEST(mysql_cache_metadata)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1653454c454354203f");	/* SELECT ? */
+	sc_pkt(&s, DIR_S2C, 1010, 1, "000900000001000100000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, COLDEF);
+	sc_add(&s, 5, EOF5);
+	/* count 2, no definitions: EOF, two binary rows, EOF */
+	sc_pkt(&s, DIR_C2S, 2000, 0, "17090000000001000000000108000200000000000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "0200");
+	sc_add(&s, 2, EOF5);
+	sc_add(&s, 3, "000001");
+	sc_add(&s, 4, "000002");
+	sc_add(&s, 5, EOF5);
+	/* metadata follows (1): the definitions are there */
+	sc_pkt(&s, DIR_C2S, 3000, 0, "17090000000001000000000108000300000000000000");
+	sc_pkt(&s, DIR_S2C, 3010, 1, "0101");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, "000003");
+	sc_add(&s, 5, EOF5);
+	sc_pkt(&s, DIR_C2S, 4000, 0, "0378");			/* x */
+	sc_pkt(&s, DIR_S2C, 4010, 1, "00010002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[2],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":2,\"warnings\":0}");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0}");
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_INT(count(out, "\n"), 4);
+	free(out);
+	sc_free(&s);
+}
