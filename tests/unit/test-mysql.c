@@ -538,6 +538,11 @@ TEST(mysql_binary_values)
 	value_json(0x0b, 0, "080178000000131b1e", "{\"v\":[\"-120d 19:27:30\"]}\n");
 	value_json(0x0b, 0, "00", "{\"v\":[\"0d 00:00:00\"]}\n");
 	value_json(0x0b, 0, "01", "{\"v\":[\"0d 00:00:00\"]}\n");
+	/* libmariadb's -100:02:03.456 (0 days, 100 hours): hours past 23
+	 * are more days, as the server stores them */
+	value_json(0x0b, 0, "0c010000000064020340f50600", "{\"v\":[\"-4d 04:02:03.456 000\"]}\n");
+	value_json(0x0b, 0, "0800ffffffff170000", "{\"v\":[\"4294967295d 23:00:00\"]}\n");
+	value_json(0x0b, 0, "0800ffffffffff0000", "{\"v\":[\"4294967305d 15:00:00\"]}\n");
 	value_json(0x06, 0, "", "{\"v\":[null]}\n");
 	value_json(0xfe, 0, "03666f6f", "{\"v\":[\"foo\"]}\n");
 	value_json(0xf6, 0, "0431322e35", "{\"v\":[\"12.5\"]}\n");
