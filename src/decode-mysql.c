@@ -1203,8 +1203,9 @@ static bool
 my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
     size_t n)
 {
-	uint32_t	len, len2;
-	uint8_t		seq;
+	const struct my_pending	*q;
+	uint32_t		 len, len2;
+	uint8_t			 seq;
 
 	if (n < 5)
 		return false;
@@ -1221,8 +1222,19 @@ my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
 	if (dir == DIR_C2S) {
 		if (p[3] != 0 || p[4] > COM_LAST || p[4] == 0)
 			return false;
-	} else if (p[3] == 0 && st->phase == PH_CMD)
-		return false;
+	} else if (st->phase == PH_INIT) {
+		/* no request held: only a greeting is of use */
+		return p[3] == 0 && p[4] == 10 && (uint64_t)len + 4 == n;
+	} else {
+		/* Only the start of the response to the request we hold is
+		 * of use. Any other server chunk may be the inside of a long
+		 * row (a blob, REPEAT()), whose bytes read as a header of a
+		 * packet megabytes long would swallow the responses after
+		 * it; the client's next request tells where one starts. */
+		q = st->qlen ? &st->q[st->qhead] : NULL;
+		if (q == NULL || q->started || p[3] != q->rseq)
+			return false;
+	}
 	if ((uint64_t)len + 4 == n)
 		return true;
 	if ((uint64_t)len + 4 > n)

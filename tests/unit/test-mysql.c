@@ -1086,3 +1086,48 @@ TEST(mysql_cache_metadata)
 	free(out);
 	sc_free(&s);
 }
+
+/* Capture begins inside a long row (a blob, REPEAT()): its bytes read as
+ * a packet header ("xxxx": 7.9 MB, seq 0x78) swallowed every response
+ * after them. A server chunk is taken only as the start of the response
+ * to the request held. */
+TEST(mysql_midstream_inside_row)
+{
+	struct script	 s = { 0 };
+	char		 hex[2 * 1400 + 1];
+	char		*out;
+	int		 i, round;
+
+	for (i = 0; i < 1400; i++)
+		memcpy(hex + 2 * i, "78", 2);
+	hex[2 * 1400] = '\0';
+	for (round = 0; round < 2; round++) {
+		/* round 0: nothing known yet; round 1: a gap (packets
+		 * lost) inside a result after a command */
+		if (round == 1) {
+			sc_pkt(&s, DIR_C2S, 10, 0, "0378");	/* x */
+			sc_pkt(&s, DIR_S2C, 20, 1, "01");
+			sc_add(&s, 2, COLDEF);
+			sc_add(&s, 3, EOF5);
+			sc_gap(&s, DIR_S2C);
+		}
+		sc_raw(&s, DIR_S2C, 100, hex);
+		sc_raw(&s, DIR_S2C, 110, hex);
+		sc_pkt(&s, DIR_C2S, 200, 0, "0379");		/* y */
+		sc_pkt(&s, DIR_S2C, 210, 1, "01");
+		sc_add(&s, 2, COLDEF);
+		sc_add(&s, 3, EOF5);
+		sc_add(&s, 4, ROW1);
+		sc_add(&s, 5, EOF5);
+		sc_pkt(&s, DIR_C2S, 300, 0, "037a");		/* z */
+		sc_pkt(&s, DIR_S2C, 320, 1, "00030002000000");
+		out = sc_run(&s, 0, false, NULL);
+		CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0}");
+		CHECK_HAS(out, "\"query\":\"z\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":20,\"response_last_us\":20,\"status\":\"ok\",\"affected_rows\":3,");
+		CHECK_INT(count(out, "\n"), 2 + round);
+		if (round == 1)
+			CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3}");
+		free(out);
+		sc_free(&s);
+	}
+}
