@@ -811,6 +811,15 @@ my_auth_done(struct my_state *st)
  * Messages by phase
  */
 
+/* The server asked for a LOCAL INFILE and has not answered yet: the
+ * client is sending the file. Its packets' sequence numbers wrap past 0
+ * every 256 packets, so they cannot tell data from a command. */
+static bool
+my_infile(const struct my_state *st)
+{
+	return st->qlen > 0 && st->q[st->qhead].rs == RS_INFILE;
+}
+
 static void
 my_msg(struct conn *c, struct my_state *st, enum dir dir,
     const struct my_msg *m)
@@ -859,7 +868,7 @@ my_msg(struct conn *c, struct my_state *st, enum dir dir,
 		return;
 	case PH_CMD:
 		if (dir == DIR_C2S) {
-			if (m->seq == 0)
+			if (m->seq == 0 && !my_infile(st))
 				my_command(c, st, m);
 			return;
 		}
@@ -1194,7 +1203,7 @@ my_keep(const struct my_state *st, enum dir dir, uint8_t seq)
 {
 	if (dir == DIR_S2C)
 		return MYSQL_RESP_KEEP;
-	if (st->phase == PH_CMD && seq != 0)
+	if (st->phase == PH_CMD && (seq != 0 || my_infile(st)))
 		return MYSQL_AUX_KEEP;	/* LOCAL INFILE data, auth */
 	return MYSQL_TEXT_MAX;
 }

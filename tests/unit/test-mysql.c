@@ -1131,3 +1131,36 @@ TEST(mysql_midstream_inside_row)
 		sc_free(&s);
 	}
 }
+
+/* LOCAL INFILE of more than 256 packets: their sequence numbers wrap past
+ * 0, and a data packet with seq 0 starting with a tab or a newline was
+ * taken for a COM_STATISTICS / COM_PROCESS_INFO, whose "requests" then
+ * took the responses of the next queries. */
+TEST(mysql_infile_seq_wrap)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	unsigned	 i, seq = 2;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "034c4f41442078");		/* LOAD x */
+	sc_pkt(&s, DIR_S2C, 1010, 1, "fb78");
+	sc_new(&s, DIR_C2S, 1020);
+	for (i = 0; i < 300; i++, seq++)
+		sc_add(&s, (uint8_t)seq, (uint8_t)seq == 0 ? "09610a" :
+		    (uint8_t)seq == 1 ? "0a620a" : "31093633");
+	sc_add(&s, (uint8_t)seq++, "");
+	sc_pkt(&s, DIR_S2C, 1030, (uint8_t)seq, "00fce803000200000000");
+	sc_pkt(&s, DIR_C2S, 2000, 0, "0379");			/* y */
+	sc_pkt(&s, DIR_S2C, 2010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, ROW1);
+	sc_add(&s, 5, EOF5);
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"LOAD x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":30,\"status\":\"ok\",\"affected_rows\":1000,");
+	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,");
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}
