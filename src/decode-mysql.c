@@ -85,6 +85,7 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define COM_STMT_EXECUTE	0x17
 #define COM_STMT_SEND_LONG_DATA	0x18
 #define COM_STMT_CLOSE		0x19
+#define COM_STMT_RESET		0x1a
 #define COM_STMT_FETCH		0x1c
 #define COM_BINLOG_DUMP_GTID	0x1e
 #define COM_LAST		0x1f
@@ -178,6 +179,8 @@ struct my_stmt {
 	uint16_t	 nparams;
 	bool		 types_known;
 	uint8_t		*types;		/* 2 per param */
+	uint8_t		*ld;		/* params sent as long data: bitmap */
+	bool		 ld_any;
 	char		*text;
 	size_t		 textlen;
 	uint8_t		 esc;		/* enum resc of text */
@@ -243,8 +246,39 @@ static void
 my_stmt_clear(struct my_stmt *s)
 {
 	free(s->types);
+	free(s->ld);
 	free(s->text);
 	memset(s, 0, sizeof *s);
+}
+
+static void
+my_stmt_ld_reset(struct my_stmt *s)
+{
+	if (s->ld_any)
+		memset(s->ld, 0, ((size_t)s->nparams + 7) / 8);
+	s->ld_any = false;
+}
+
+/* COM_STMT_SEND_LONG_DATA: the param's value comes here, not in the
+ * execute. */
+static void
+my_stmt_long_data(struct my_state *st, const struct my_msg *m)
+{
+	struct my_stmt	*s;
+	struct rd	 r;
+	uint32_t	 id;
+	uint16_t	 param;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	id = rd_le32(&r);
+	param = rd_le16(&r);
+	if (!rd_ok(&r) || (s = my_stmt_find(st, id)) == NULL ||
+	    param >= s->nparams)
+		return;
+	if (s->ld == NULL)		/* once per statement */
+		s->ld = xcalloc(((size_t)s->nparams + 7) / 8, 1);
+	s->ld[param / 8] |= (uint8_t)(1u << (param % 8));
+	s->ld_any = true;
 }
 
 static struct my_stmt *
@@ -383,16 +417,22 @@ my_text(struct my_state *st, struct record *r, const char *key,
 	rec_str(r, key, s, on);
 }
 
-/* Checks n params of the given types (NULL bitmap nb) fit the rest of r
- * exactly; adds them to rec unless it is NULL. */
+/* Checks n params of the given types (NULL bitmap nb; ld, if not NULL,
+ * those sent before as long data) fit the rest of r exactly; adds them to
+ * rec unless it is NULL. */
 static bool
 my_exec_values(struct my_state *st, struct record *rec, struct rd *r,
-    unsigned n, const uint8_t *nb, const uint8_t *types)
+    unsigned n, const uint8_t *nb, const uint8_t *types, const uint8_t *ld)
 {
 	unsigned	i;
 
 	for (i = 0; i < n; i++) {
-		if (nb[i / 8] & (1u << (i % 8))) {
+		/* A param sent with COM_STMT_SEND_LONG_DATA is not in the
+		 * execute (Connector/J leaves its NULL bit clear, libmariadb
+		 * sets it; the server takes the long data either way): its
+		 * value is not here, shown as null. */
+		if ((ld != NULL && (ld[i / 8] & (1u << (i % 8)))) ||
+		    (nb[i / 8] & (1u << (i % 8)))) {
 			if (rec != NULL)
 				rec_el_null(rec);
 			continue;
@@ -430,7 +470,7 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 				break;
 		if (i < np)
 			continue;
-		if (my_exec_values(st, NULL, &r, np, nb, types) &&
+		if (my_exec_values(st, NULL, &r, np, nb, types, NULL) &&
 		    rd_ok(&r) && rd_left(&r) == 0)
 			return (int)np;
 	}
@@ -490,7 +530,7 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 			nb = rd_take(&r, (np + 7) / 8);
 			rd_skip(&r, 1);
 			types = rd_take(&r, 2 * np);
-			my_exec_values(st, rec, &r, np, nb, types);
+			my_exec_values(st, rec, &r, np, nb, types, NULL);
 			if (id != 0xffffffffu) {
 				/* learnt: later executes (without the types)
 				 * decode too */
@@ -520,9 +560,13 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 			err = m->n < m->total ? "truncated" : "malformed";
 		else if (types == NULL)
 			err = "parameter types unknown";
-		else if (!my_exec_values(st, rec, &r, np, nb, types))
+		else if (!my_exec_values(st, rec, &r, np, nb, types,
+		    s->ld_any ? s->ld : NULL))
 			err = m->n < m->total ? "truncated" : "malformed";
 	}
+	/* the server forgets long data once it executed */
+	if (s != NULL)
+		my_stmt_ld_reset(s);
 	rec_array_end(rec);
 	rec_int(rec, "seq_num", m->seq);
 	rec_int(rec, "command_id", COM_STMT_EXECUTE);
@@ -552,7 +596,9 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	cmd = m->p[0];
 	switch (cmd) {
 	case COM_QUIT:
+		return;		/* no response */
 	case COM_STMT_SEND_LONG_DATA:
+		my_stmt_long_data(st, m);
 		return;		/* no response */
 	case COM_STMT_CLOSE:
 		rd_init(&r, m->p + 1, m->n - 1);
@@ -628,6 +674,13 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		p->rset = true;
 		break;
 	case COM_PROCESS_INFO:
+		break;
+	case COM_STMT_RESET:
+		/* the server drops the statement's long data */
+		rd_init(&r, m->p + 1, m->n - 1);
+		if ((s = my_stmt_find(st, rd_le32(&r))) != NULL && rd_ok(&r))
+			my_stmt_ld_reset(s);
+		p->rs = RS_ONE;
 		break;
 	default:
 		p->rs = RS_ONE;

@@ -1164,3 +1164,37 @@ TEST(mysql_infile_seq_wrap)
 	free(out);
 	sc_free(&s);
 }
+
+/* A param sent with COM_STMT_SEND_LONG_DATA is not in the execute
+ * (Connector/J's setBinaryStream/setBytes: NULL bit clear): its bytes were
+ * read from the next param's, giving garbage and "malformed". The server
+ * forgets long data after an execute and at COM_STMT_RESET. */
+TEST(mysql_long_data)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_prepare(&s, 1000, 7, 3);
+	sc_pkt(&s, DIR_C2S, 2000, 0, "1807000000010068656c6c6f");	/* hello */
+	sc_pkt(&s, DIR_C2S, 2001, 0, "18070000000100776f726c64");	/* world */
+	sc_pkt(&s, DIR_C2S, 2002, 0, "170700000000010000000001" "0300fc000300" "01000000" "03000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00010002000000");
+	/* no long data now: the blob is inline */
+	sc_pkt(&s, DIR_C2S, 3000, 0, "170700000000010000000001" "0300fc000300" "04000000" "026162" "06000000");
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00010002000000");
+	/* long data, then COM_STMT_RESET drops it */
+	sc_pkt(&s, DIR_C2S, 4000, 0, "1807000000010068656c6c6f");
+	sc_pkt(&s, DIR_C2S, 4001, 0, "1a07000000");
+	sc_pkt(&s, DIR_S2C, 4010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 5000, 0, "170700000000010000000000" "07000000" "026364" "09000000");
+	sc_pkt(&s, DIR_S2C, 5010, 1, "00010002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_execute_values\":[1,null,3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":8,");
+	CHECK_HAS(out, "\"stmt_execute_values\":[4,\"ab\",6],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,");
+	CHECK_HAS(out, "\"stmt_execute_values\":[7,\"cd\",9],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,");
+	CHECK_NOT(out, "values_error");
+	CHECK_INT(count(out, "\n"), 4);
+	free(out);
+	sc_free(&s);
+}
