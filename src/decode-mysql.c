@@ -762,8 +762,11 @@ my_handshake(struct conn *c, struct my_state *st, const struct my_msg *m)
 		st->charset = rd_u8(&r);
 		st->ccaps = caps;
 		st->ccaps_known = true;
-		/* the client asks only for what the server offers */
-		st->deprecate_eof = (caps & CLIENT_DEPRECATE_EOF) != 0;
+		/* In effect only if the server offers it too: libmysqlclient
+		 * 5.7+ asks for it whatever the server said, and a server
+		 * without it (MySQL 5.6, MariaDB 10.1) still sends EOFs. */
+		st->deprecate_eof = (caps & CLIENT_DEPRECATE_EOF) != 0 &&
+		    (!st->scaps_known || (st->scaps & CLIENT_DEPRECATE_EOF));
 		cs = mysql_charset_name(st->charset);
 		rec_set_str(&c->meta, "character_set", cs, strlen(cs));
 		if (caps & CLIENT_SSL) {

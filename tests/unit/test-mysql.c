@@ -1198,3 +1198,39 @@ TEST(mysql_long_data)
 	free(out);
 	sc_free(&s);
 }
+
+/* libmysqlclient 5.7+ sets CLIENT_DEPRECATE_EOF whatever the server
+ * offers; a server without it (MySQL 5.6, MariaDB 10.1) still sends EOFs,
+ * and the EOF after the definitions was taken for the end of the result
+ * (rows 0, the rows dropped). */
+TEST(mysql_deprecate_eof_not_offered)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	char		 greet[sizeof GREETING];
+	char		*at;
+
+	/* the greeting with DEPRECATE_EOF (bit 24) cleared */
+	strcpy(greet, GREETING);
+	at = strstr(greet, "ff81150000");
+	CHECK(at != NULL);
+	memcpy(at, "ff80", 4);
+	sc_pkt(&s, DIR_S2C, 1000, 0, greet);
+	sc_pkt(&s, DIR_C2S, 2000, 1, HS41_D);
+	sc_pkt(&s, DIR_S2C, 3000, 2, OK_AUTH);
+	sc_pkt(&s, DIR_C2S, 10000, 0, Q_POSTS);
+	sc_pkt(&s, DIR_S2C, 10500, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, ROW1);
+	sc_add(&s, 5, ROW2);
+	sc_add(&s, 6, EOF5);
+	sc_pkt(&s, DIR_C2S, 20000, 0, "0378");
+	sc_pkt(&s, DIR_S2C, 20010, 1, "00010002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"select * from posts\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":500,\"response_last_us\":500,\"status\":\"ok\",\"rows\":2,\"warnings\":0}");
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}
