@@ -89,6 +89,7 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define COM_STMT_FETCH		0x1c
 #define COM_BINLOG_DUMP_GTID	0x1e
 #define COM_LAST		0x1f
+#define COM_STMT_BULK_EXECUTE	0xfa	/* MariaDB */
 
 static const char mysql_ssl_msg[] = "client is trying to connect using SSL. "
     "tcpdp mysql dumper not support SSL connection";
@@ -612,7 +613,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		st->phase = PH_OFF;
 		return;
 	}
-	if (cmd > COM_LAST) {
+	if (cmd > COM_LAST && cmd != COM_STMT_BULK_EXECUTE) {
 		c->st.decode_errors++;
 		return;
 	}
@@ -668,6 +669,11 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		break;
 	case COM_FIELD_LIST:
 		p->rs = RS_FIELDS;
+		break;
+	case COM_STMT_BULK_EXECUTE:
+		/* (Connector/J's batches) not emitted, but it has a response
+		 * (an OK, or results): held so that it is not taken for the
+		 * response of the next request */
 		break;
 	case COM_STMT_FETCH:
 		p->rs = RS_ROWS;
