@@ -85,9 +85,11 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define COM_STMT_EXECUTE	0x17
 #define COM_STMT_SEND_LONG_DATA	0x18
 #define COM_STMT_CLOSE		0x19
+#define COM_STMT_RESET		0x1a
 #define COM_STMT_FETCH		0x1c
 #define COM_BINLOG_DUMP_GTID	0x1e
 #define COM_LAST		0x1f
+#define COM_STMT_BULK_EXECUTE	0xfa	/* MariaDB */
 
 static const char mysql_ssl_msg[] = "client is trying to connect using SSL. "
     "tcpdp mysql dumper not support SSL connection";
@@ -178,6 +180,8 @@ struct my_stmt {
 	uint16_t	 nparams;
 	bool		 types_known;
 	uint8_t		*types;		/* 2 per param */
+	uint8_t		*ld;		/* params sent as long data: bitmap */
+	bool		 ld_any;
 	char		*text;
 	size_t		 textlen;
 	uint8_t		 esc;		/* enum resc of text */
@@ -243,8 +247,39 @@ static void
 my_stmt_clear(struct my_stmt *s)
 {
 	free(s->types);
+	free(s->ld);
 	free(s->text);
 	memset(s, 0, sizeof *s);
+}
+
+static void
+my_stmt_ld_reset(struct my_stmt *s)
+{
+	if (s->ld_any)
+		memset(s->ld, 0, ((size_t)s->nparams + 7) / 8);
+	s->ld_any = false;
+}
+
+/* COM_STMT_SEND_LONG_DATA: the param's value comes here, not in the
+ * execute. */
+static void
+my_stmt_long_data(struct my_state *st, const struct my_msg *m)
+{
+	struct my_stmt	*s;
+	struct rd	 r;
+	uint32_t	 id;
+	uint16_t	 param;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	id = rd_le32(&r);
+	param = rd_le16(&r);
+	if (!rd_ok(&r) || (s = my_stmt_find(st, id)) == NULL ||
+	    param >= s->nparams)
+		return;
+	if (s->ld == NULL)		/* once per statement */
+		s->ld = xcalloc(((size_t)s->nparams + 7) / 8, 1);
+	s->ld[param / 8] |= (uint8_t)(1u << (param % 8));
+	s->ld_any = true;
 }
 
 static struct my_stmt *
@@ -383,16 +418,22 @@ my_text(struct my_state *st, struct record *r, const char *key,
 	rec_str(r, key, s, on);
 }
 
-/* Checks n params of the given types (NULL bitmap nb) fit the rest of r
- * exactly; adds them to rec unless it is NULL. */
+/* Checks n params of the given types (NULL bitmap nb; ld, if not NULL,
+ * those sent before as long data) fit the rest of r exactly; adds them to
+ * rec unless it is NULL. */
 static bool
 my_exec_values(struct my_state *st, struct record *rec, struct rd *r,
-    unsigned n, const uint8_t *nb, const uint8_t *types)
+    unsigned n, const uint8_t *nb, const uint8_t *types, const uint8_t *ld)
 {
 	unsigned	i;
 
 	for (i = 0; i < n; i++) {
-		if (nb[i / 8] & (1u << (i % 8))) {
+		/* A param sent with COM_STMT_SEND_LONG_DATA is not in the
+		 * execute (Connector/J leaves its NULL bit clear, libmariadb
+		 * sets it; the server takes the long data either way): its
+		 * value is not here, shown as null. */
+		if ((ld != NULL && (ld[i / 8] & (1u << (i % 8)))) ||
+		    (nb[i / 8] & (1u << (i % 8)))) {
 			if (rec != NULL)
 				rec_el_null(rec);
 			continue;
@@ -430,7 +471,7 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 				break;
 		if (i < np)
 			continue;
-		if (my_exec_values(st, NULL, &r, np, nb, types) &&
+		if (my_exec_values(st, NULL, &r, np, nb, types, NULL) &&
 		    rd_ok(&r) && rd_left(&r) == 0)
 			return (int)np;
 	}
@@ -490,7 +531,7 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 			nb = rd_take(&r, (np + 7) / 8);
 			rd_skip(&r, 1);
 			types = rd_take(&r, 2 * np);
-			my_exec_values(st, rec, &r, np, nb, types);
+			my_exec_values(st, rec, &r, np, nb, types, NULL);
 			if (id != 0xffffffffu) {
 				/* learnt: later executes (without the types)
 				 * decode too */
@@ -520,9 +561,13 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 			err = m->n < m->total ? "truncated" : "malformed";
 		else if (types == NULL)
 			err = "parameter types unknown";
-		else if (!my_exec_values(st, rec, &r, np, nb, types))
+		else if (!my_exec_values(st, rec, &r, np, nb, types,
+		    s->ld_any ? s->ld : NULL))
 			err = m->n < m->total ? "truncated" : "malformed";
 	}
+	/* the server forgets long data once it executed */
+	if (s != NULL)
+		my_stmt_ld_reset(s);
 	rec_array_end(rec);
 	rec_int(rec, "seq_num", m->seq);
 	rec_int(rec, "command_id", COM_STMT_EXECUTE);
@@ -552,7 +597,9 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	cmd = m->p[0];
 	switch (cmd) {
 	case COM_QUIT:
+		return;		/* no response */
 	case COM_STMT_SEND_LONG_DATA:
+		my_stmt_long_data(st, m);
 		return;		/* no response */
 	case COM_STMT_CLOSE:
 		rd_init(&r, m->p + 1, m->n - 1);
@@ -566,7 +613,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		st->phase = PH_OFF;
 		return;
 	}
-	if (cmd > COM_LAST) {
+	if (cmd > COM_LAST && cmd != COM_STMT_BULK_EXECUTE) {
 		c->st.decode_errors++;
 		return;
 	}
@@ -623,11 +670,23 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	case COM_FIELD_LIST:
 		p->rs = RS_FIELDS;
 		break;
+	case COM_STMT_BULK_EXECUTE:
+		/* (Connector/J's batches) not emitted, but it has a response
+		 * (an OK, or results): held so that it is not taken for the
+		 * response of the next request */
+		break;
 	case COM_STMT_FETCH:
 		p->rs = RS_ROWS;
 		p->rset = true;
 		break;
 	case COM_PROCESS_INFO:
+		break;
+	case COM_STMT_RESET:
+		/* the server drops the statement's long data */
+		rd_init(&r, m->p + 1, m->n - 1);
+		if ((s = my_stmt_find(st, rd_le32(&r))) != NULL && rd_ok(&r))
+			my_stmt_ld_reset(s);
+		p->rs = RS_ONE;
 		break;
 	default:
 		p->rs = RS_ONE;
@@ -709,8 +768,11 @@ my_handshake(struct conn *c, struct my_state *st, const struct my_msg *m)
 		st->charset = rd_u8(&r);
 		st->ccaps = caps;
 		st->ccaps_known = true;
-		/* the client asks only for what the server offers */
-		st->deprecate_eof = (caps & CLIENT_DEPRECATE_EOF) != 0;
+		/* In effect only if the server offers it too: libmysqlclient
+		 * 5.7+ asks for it whatever the server said, and a server
+		 * without it (MySQL 5.6, MariaDB 10.1) still sends EOFs. */
+		st->deprecate_eof = (caps & CLIENT_DEPRECATE_EOF) != 0 &&
+		    (!st->scaps_known || (st->scaps & CLIENT_DEPRECATE_EOF));
 		cs = mysql_charset_name(st->charset);
 		rec_set_str(&c->meta, "character_set", cs, strlen(cs));
 		if (caps & CLIENT_SSL) {
@@ -811,6 +873,15 @@ my_auth_done(struct my_state *st)
  * Messages by phase
  */
 
+/* The server asked for a LOCAL INFILE and has not answered yet: the
+ * client is sending the file. Its packets' sequence numbers wrap past 0
+ * every 256 packets, so they cannot tell data from a command. */
+static bool
+my_infile(const struct my_state *st)
+{
+	return st->qlen > 0 && st->q[st->qhead].rs == RS_INFILE;
+}
+
 static void
 my_msg(struct conn *c, struct my_state *st, enum dir dir,
     const struct my_msg *m)
@@ -859,7 +930,7 @@ my_msg(struct conn *c, struct my_state *st, enum dir dir,
 		return;
 	case PH_CMD:
 		if (dir == DIR_C2S) {
-			if (m->seq == 0)
+			if (m->seq == 0 && !my_infile(st))
 				my_command(c, st, m);
 			return;
 		}
@@ -1055,8 +1126,22 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 			my_done(c, st, p, m);
 			return;
 		}
-		p->rs = RS_COLS;
 		p->rset = true;
+		if (p->cmd == COM_STMT_EXECUTE && rd_left(&r) == 1 &&
+		    m->n == m->total) {
+			/* MariaDB's MARIADB_CLIENT_CACHE_METADATA: a byte
+			 * after the count says whether the definitions
+			 * follow; 0 (the client has them from the prepare)
+			 * goes straight to the EOF or the rows. Told by the
+			 * packet's length, so it works without the
+			 * handshake too. */
+			if (rd_u8(&r) == 0) {
+				p->rs = st->deprecate_eof == 1 ? RS_ROWS :
+				    RS_EOF1;
+				return;
+			}
+		}
+		p->rs = RS_COLS;
 		return;
 	case RS_COLS:
 		if (--p->left > 0)
@@ -1180,7 +1265,7 @@ my_keep(const struct my_state *st, enum dir dir, uint8_t seq)
 {
 	if (dir == DIR_S2C)
 		return MYSQL_RESP_KEEP;
-	if (st->phase == PH_CMD && seq != 0)
+	if (st->phase == PH_CMD && (seq != 0 || my_infile(st)))
 		return MYSQL_AUX_KEEP;	/* LOCAL INFILE data, auth */
 	return MYSQL_TEXT_MAX;
 }
@@ -1189,8 +1274,9 @@ static bool
 my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
     size_t n)
 {
-	uint32_t	len, len2;
-	uint8_t		seq;
+	const struct my_pending	*q;
+	uint32_t		 len, len2;
+	uint8_t			 seq;
 
 	if (n < 5)
 		return false;
@@ -1207,8 +1293,19 @@ my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
 	if (dir == DIR_C2S) {
 		if (p[3] != 0 || p[4] > COM_LAST || p[4] == 0)
 			return false;
-	} else if (p[3] == 0 && st->phase == PH_CMD)
-		return false;
+	} else if (st->phase == PH_INIT) {
+		/* no request held: only a greeting is of use */
+		return p[3] == 0 && p[4] == 10 && (uint64_t)len + 4 == n;
+	} else {
+		/* Only the start of the response to the request we hold is
+		 * of use. Any other server chunk may be the inside of a long
+		 * row (a blob, REPEAT()), whose bytes read as a header of a
+		 * packet megabytes long would swallow the responses after
+		 * it; the client's next request tells where one starts. */
+		q = st->qlen ? &st->q[st->qhead] : NULL;
+		if (q == NULL || q->started || p[3] != q->rseq)
+			return false;
+	}
 	if ((uint64_t)len + 4 == n)
 		return true;
 	if ((uint64_t)len + 4 > n)

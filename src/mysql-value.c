@@ -3,7 +3,9 @@
  * Differences from upstream (SPEC §8.5): a read past the end is an error
  * rather than zero bytes, the unsigned flag is honoured, 0xfb/0xff length
  * prefixes are rejected, all-zero dates render as 0000-00-00 instead of
- * -0001-11-30 and a zero-length TIME as 0d 00:00:00. */
+ * -0001-11-30, a zero-length TIME as 0d 00:00:00 and a TIME's hours past
+ * 23 are carried into its days instead of wrapped (libmariadb sends
+ * -100:02:03 as 0 days, 100 hours: upstream showed -0d 04:02:03). */
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +42,7 @@ mysql_fmt_date(char *out, size_t outsz, struct rd *r, uint8_t type)
 {
 	unsigned	 y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, us = 0;
 	unsigned	 days = 0, neg = 0;
+	unsigned long long dd;
 	uint8_t		 len;
 
 	len = rd_u8(r);
@@ -58,13 +61,15 @@ mysql_fmt_date(char *out, size_t outsz, struct rd *r, uint8_t type)
 			rd_skip(r, len < rd_left(r) ? len : rd_left(r));
 		if (!rd_ok(r))
 			return false;
+		/* the server reads hours past 23 as more days: so do we */
+		dd = (unsigned long long)days + h / 24;
 		if (len == 12)
-			snprintf(out, outsz, "%s%ud %02u:%02u:%02u.%03u %03u",
-			    neg == 1 ? "-" : "", days, h % 24, mi % 100,
+			snprintf(out, outsz, "%s%llud %02u:%02u:%02u.%03u %03u",
+			    neg == 1 ? "-" : "", dd, h % 24, mi % 100,
 			    s % 100, (us / 1000) % 1000, us % 1000);
 		else
-			snprintf(out, outsz, "%s%ud %02u:%02u:%02u",
-			    neg == 1 ? "-" : "", days, h % 24, mi % 100,
+			snprintf(out, outsz, "%s%llud %02u:%02u:%02u",
+			    neg == 1 ? "-" : "", dd, h % 24, mi % 100,
 			    s % 100);
 		return true;
 	}

@@ -538,6 +538,11 @@ TEST(mysql_binary_values)
 	value_json(0x0b, 0, "080178000000131b1e", "{\"v\":[\"-120d 19:27:30\"]}\n");
 	value_json(0x0b, 0, "00", "{\"v\":[\"0d 00:00:00\"]}\n");
 	value_json(0x0b, 0, "01", "{\"v\":[\"0d 00:00:00\"]}\n");
+	/* libmariadb's -100:02:03.456 (0 days, 100 hours): hours past 23
+	 * are more days, as the server stores them */
+	value_json(0x0b, 0, "0c010000000064020340f50600", "{\"v\":[\"-4d 04:02:03.456 000\"]}\n");
+	value_json(0x0b, 0, "0800ffffffff170000", "{\"v\":[\"4294967295d 23:00:00\"]}\n");
+	value_json(0x0b, 0, "0800ffffffffff0000", "{\"v\":[\"4294967305d 15:00:00\"]}\n");
 	value_json(0x06, 0, "", "{\"v\":[null]}\n");
 	value_json(0xfe, 0, "03666f6f", "{\"v\":[\"foo\"]}\n");
 	value_json(0xf6, 0, "0431322e35", "{\"v\":[\"12.5\"]}\n");
@@ -1036,6 +1041,218 @@ TEST(mysql_pipelined_prepare_execute)
 	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT ?\",\"seq_num\":0,\"command_id\":22,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"stmt_id\":9,\"num_params\":1,");
 	CHECK_HAS(out, "\"stmt_id\":4294967295,\"stmt_execute_values\":[2],\"seq_num\":0,\"command_id\":23,");
 	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",");
+	free(out);
+	sc_free(&s);
+}
+
+/* MariaDB with MARIADB_CLIENT_CACHE_METADATA (libmariadb, DBD::mysql): an
+ * execute's column count carries a "metadata follows" byte, 0 when the
+ * client has the definitions from the prepare; none are sent then. Taking
+ * the count alone, the EOF and rows were counted as definitions and every
+ * later response went to the wrong request. */
+TEST(mysql_cache_metadata)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1653454c454354203f");	/* SELECT ? */
+	sc_pkt(&s, DIR_S2C, 1010, 1, "000900000001000100000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, COLDEF);
+	sc_add(&s, 5, EOF5);
+	/* count 2, no definitions: EOF, two binary rows, EOF */
+	sc_pkt(&s, DIR_C2S, 2000, 0, "17090000000001000000000108000200000000000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "0200");
+	sc_add(&s, 2, EOF5);
+	sc_add(&s, 3, "000001");
+	sc_add(&s, 4, "000002");
+	sc_add(&s, 5, EOF5);
+	/* metadata follows (1): the definitions are there */
+	sc_pkt(&s, DIR_C2S, 3000, 0, "17090000000001000000000108000300000000000000");
+	sc_pkt(&s, DIR_S2C, 3010, 1, "0101");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, "000003");
+	sc_add(&s, 5, EOF5);
+	sc_pkt(&s, DIR_C2S, 4000, 0, "0378");			/* x */
+	sc_pkt(&s, DIR_S2C, 4010, 1, "00010002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[2],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":2,\"warnings\":0}");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0}");
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_INT(count(out, "\n"), 4);
+	free(out);
+	sc_free(&s);
+}
+
+/* Capture begins inside a long row (a blob, REPEAT()): its bytes read as
+ * a packet header ("xxxx": 7.9 MB, seq 0x78) swallowed every response
+ * after them. A server chunk is taken only as the start of the response
+ * to the request held. */
+TEST(mysql_midstream_inside_row)
+{
+	struct script	 s = { 0 };
+	char		 hex[2 * 1400 + 1];
+	char		*out;
+	int		 i, round;
+
+	for (i = 0; i < 1400; i++)
+		memcpy(hex + 2 * i, "78", 2);
+	hex[2 * 1400] = '\0';
+	for (round = 0; round < 2; round++) {
+		/* round 0: nothing known yet; round 1: a gap (packets
+		 * lost) inside a result after a command */
+		if (round == 1) {
+			sc_pkt(&s, DIR_C2S, 10, 0, "0378");	/* x */
+			sc_pkt(&s, DIR_S2C, 20, 1, "01");
+			sc_add(&s, 2, COLDEF);
+			sc_add(&s, 3, EOF5);
+			sc_gap(&s, DIR_S2C);
+		}
+		sc_raw(&s, DIR_S2C, 100, hex);
+		sc_raw(&s, DIR_S2C, 110, hex);
+		sc_pkt(&s, DIR_C2S, 200, 0, "0379");		/* y */
+		sc_pkt(&s, DIR_S2C, 210, 1, "01");
+		sc_add(&s, 2, COLDEF);
+		sc_add(&s, 3, EOF5);
+		sc_add(&s, 4, ROW1);
+		sc_add(&s, 5, EOF5);
+		sc_pkt(&s, DIR_C2S, 300, 0, "037a");		/* z */
+		sc_pkt(&s, DIR_S2C, 320, 1, "00030002000000");
+		out = sc_run(&s, 0, false, NULL);
+		CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0}");
+		CHECK_HAS(out, "\"query\":\"z\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":20,\"response_last_us\":20,\"status\":\"ok\",\"affected_rows\":3,");
+		CHECK_INT(count(out, "\n"), 2 + round);
+		if (round == 1)
+			CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3}");
+		free(out);
+		sc_free(&s);
+	}
+}
+
+/* LOCAL INFILE of more than 256 packets: their sequence numbers wrap past
+ * 0, and a data packet with seq 0 starting with a tab or a newline was
+ * taken for a COM_STATISTICS / COM_PROCESS_INFO, whose "requests" then
+ * took the responses of the next queries. */
+TEST(mysql_infile_seq_wrap)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	unsigned	 i, seq = 2;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "034c4f41442078");		/* LOAD x */
+	sc_pkt(&s, DIR_S2C, 1010, 1, "fb78");
+	sc_new(&s, DIR_C2S, 1020);
+	for (i = 0; i < 300; i++, seq++)
+		sc_add(&s, (uint8_t)seq, (uint8_t)seq == 0 ? "09610a" :
+		    (uint8_t)seq == 1 ? "0a620a" : "31093633");
+	sc_add(&s, (uint8_t)seq++, "");
+	sc_pkt(&s, DIR_S2C, 1030, (uint8_t)seq, "00fce803000200000000");
+	sc_pkt(&s, DIR_C2S, 2000, 0, "0379");			/* y */
+	sc_pkt(&s, DIR_S2C, 2010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, ROW1);
+	sc_add(&s, 5, EOF5);
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"LOAD x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":30,\"status\":\"ok\",\"affected_rows\":1000,");
+	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,");
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}
+
+/* A param sent with COM_STMT_SEND_LONG_DATA is not in the execute
+ * (Connector/J's setBinaryStream/setBytes: NULL bit clear): its bytes were
+ * read from the next param's, giving garbage and "malformed". The server
+ * forgets long data after an execute and at COM_STMT_RESET. */
+TEST(mysql_long_data)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_prepare(&s, 1000, 7, 3);
+	sc_pkt(&s, DIR_C2S, 2000, 0, "1807000000010068656c6c6f");	/* hello */
+	sc_pkt(&s, DIR_C2S, 2001, 0, "18070000000100776f726c64");	/* world */
+	sc_pkt(&s, DIR_C2S, 2002, 0, "170700000000010000000001" "0300fc000300" "01000000" "03000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00010002000000");
+	/* no long data now: the blob is inline */
+	sc_pkt(&s, DIR_C2S, 3000, 0, "170700000000010000000001" "0300fc000300" "04000000" "026162" "06000000");
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00010002000000");
+	/* long data, then COM_STMT_RESET drops it */
+	sc_pkt(&s, DIR_C2S, 4000, 0, "1807000000010068656c6c6f");
+	sc_pkt(&s, DIR_C2S, 4001, 0, "1a07000000");
+	sc_pkt(&s, DIR_S2C, 4010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 5000, 0, "170700000000010000000000" "07000000" "026364" "09000000");
+	sc_pkt(&s, DIR_S2C, 5010, 1, "00010002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_execute_values\":[1,null,3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":8,");
+	CHECK_HAS(out, "\"stmt_execute_values\":[4,\"ab\",6],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,");
+	CHECK_HAS(out, "\"stmt_execute_values\":[7,\"cd\",9],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,");
+	CHECK_NOT(out, "values_error");
+	CHECK_INT(count(out, "\n"), 4);
+	free(out);
+	sc_free(&s);
+}
+
+/* libmysqlclient 5.7+ sets CLIENT_DEPRECATE_EOF whatever the server
+ * offers; a server without it (MySQL 5.6, MariaDB 10.1) still sends EOFs,
+ * and the EOF after the definitions was taken for the end of the result
+ * (rows 0, the rows dropped). */
+TEST(mysql_deprecate_eof_not_offered)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	char		 greet[sizeof GREETING];
+	char		*at;
+
+	/* the greeting with DEPRECATE_EOF (bit 24) cleared */
+	strcpy(greet, GREETING);
+	at = strstr(greet, "ff81150000");
+	CHECK(at != NULL);
+	memcpy(at, "ff80", 4);
+	sc_pkt(&s, DIR_S2C, 1000, 0, greet);
+	sc_pkt(&s, DIR_C2S, 2000, 1, HS41_D);
+	sc_pkt(&s, DIR_S2C, 3000, 2, OK_AUTH);
+	sc_pkt(&s, DIR_C2S, 10000, 0, Q_POSTS);
+	sc_pkt(&s, DIR_S2C, 10500, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, ROW1);
+	sc_add(&s, 5, ROW2);
+	sc_add(&s, 6, EOF5);
+	sc_pkt(&s, DIR_C2S, 20000, 0, "0378");
+	sc_pkt(&s, DIR_S2C, 20010, 1, "00010002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"select * from posts\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":500,\"response_last_us\":500,\"status\":\"ok\",\"rows\":2,\"warnings\":0}");
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}
+
+/* MariaDB's COM_STMT_BULK_EXECUTE (Connector/J batches) is not emitted,
+ * but its response is held for it: with a query sent right behind it, the
+ * bulk's OK was taken for the query's. */
+TEST(mysql_bulk_execute)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_prepare(&s, 1000, 7, 1);
+	sc_pkt(&s, DIR_C2S, 2000, 0, "fa070000008000" "0300" "0001000000" "0002000000");
+	sc_add(&s, 0, "0378");					/* x */
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00020002000000");
+	sc_pkt(&s, DIR_S2C, 2020, 1, "00050002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":20,\"response_last_us\":20,\"status\":\"ok\",\"affected_rows\":5,");
+	CHECK_NOT(out, "command_id\":250");
+	CHECK_INT(count(out, "\n"), 2);
 	free(out);
 	sc_free(&s);
 }
