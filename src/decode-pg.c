@@ -8,7 +8,9 @@
  *      statement's text when its Parse was seen; upstream always "")
  * Beyond upstream (no upstream keys; message_type is an extension key):
  *   F  FunctionCall, message_type "F"; CancelRequest, message_type
- *   "cancel"; a failed login, message_type "startup".
+ *   "cancel"; a failed login, message_type "startup"; a Sync answered
+ *   with an error (a deferred constraint failing at the implicit commit),
+ *   message_type "S".
  * Startup parameters user/database go to the connection values as
  * username/database, in message order (as upstream).
  *
@@ -280,6 +282,22 @@ pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
 	rec_lit(r, "status", status);	/* our words: "ok", "error" */
 }
 
+/* An error raised at a Sync (a deferred constraint checked at the
+ * implicit commit) belongs to no request of ours: the Executes before it
+ * completed "ok" at their CommandComplete. It gets a record of its own,
+ * or the failed commit would not be seen. */
+static void
+pg_sync_error(struct pg_state *st, const struct pg_slot *s, int64_t ts_last)
+{
+	struct record	*r = &st->scratch;
+
+	rec_reset(r);
+	rec_mark_ext(r);
+	rec_lit(r, "message_type", "S");
+	pg_resp_keys(st, r, s, "error", ts_last);
+	conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
+}
+
 /* Completes the oldest pending request: emits its record, with the
  * response keys unless status is NULL (its response was not seen). */
 static void
@@ -302,6 +320,8 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
 		pg_rec_done(r);
 		pg_rec_put(st, s->rec);
+	} else if (s->kind == K_S && status != NULL && st->resp.err) {
+		pg_sync_error(st, s, ts_last);
 	}
 	st->qhead = (st->qhead + 1) & (st->qcap - 1);
 	st->qlen--;
@@ -1034,7 +1054,7 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	k = pg_head_kind(st);
 	rp->tx = m->n > 0 ? (char)m->p[0] : 0;
 	if (k == K_S) {
-		pg_pop(st, NULL, m->ts);
+		pg_pop(st, rp->err ? "error" : NULL, m->ts);
 		return;
 	}
 	pg_pop(st, rp->err ? "error" : rp->empty && rp->taglen == 0 ?

@@ -539,6 +539,58 @@ TEST(pg_fatal_completes_request)
 	CHECK_INT(pgt_stats()->errors, 1);
 }
 
+/* A deferred constraint fails at the implicit commit: the error answers
+ * the Sync, after the Execute completed. */
+TEST(pg_sync_error_has_record)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("INSERT INTO c VALUES (1)"); s_be16(0);
+	s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_tag("INSERT 0 1");
+	srv_error("23503", "insert or update violates foreign key constraint");
+	srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_tag("SELECT 0"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 5);
+	CHECK_HAS(o, "\"message_type\":\"E\",\"stmt_name\":\"\",\"row_limit\":0,"
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"rows\":1,\"command_tag\":\"INSERT 0 1\",\"status\":\"ok\"}");
+	CHECK_HAS(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"message_type\":\"S\",\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"error_severity\":\"ERROR\","
+	    "\"error_code\":\"23503\",\"error_message\":\"insert or update "
+	    "violates foreign key constraint\",\"tx_status\":\"idle\","
+	    "\"status\":\"error\"}\n");
+	/* the next request's response is its own */
+	CHECK_HAS(o, "\"query\":\"SELECT * FROM users;\",\"message_type\":"
+	    "\"Q\",\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"rows\":0,\"command_tag\":\"SELECT 0\"");
+}
+
+/* A Sync answered without an error has no record. */
+TEST(pg_sync_ok_no_record)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); srv_tag("SELECT 0"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 1);
+	CHECK_NOT(o, "\"message_type\":\"S\"");
+}
+
 TEST(pg_function_call)
 {
 	const char *o;
