@@ -111,6 +111,7 @@ psrc_health(struct record *r, void *arg)
 	rec_uint(r, "gaps", x->gaps);
 	rec_uint(r, "gap_bytes", x->gap_bytes);
 	rec_uint(r, "stale_holes", f->stale_holes);
+	rec_uint(r, "after_close", f->after_close);
 	rec_uint(r, "reassembly_cap_hits", x->cap_hits);
 	rec_uint(r, "reassembly_held_bytes", x->held_bytes);
 	rec_uint(r, "reassembly_held_max", x->held_max);
