@@ -226,7 +226,7 @@ read_mapped(struct psrc *ps, struct pcapfile *pf, char *err, size_t errlen)
 			n = pcapfile_next(pf, &p, &caplen, &ts_us, err, errlen);
 			if (n != 1)
 				break;
-			flow_frame(&ps->ft, ps->dlt, p, caplen, ts_us);
+			flow_frame(&ps->ft, pf->dlt_cur, p, caplen, ts_us);
 		}
 		read_batch_done(ps, &last_tick);
 		if (i < READ_BATCH)
