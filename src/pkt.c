@@ -34,9 +34,11 @@ pkt_dlt_supported(int dlt)
 }
 
 /* Walks the TCP options; only MSS is kept. A length byte that is absent,
- * below 2 or runs past the header ends the walk and flags the packet. */
+ * below 2 or runs past the header ends the walk and flags the packet;
+ * with cut (the snap length ended the header early) running past n only
+ * ends the walk. */
 static void
-pkt_tcp_options(struct pkt *pk, const uint8_t *o, size_t n)
+pkt_tcp_options(struct pkt *pk, const uint8_t *o, size_t n, bool cut)
 {
 	size_t	i = 0, len;
 
@@ -51,6 +53,8 @@ pkt_tcp_options(struct pkt *pk, const uint8_t *o, size_t n)
 			i++;
 			continue;
 		}
+		if (cut && (i + 1 >= n || i + o[i + 1] > n))
+			return;
 		if (i + 1 >= n || (len = o[i + 1]) < 2 || i + len > n) {
 			pk->opts_bad = true;
 			return;
@@ -80,14 +84,27 @@ pkt_parse_tcp(struct pkt *pk, const uint8_t *p, size_t n, size_t wire)
 		return wire >= 20 ? PKT_TRUNC : PKT_BAD;
 	if (hlen < 20 || hlen > wire)
 		return PKT_BAD;
-	if (hlen > n)
-		return PKT_TRUNC;
 	pk->mss = -1;
 	pk->opts_bad = false;
-	pkt_tcp_options(pk, p + 20, hlen - 20);
+	pk->wire_len = (uint32_t)(wire - hlen);
+	if (n < 20)
+		return PKT_TRUNC;	/* window and checksum: not needed,
+					 * but a header cut short of them is
+					 * no header */
+	if (hlen > n) {
+		/* A snap length of 60 or so cuts the options (timestamps
+		 * alone make the header 32 bytes): ports, sequence numbers
+		 * and flags are whole, so the SYN, FIN and RST still count
+		 * and the payload is a gap of known length. The MSS is kept
+		 * when it was captured whole. */
+		pkt_tcp_options(pk, p + 20, n - 20, true);
+		pk->payload = p + n;
+		pk->len = 0;
+		return PKT_OK;
+	}
+	pkt_tcp_options(pk, p + 20, hlen - 20, false);
 	pk->payload = p + hlen;
 	pk->len = (uint32_t)(n - hlen);
-	pk->wire_len = (uint32_t)(wire - hlen);
 	return PKT_OK;
 }
 

@@ -116,6 +116,10 @@ for f in "$fx"/pcap/*.pcap "$fx"/upstream/*.pcap "$here"/../captures/pkt_*; do
 	theirs "$f" | streams >"$tmp/theirs"
 	if [ "$rc" -ne 0 ]; then
 		echo "FAIL: golden/follow/$n (exit $rc)"
+	elif [ ! -s "$tmp/theirs" ] && [ ! -s "$tmp/ours" ] &&
+	    [ "${f#"$here"/../captures/}" != "$f" ]; then
+		# ours may have none: cut by the snap length (README.pkt)
+		echo "PASS: golden/follow/$n (no payload captured)"
 	elif [ ! -s "$tmp/theirs" ]; then
 		echo "FAIL: golden/follow/$n (tshark found no TCP payload)"
 	elif cmp -s "$tmp/ours" "$tmp/theirs"; then
