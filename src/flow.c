@@ -2,6 +2,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,17 +32,23 @@ struct flow {
 	uint8_t		 ip[2][16];	/* [DIR_C2S] client, [DIR_S2C] server */
 	uint16_t	 port[2];
 	uint32_t	 syn_isn;	/* client ISN when the SYN was seen */
-	bool		 decode;	/* conn opened, bytes go to the decoder */
+	int64_t		 last_us;
 	bool		 ended;		/* closed: a tombstone on the tw list */
+	/* An ended flow keeps only what is above (FLOW_TW_SIZE). */
+	bool		 decode;	/* conn opened, bytes go to the decoder */
 	bool		 synack_seen;
 	bool		 fin[2];
 	bool		 pp_done;
 	uint16_t	 pp_held;	/* bytes in pp_hold */
 	uint8_t		*pp_hold;	/* a PROXY header cut by a segment */
-	int64_t		 last_us;
 	struct reasm	 r[2];		/* bytes sent by [DIR_C2S] / [DIR_S2C] */
 	struct conn	 conn;
 };
+
+/* A tombstone's size: a connection's end gives back the conn (near 1 KB),
+ * so that a minute of closed connections on a busy server costs ~100
+ * bytes each. */
+#define FLOW_TW_SIZE	(offsetof(struct flow, ended) + sizeof(bool))
 
 static void	flow_data_cb(void *, struct reasm *, const uint8_t *, size_t,
 		    int64_t);
@@ -277,9 +284,13 @@ flow_end(struct flow_table *ft, struct flow *f, int64_t ts_us)
 {
 	flow_finish(ft, f, ts_us);
 	flow_lru_unlink(ft, f);
+	flow_unhash(ft, f);
 	ft->st.active--;
+	f = xrealloc(f, FLOW_TW_SIZE);	/* moves it: relinked below */
 	f->ended = true;
 	f->last_us = ts_us > ft->now_us ? ts_us : ft->now_us;
+	f->hnext = ft->buckets[f->hash & (ft->nbuckets - 1)];
+	ft->buckets[f->hash & (ft->nbuckets - 1)] = f;
 	flow_list_append(&ft->tw_head, &ft->tw_tail, f);
 	if (++ft->ntw > ft->max_flows)
 		flow_destroy(ft, ft->tw_head);
