@@ -117,6 +117,11 @@ pkt_parse_ip4(struct pkt *pk, const uint8_t *p, size_t n)
 		return PKT_TRUNC;
 	hlen = (size_t)(p[0] & 0x0f) * 4;
 	tot = (size_t)p[2] << 8 | p[3];
+	/* Total length 0: a segment larger than 64 KB (Linux's IPv4 BIG TCP,
+	 * captures of TSO hardware) takes what was captured, as IPv6
+	 * jumbograms below and Wireshark do. */
+	if (tot == 0)
+		tot = n;
 	if (hlen < 20 || tot < hlen)
 		return PKT_BAD;
 	if (hlen > n)

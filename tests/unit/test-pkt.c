@@ -190,3 +190,25 @@ TEST(pkt_tcp_options_timestamps)
 	CHECK_INT(pk.opts_bad, 0);
 	CHECK_INT(pk.mss, 1460);
 }
+
+/* IPv4 total length 0 is a segment beyond 64 KB (BIG TCP, TSO hardware):
+ * its payload is what was captured, not a malformed header. */
+TEST(pkt_ipv4_total_length_zero)
+{
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256];
+	size_t		n;
+
+	synth_v4(&s, 40000, 3306);
+	n = synth_frame(f, &s, 1, TH_ACK, 1, 2, "hello", 5, NULL, 0);
+	f[14 + 2] = 0;
+	f[14 + 3] = 0;
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "hello", 5);
+	CHECK_INT(pk.wire_len, 5);
+	/* Only the header captured: no payload, nothing claimed. */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, 14 + 20 + 20), PKT_OK);
+	CHECK_INT(pk.len, 0);
+	CHECK_INT(pk.wire_len, 0);
+}
