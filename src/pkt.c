@@ -203,13 +203,27 @@ pkt_parse_ip(struct pkt *pk, const uint8_t *p, size_t n)
 	return PKT_SKIP;
 }
 
+/* What follows an EtherType: VLAN tags (802.1Q, 802.1ad) are walked over
+ * here for every link layer, since libpcap puts the tag the kernel took
+ * off back in after Linux cooked headers too (protocol 0x8100, then the
+ * tag) for `-i any`. */
 static enum pkt_res
 pkt_ethertype(struct pkt *pk, unsigned type, const uint8_t *p, size_t n)
 {
+	size_t	off = 0;
+	int	i;
+
+	for (i = 0; i < MAX_VLAN && (type == ETH_VLAN || type == ETH_QINQ ||
+	    type == ETH_QINQ_OLD); i++) {
+		if (off + 4 > n)
+			return PKT_TRUNC;
+		type = (unsigned)p[off + 2] << 8 | p[off + 3];
+		off += 4;
+	}
 	switch (type) {
 	case ETH_IPV4:
 	case ETH_IPV6:
-		return pkt_parse_ip(pk, p, n);
+		return pkt_parse_ip(pk, p + off, n - off);
 	}
 	return PKT_SKIP;
 }
@@ -217,24 +231,14 @@ pkt_ethertype(struct pkt *pk, unsigned type, const uint8_t *p, size_t n)
 enum pkt_res
 pkt_parse(struct pkt *pk, int dlt, const uint8_t *p, size_t n)
 {
-	size_t		off;
 	unsigned	type;
-	int		i;
 
 	switch (dlt) {
 	case PKT_DLT_EN10MB:
 		if (n < 14)
 			return PKT_TRUNC;
 		type = (unsigned)p[12] << 8 | p[13];
-		off = 14;
-		for (i = 0; i < MAX_VLAN && (type == ETH_VLAN ||
-		    type == ETH_QINQ || type == ETH_QINQ_OLD); i++) {
-			if (off + 4 > n)
-				return PKT_TRUNC;
-			type = (unsigned)p[off + 2] << 8 | p[off + 3];
-			off += 4;
-		}
-		return pkt_ethertype(pk, type, p + off, n - off);
+		return pkt_ethertype(pk, type, p + 14, n - 14);
 	case PKT_DLT_NULL:
 	case PKT_DLT_LOOP:
 		/* The family is in the capturing host's byte order (NULL)

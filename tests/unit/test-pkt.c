@@ -62,6 +62,23 @@ TEST(pkt_other_link_types)
 	memcpy(g + 20, f + 14, n - 14);
 	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL2, g, n + 6), PKT_OK);
 	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	/* Linux cooked v1 and v2 with the VLAN tag libpcap puts back in
+	 * after the header: protocol 0x8100, then the tag. */
+	memset(g, 0, 20);
+	g[14] = 0x81;
+	g[17] = 10;
+	g[18] = 0x86; g[19] = 0xdd;
+	memcpy(g + 20, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL, g, n + 6), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL, g, 19), PKT_TRUNC);
+	memset(g, 0, 24);
+	g[0] = 0x88; g[1] = 0xa8;
+	g[21] = 10;
+	g[22] = 0x86; g[23] = 0xdd;
+	memcpy(g + 24, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL2, g, n + 10), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
 	/* VLAN */
 	s.vlan = 2;
 	n = synth_frame(f, &s, 0, TH_ACK, 1, 2, "xy", 2, NULL, 0);
