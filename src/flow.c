@@ -519,7 +519,8 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 	f = flow_lookup(ft, pk, h, &d);
 	if (f != NULL && f->ended) {
 		if ((fl & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN) {
-			ft->st.after_close++;
+			if (pk->wire_len > 0)	/* not the last ACK */
+				ft->st.after_close++;
 			return;
 		}
 		flow_destroy(ft, f);	/* a new connection on its ports */

@@ -38,7 +38,8 @@ struct flow_stats {
 	uint64_t	expired;	/* closed after idling */
 	uint64_t	flow_cap_hits;	/* oldest flow evicted for room */
 	uint64_t	stale_holes;	/* held data released after hole_us */
-	uint64_t	after_close;	/* segments of ended connections */
+	uint64_t	after_close;	/* data segments of ended connections,
+					 * dropped */
 };
 
 struct flow_table {
