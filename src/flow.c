@@ -545,7 +545,11 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 	} else if (fl & TH_SYN) {
 		if (f == NULL)
 			f = flow_new(ft, pk, h, &d, ts_us);
-		if (!f->synack_seen)
+		/* A capture can show the server's first bytes before its
+		 * SYN-ACK (`-i any` reorders across CPUs): those started the
+		 * stream, and starting it again at the ISN would hold every
+		 * later segment behind a hole that is not there. */
+		if (!f->synack_seen && !f->r[d].started)
 			reasm_start(&f->r[d], seq + 1);
 		flow_synack(ft, f, pk);
 	} else if (f == NULL) {

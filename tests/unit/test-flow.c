@@ -786,3 +786,26 @@ TEST(flow_after_close_is_not_a_new_connection)
 	CHECK_INT(g.c.opens, 3);
 	rig_free(&g);
 }
+
+/* The server's first bytes captured before its SYN-ACK: the SYN-ACK does
+ * not restart the stream (which held the next segments behind a phantom
+ * hole and reported the first bytes again as a gap). */
+TEST(flow_server_data_before_synack)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_send(&g, 1, TH_SYN, 0, NULL, mss_opt, sizeof mss_opt);
+	rig_send(&g, 1, TH_ACK, 0, NULL, NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 0, "greeting", NULL, 0);
+	rig_send(&g, 0, TH_SYN | TH_ACK, 0, NULL, mss_opt, sizeof mss_opt);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "login", NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 8, "ok", NULL, 0);
+	CHECK_STREAM(&g, DIR_S2C, "greetingok");
+	CHECK_INT(g.ft.rx.st.held_bytes, 0);
+	rig_send_ack(&g, 1, TH_ACK | TH_PUSH, 5, 10, "q");
+	CHECK_INT(g.c.gaps[DIR_S2C], 0);
+	CHECK_INT(g.c.mss, -1);
+	rig_free(&g);
+	CHECK_INT(g.c.mss, 0x3fd8);
+}
