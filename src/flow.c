@@ -2,6 +2,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 #define FLOW_MAX		(256 * 1024)
 #define FLOW_IDLE_US		(600LL * 1000000)	/* as upstream's buffers */
 #define FLOW_HOLE_US		(2LL * 1000000)	/* beyond a few RTOs */
+#define FLOW_TW_US		(60LL * 1000000)	/* as Linux's TIME_WAIT */
 
 struct flow {
 	struct flow	*hnext;
@@ -30,16 +32,23 @@ struct flow {
 	uint8_t		 ip[2][16];	/* [DIR_C2S] client, [DIR_S2C] server */
 	uint16_t	 port[2];
 	uint32_t	 syn_isn;	/* client ISN when the SYN was seen */
+	int64_t		 last_us;
+	bool		 ended;		/* closed: a tombstone on the tw list */
+	/* An ended flow keeps only what is above (FLOW_TW_SIZE). */
 	bool		 decode;	/* conn opened, bytes go to the decoder */
 	bool		 synack_seen;
 	bool		 fin[2];
 	bool		 pp_done;
 	uint16_t	 pp_held;	/* bytes in pp_hold */
 	uint8_t		*pp_hold;	/* a PROXY header cut by a segment */
-	int64_t		 last_us;
 	struct reasm	 r[2];		/* bytes sent by [DIR_C2S] / [DIR_S2C] */
 	struct conn	 conn;
 };
+
+/* A tombstone's size: a connection's end gives back the conn (near 1 KB),
+ * so that a minute of closed connections on a busy server costs ~100
+ * bytes each. */
+#define FLOW_TW_SIZE	(offsetof(struct flow, ended) + sizeof(bool))
 
 static void	flow_data_cb(void *, struct reasm *, const uint8_t *, size_t,
 		    int64_t);
@@ -149,30 +158,44 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, uint32_t h,
 	return NULL;
 }
 
+/* A flow is on one of two lists through lprev/lnext: the LRU of live
+ * flows, or the time-wait list of ended ones (flow_end). */
 static void
-flow_lru_unlink(struct flow_table *ft, struct flow *f)
+flow_list_unlink(struct flow **head, struct flow **tail, struct flow *f)
 {
 	if (f->lprev != NULL)
 		f->lprev->lnext = f->lnext;
 	else
-		ft->lru_head = f->lnext;
+		*head = f->lnext;
 	if (f->lnext != NULL)
 		f->lnext->lprev = f->lprev;
 	else
-		ft->lru_tail = f->lprev;
+		*tail = f->lprev;
 	f->lprev = f->lnext = NULL;
+}
+
+static void
+flow_list_append(struct flow **head, struct flow **tail, struct flow *f)
+{
+	f->lnext = NULL;
+	f->lprev = *tail;
+	if (*tail != NULL)
+		(*tail)->lnext = f;
+	else
+		*head = f;
+	*tail = f;
+}
+
+static void
+flow_lru_unlink(struct flow_table *ft, struct flow *f)
+{
+	flow_list_unlink(&ft->lru_head, &ft->lru_tail, f);
 }
 
 static void
 flow_lru_append(struct flow_table *ft, struct flow *f)
 {
-	f->lnext = NULL;
-	f->lprev = ft->lru_tail;
-	if (ft->lru_tail != NULL)
-		ft->lru_tail->lnext = f;
-	else
-		ft->lru_head = f;
-	ft->lru_tail = f;
+	flow_list_append(&ft->lru_head, &ft->lru_tail, f);
 }
 
 static void
@@ -194,11 +217,11 @@ flow_grow(struct flow_table *ft)
 	ft->nbuckets = n;
 }
 
+/* The connection's end: held bytes delivered (with gaps for the holes),
+ * the conn closed and its memory given back. */
 static void
-flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
+flow_finish(struct flow_table *ft, struct flow *f, int64_t ts_us)
 {
-	struct flow	**pp;
-
 	if (f->decode) {
 		reasm_flush(&ft->rx, &f->r[DIR_C2S], f, ts_us);
 		reasm_flush(&ft->rx, &f->r[DIR_S2C], f, ts_us);
@@ -207,7 +230,15 @@ flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
 	reasm_free(&ft->rx, &f->r[DIR_C2S]);
 	reasm_free(&ft->rx, &f->r[DIR_S2C]);
 	free(f->pp_hold);
+	f->pp_hold = NULL;
 	conn_free(&f->conn);
+}
+
+static void
+flow_unhash(struct flow_table *ft, struct flow *f)
+{
+	struct flow	**pp;
+
 	for (pp = &ft->buckets[f->hash & (ft->nbuckets - 1)]; *pp != NULL;
 	    pp = &(*pp)->hnext) {
 		if (*pp == f) {
@@ -215,9 +246,64 @@ flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
 			break;
 		}
 	}
+}
+
+/* Frees an ended flow (its time-wait is over, or a SYN reuses it). */
+static void
+flow_destroy(struct flow_table *ft, struct flow *f)
+{
+	flow_unhash(ft, f);
+	flow_list_unlink(&ft->tw_head, &ft->tw_tail, f);
+	ft->ntw--;
+	free(f);
+}
+
+/* Closes a live flow for good: expiry, eviction, a new connection on
+ * its ports, the end of the capture. */
+static void
+flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
+{
+	flow_finish(ft, f, ts_us);
+	flow_unhash(ft, f);
 	flow_lru_unlink(ft, f);
 	ft->st.active--;
 	free(f);
+}
+
+/*
+ * A connection that ended on FINs or a RST: closed now, but its flow stays
+ * in the table (without its conn or held bytes) for FLOW_TW_US, as the
+ * kernel's TIME_WAIT does. Segments that still come - a retransmission
+ * after both FINs, data that was in flight when the RST went out - are
+ * dropped there; without the tombstone each made a new connection picked
+ * up mid-stream, which dumped those bytes a second time and fed the
+ * decoders the middle of a conversation. A SYN starts a new connection.
+ */
+static void
+flow_end(struct flow_table *ft, struct flow *f, int64_t ts_us)
+{
+	flow_finish(ft, f, ts_us);
+	flow_lru_unlink(ft, f);
+	flow_unhash(ft, f);
+	ft->st.active--;
+	f = xrealloc(f, FLOW_TW_SIZE);	/* moves it: relinked below */
+	f->ended = true;
+	f->last_us = ts_us > ft->now_us ? ts_us : ft->now_us;
+	f->hnext = ft->buckets[f->hash & (ft->nbuckets - 1)];
+	ft->buckets[f->hash & (ft->nbuckets - 1)] = f;
+	flow_list_append(&ft->tw_head, &ft->tw_tail, f);
+	if (++ft->ntw > ft->max_flows)
+		flow_destroy(ft, ft->tw_head);
+}
+
+/* Both sides sent FIN: the connection is over once each direction has
+ * had everything up to its FIN (a segment reordered behind the FIN, or
+ * retransmitted for a loss before it, may still be coming). */
+static bool
+flow_fins_done(const struct flow *f)
+{
+	return f->fin[0] && f->fin[1] && reasm_done(&f->r[0]) &&
+	    reasm_done(&f->r[1]);
 }
 
 /* Which end is the server: the target, then the handshake, then ports. */
@@ -257,7 +343,7 @@ flow_new(struct flow_table *ft, const struct pkt *pk, uint32_t h, enum dir *d,
 		ft->st.flow_cap_hits++;
 		flow_close(ft, ft->lru_head, ts_us);
 	}
-	if (ft->st.active >= ft->nbuckets)
+	if (ft->st.active + ft->ntw >= ft->nbuckets)
 		flow_grow(ft);
 	f = xcalloc(1, sizeof *f);
 	f->hash = h;
@@ -431,11 +517,20 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 	if (ts_us > ft->now_us)
 		ft->now_us = ts_us;
 	f = flow_lookup(ft, pk, h, &d);
+	if (f != NULL && f->ended) {
+		if ((fl & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN) {
+			if (pk->wire_len > 0)	/* not the last ACK */
+				ft->st.after_close++;
+			return;
+		}
+		flow_destroy(ft, f);	/* a new connection on its ports */
+		f = NULL;
+	}
 
 	if (fl & TH_RST) {
 		if (f != NULL) {
 			ft->st.closed_rst++;
-			flow_close(ft, f, ts_us);
+			flow_end(ft, f, ts_us);
 		}
 		return;
 	}
@@ -450,7 +545,11 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 	} else if (fl & TH_SYN) {
 		if (f == NULL)
 			f = flow_new(ft, pk, h, &d, ts_us);
-		if (!f->synack_seen)
+		/* A capture can show the server's first bytes before its
+		 * SYN-ACK (`-i any` reorders across CPUs): those started the
+		 * stream, and starting it again at the ISN would hold every
+		 * later segment behind a hole that is not there. */
+		if (!f->synack_seen && !f->r[d].started)
 			reasm_start(&f->r[d], seq + 1);
 		flow_synack(ft, f, pk);
 	} else if (f == NULL) {
@@ -480,11 +579,14 @@ fin:
 	if (fl & TH_FIN) {
 		reasm_fin(&f->r[d], seq + pk->wire_len);
 		f->fin[d] = true;
-		if (f->fin[0] && f->fin[1]) {
-			ft->st.closed_fin++;
-			flow_close(ft, f, ts_us);
-		}
 	}
+	if (!f->fin[0] || !f->fin[1])
+		return;
+	if (flow_fins_done(f)) {
+		ft->st.closed_fin++;
+		flow_end(ft, f, ts_us);
+	} else
+		ft->fin_waits++;	/* flow_tick ends it if nothing comes */
 }
 
 void
@@ -524,18 +626,23 @@ flow_expire(struct flow_table *ft, int64_t now_us)
 		ft->st.expired++;
 		flow_close(ft, ft->lru_head, now_us);
 	}
+	while (ft->tw_head != NULL &&
+	    ft->tw_head->last_us + FLOW_TW_US < now_us)
+		flow_destroy(ft, ft->tw_head);
 }
 
 void
 flow_tick(struct flow_table *ft, int64_t now_us)
 {
-	struct flow	*f;
+	struct flow	*f, *next;
 	int		 d;
 
 	flow_expire(ft, now_us);
-	if (ft->rx.st.held_bytes == 0)
+	if (ft->rx.st.held_bytes == 0 && ft->fin_waits == 0)
 		return;
-	for (f = ft->lru_head; f != NULL; f = f->lnext) {
+	ft->fin_waits = 0;
+	for (f = ft->lru_head; f != NULL; f = next) {
+		next = f->lnext;
 		for (d = 0; d < 2; d++) {
 			if (f->r[d].held == NULL ||
 			    reasm_held_since(&f->r[d]) + ft->hole_us > now_us)
@@ -543,6 +650,15 @@ flow_tick(struct flow_table *ft, int64_t now_us)
 			ft->st.stale_holes++;
 			reasm_flush(&ft->rx, &f->r[d], f, now_us);
 		}
+		if (!f->fin[0] || !f->fin[1])
+			continue;
+		/* Both FINs, still short of one: the missing bytes are not
+		 * coming once the peers have gone quiet. */
+		if (flow_fins_done(f) || f->last_us + ft->hole_us <= now_us) {
+			ft->st.closed_fin++;
+			flow_end(ft, f, now_us);
+		} else
+			ft->fin_waits++;
 	}
 }
 
@@ -551,6 +667,8 @@ flow_close_all(struct flow_table *ft, int64_t ts_us)
 {
 	while (ft->lru_head != NULL)
 		flow_close(ft, ft->lru_head, ts_us);
+	while (ft->tw_head != NULL)
+		flow_destroy(ft, ft->tw_head);
 }
 
 void

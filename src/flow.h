@@ -38,6 +38,8 @@ struct flow_stats {
 	uint64_t	expired;	/* closed after idling */
 	uint64_t	flow_cap_hits;	/* oldest flow evicted for room */
 	uint64_t	stale_holes;	/* held data released after hole_us */
+	uint64_t	after_close;	/* data segments of ended connections,
+					 * dropped */
 };
 
 struct flow_table {
@@ -50,6 +52,10 @@ struct flow_table {
 	uint64_t		 seed;		/* of the flow hash */
 	struct flow		*lru_head;	/* least recently active */
 	struct flow		*lru_tail;
+	struct flow		*tw_head;	/* ended, oldest first */
+	struct flow		*tw_tail;
+	size_t			 ntw;
+	size_t			 fin_waits;	/* both FINs, bytes missing */
 	size_t			 max_flows;
 	int64_t			 idle_us;
 	int64_t			 hole_us;	/* longest wait for a hole */

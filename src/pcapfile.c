@@ -1,4 +1,4 @@
-/* pcapfile.c - classic pcap files read in place (see pcapfile.h). */
+/* pcapfile.c - pcap and pcapng files read in place (see pcapfile.h). */
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pcapfile.h"
 #include "pkt.h"
+#include "xmalloc.h"
 
 #define PCAPFILE_HDR		24
 #define PCAPFILE_REC		16
@@ -24,6 +26,15 @@
 
 #define MAGIC_US	0xa1b2c3d4u
 #define MAGIC_NS	0xa1b23c4du
+
+#define NG_SHB		0x0a0d0d0au	/* section header: same both orders */
+#define NG_IDB		1u		/* interface description */
+#define NG_OPB		2u		/* packet (obsolete) */
+#define NG_SPB		3u		/* simple packet */
+#define NG_EPB		6u		/* enhanced packet */
+#define NG_BOM		0x1a2b3c4du
+#define NG_MAXBLOCK	(16u << 20)	/* libpcap's largest block */
+#define NG_MAXIFS	65536		/* interfaces in a section */
 
 /*
  * A file that shrinks under the mapping (copytruncate, an editor) makes
@@ -80,6 +91,15 @@ pf_u32(const struct pcapfile *pf, const uint8_t *p)
 	return pf->swap ? __builtin_bswap32(v) : v;
 }
 
+static uint16_t
+pf_u16(const struct pcapfile *pf, const uint8_t *p)
+{
+	uint16_t	v;
+
+	memcpy(&v, p, sizeof v);
+	return pf->swap ? __builtin_bswap16(v) : v;
+}
+
 /* Link types as files name them, to the DLT values pkt.c parses. The
  * others go to libpcap, which maps and names them. */
 static int
@@ -127,6 +147,217 @@ pcapfile_header(struct pcapfile *pf, const uint8_t *p, size_t n)
 	return pf->dlt != -1;
 }
 
+/* ---- pcapng ---- */
+
+/* An interface description: its link type, snap length and timestamp
+ * options (if_tsresol, if_tsoffset); b..b+n is the block's body. */
+static void
+ng_idb(struct pcapfile *pf, const uint8_t *b, size_t n)
+{
+	struct pcapfile_if	*fi;
+	size_t			 o = 8, olen;
+	uint16_t		 code;
+	uint8_t			 res;
+	int			 i;
+
+	if (pf->nifs >= NG_MAXIFS)
+		return;
+	if (pf->nifs % 16 == 0)
+		pf->ifs = xreallocarray(pf->ifs, pf->nifs + 16,
+		    sizeof *pf->ifs);
+	fi = &pf->ifs[pf->nifs++];
+	fi->dlt = pf_dlt(pf_u16(pf, b));
+	fi->snaplen = pf_u32(pf, b + 4);
+	if (fi->snaplen == 0 || fi->snaplen > PCAPFILE_MAXSNAP)
+		fi->snaplen = PCAPFILE_MAXSNAP;
+	fi->units = 1000000;
+	fi->offset_s = 0;
+	while (o + 4 <= n) {
+		code = pf_u16(pf, b + o);
+		olen = pf_u16(pf, b + o + 2);
+		o += 4;
+		if (code == 0 || o + olen > n)
+			break;
+		if (code == 9 && olen >= 1) {
+			/* 10^-x, or 2^-x with the top bit; beyond what 64
+			 * bits hold the default stays. */
+			res = b[o];
+			if ((res & 0x80) != 0 && (res & 0x7f) < 64)
+				fi->units = 1ULL << (res & 0x7f);
+			else if ((res & 0x80) == 0 && res <= 19)
+				for (fi->units = 1, i = 0; i < res; i++)
+					fi->units *= 10;
+		} else if (code == 14 && olen >= 8) {
+			memcpy(&fi->offset_s, b + o, 8);
+			if (pf->swap)
+				fi->offset_s = (int64_t)__builtin_bswap64(
+				    (uint64_t)fi->offset_s);
+		}
+		o += (olen + 3) & ~(size_t)3;
+	}
+}
+
+static int64_t
+ng_ts(const struct pcapfile_if *fi, uint32_t hi, uint32_t lo)
+{
+	uint64_t	t = (uint64_t)hi << 32 | lo;
+
+	return (int64_t)(t / fi->units * 1000000 +
+	    (uint64_t)((unsigned __int128)(t % fi->units) * 1000000 /
+	    fi->units)) + fi->offset_s * 1000000;
+}
+
+/* The next packet of a pcapng: blocks other than packets are walked over
+ * (section and interface blocks taken note of). */
+static int
+ng_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
+    int64_t *ts_us, char *err, size_t errlen)
+{
+	const struct pcapfile_if	*fi;
+	const uint8_t			*h, *b;
+	size_t				 left, n;
+	uint32_t			 type, blen, ifid, cap, hi = 0, lo = 0;
+	uint32_t			 bom;
+
+	for (;;) {
+		left = pf->size - pf->off;
+		if (left == 0)
+			return 0;
+		if (left < 12) {
+			snprintf(err, errlen, "truncated pcapng dump file; "
+			    "tried to read 12 bytes, only got %zu", left);
+			return -1;
+		}
+		h = pf->map + pf->off;
+		memcpy(&type, h, 4);
+		if (type == NG_SHB) {
+			/* A new section: its own byte order, its own
+			 * interfaces. */
+			memcpy(&bom, h + 8, 4);
+			if (bom != NG_BOM && bom != __builtin_bswap32(NG_BOM)) {
+				snprintf(err, errlen, "pcapng section header "
+				    "with an unknown byte-order magic");
+				return -1;
+			}
+			pf->swap = bom != NG_BOM;
+			pf->nifs = 0;
+		}
+		type = pf_u32(pf, h);
+		blen = pf_u32(pf, h + 4);
+		if (blen < 12 || blen % 4 != 0 || blen > NG_MAXBLOCK) {
+			snprintf(err, errlen, "pcapng block of type %u has a "
+			    "bad length %u", type, blen);
+			return -1;
+		}
+		if (blen > left) {
+			snprintf(err, errlen, "truncated pcapng dump file; "
+			    "tried to read %u bytes, only got %zu", blen, left);
+			return -1;
+		}
+		pf->off += blen;
+		b = h + 8;
+		n = blen - 12;
+		switch (type) {
+		case NG_IDB:
+			if (n >= 8)
+				ng_idb(pf, b, n);
+			continue;
+		case NG_EPB:
+			if (n < 20)
+				goto bad;
+			ifid = pf_u32(pf, b);
+			hi = pf_u32(pf, b + 4);
+			lo = pf_u32(pf, b + 8);
+			cap = pf_u32(pf, b + 12);
+			b += 20;
+			n -= 20;
+			break;
+		case NG_OPB:
+			if (n < 20)
+				goto bad;
+			ifid = pf_u16(pf, b);
+			hi = pf_u32(pf, b + 4);
+			lo = pf_u32(pf, b + 8);
+			cap = pf_u32(pf, b + 12);
+			b += 20;
+			n -= 20;
+			break;
+		case NG_SPB:
+			if (n < 4)
+				goto bad;
+			ifid = 0;
+			cap = pf_u32(pf, b);	/* the packet's length */
+			b += 4;
+			n -= 4;
+			if (cap > n)
+				cap = (uint32_t)n;
+			break;
+		default:
+			continue;	/* statistics, names, comments... */
+		}
+		if (cap > n)
+			goto bad;
+		if (ifid >= pf->nifs) {
+			snprintf(err, errlen, "a packet arrived on interface "
+			    "%u, but there's no such interface", ifid);
+			return -1;
+		}
+		fi = &pf->ifs[ifid];
+		*p = b;
+		*caplen = cap > fi->snaplen ? fi->snaplen : cap;
+		*ts_us = type == NG_SPB ? 0 : ng_ts(fi, hi, lo);
+		pf->dlt_cur = fi->dlt;
+		return 1;
+	}
+bad:
+	snprintf(err, errlen, "pcapng packet block of %u bytes is too short "
+	    "for what it holds", blen);
+	return -1;
+}
+
+/* A pcapng is ours when its first interface, before any packet, has a
+ * link type pkt.c parses; else libpcap reads or refuses it. */
+static bool
+ng_open(struct pcapfile *pf)
+{
+	const uint8_t	*h;
+	uint32_t	 bom, type, blen;
+	size_t		 off;
+
+	if (pf->size < 28)
+		return false;
+	memcpy(&type, pf->map, 4);
+	memcpy(&bom, pf->map + 8, 4);
+	if (type != NG_SHB || (bom != NG_BOM && bom != __builtin_bswap32(NG_BOM)))
+		return false;
+	pf->swap = bom != NG_BOM;
+	if (pf_u16(pf, pf->map + 12) != 1)	/* major version */
+		return false;
+	for (off = 0; pf->size - off >= 12; off += blen) {
+		h = pf->map + off;
+		type = pf_u32(pf, h);
+		blen = pf_u32(pf, h + 4);
+		if (blen < 12 || blen % 4 != 0 || blen > pf->size - off)
+			return false;
+		if (off > 0 && type == NG_SHB)
+			return false;
+		if (type == NG_EPB || type == NG_OPB || type == NG_SPB)
+			return false;
+		if (type == NG_IDB) {
+			if (blen < 20)
+				return false;
+			pf->dlt = pf_dlt(pf_u16(pf, h + 8));
+			if (pf->dlt == -1)
+				return false;
+			pf->ng = true;
+			pf->off = 0;		/* walked again by ng_next */
+			pf->nifs = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 enum pcapfile_open
 pcapfile_open(struct pcapfile *pf, const char *path, char *err,
     size_t errlen)
@@ -150,7 +381,7 @@ pcapfile_open(struct pcapfile *pf, const char *path, char *err,
 		goto fallback;
 	pf->map = m;
 	pf->size = (size_t)st.st_size;
-	if (!pcapfile_header(pf, pf->map, pf->size)) {
+	if (!pcapfile_header(pf, pf->map, pf->size) && !ng_open(pf)) {
 		munmap(m, pf->size);
 		pf->map = NULL;
 		goto fallback;
@@ -158,7 +389,9 @@ pcapfile_open(struct pcapfile *pf, const char *path, char *err,
 	(void)madvise(m, pf->size, MADV_SEQUENTIAL);
 	(void)madvise(m, pf->size < PCAPFILE_RELEASE ? pf->size :
 	    PCAPFILE_RELEASE, MADV_WILLNEED);
-	pf->off = PCAPFILE_HDR;
+	if (!pf->ng)
+		pf->off = PCAPFILE_HDR;
+	pf->dlt_cur = pf->dlt;
 	pf_bus_guard(pf);
 	return PCAPFILE_OK;
 fallback:
@@ -203,6 +436,11 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 	if (pf_bus_hit) {
 		snprintf(err, errlen, "the file shrank while it was read");
 		return -1;
+	}
+	if (pf->ng) {
+		if (pf->off - pf->released >= PCAPFILE_RELEASE)
+			pf_release(pf);
+		return ng_next(pf, p, caplen, ts_us, err, errlen);
 	}
 	if (left == 0)
 		return 0;
@@ -253,6 +491,9 @@ pcapfile_close(struct pcapfile *pf)
 	}
 	if (pf->fd != -1)
 		close(pf->fd);
+	free(pf->ifs);
+	pf->ifs = NULL;
+	pf->nifs = 0;
 	pf->map = NULL;
 	pf->fd = -1;
 }

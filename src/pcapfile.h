@@ -1,13 +1,16 @@
-/* pcapfile.h - classic pcap files read in place (mmap).
+/* pcapfile.h - pcap and pcapng files read in place (mmap).
  *
  * libpcap's offline reader copies every packet twice: the kernel copies
  * the file into stdio's buffer, then libpcap copies each record into its
  * own. For `read` of a large capture those copies cost more than the
  * parsing of what they bring, so a classic pcap on a regular file is
- * mapped and walked in place. Everything else (pcapng, pipes, standard
- * input, link types we do not parse, the rarely seen modified formats)
- * stays with libpcap: pcapfile_open() then says so and the caller falls
- * back.
+ * mapped and walked in place. pcapng is read here too: libpcap refuses a
+ * pcapng whose interfaces differ in link type (mergecap of an `lo` and an
+ * `-i any` capture), where each packet here carries its interface's link
+ * type (pcapfile.dlt_cur). Everything else (pipes, standard input, files
+ * whose first interface has a link type we do not parse, the rarely seen
+ * modified formats) stays with libpcap: pcapfile_open() then says so and
+ * the caller falls back.
  *
  * The file is untrusted: every record header and body is checked against
  * the mapped size, and the messages for a cut or damaged file are
@@ -21,6 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pcapfile_if {
+	int		 dlt;		/* -1: a link type we do not parse */
+	uint32_t	 snaplen;
+	uint64_t	 units;		/* timestamp units per second */
+	int64_t		 offset_s;	/* if_tsoffset */
+};
+
 struct pcapfile {
 	int		 fd;
 	const uint8_t	*map;
@@ -32,7 +42,12 @@ struct pcapfile {
 	bool		 swap;		/* written on the other byte order */
 	bool		 nsec;		/* nanosecond timestamps */
 	uint32_t	 snaplen;
-	int		 dlt;
+	int		 dlt;		/* classic: the file's; pcapng: the first
+					 * interface's */
+	int		 dlt_cur;	/* of the packet pcapfile_next returned */
+	bool		 ng;		/* pcapng */
+	struct pcapfile_if *ifs;	/* pcapng: this section's interfaces */
+	uint32_t	 nifs;
 };
 
 enum pcapfile_open {
@@ -43,9 +58,9 @@ enum pcapfile_open {
 
 enum pcapfile_open	pcapfile_open(struct pcapfile *, const char *path,
 			    char *err, size_t errlen);
-/* 1 and the packet, 0 at the end of the file, -1 with err set when the
- * file is cut or damaged (what came before stays valid). *p is valid
- * until pcapfile_close. */
+/* 1 and the packet (its link type in dlt_cur), 0 at the end of the file,
+ * -1 with err set when the file is cut or damaged (what came before stays
+ * valid). *p is valid until pcapfile_close. */
 int			pcapfile_next(struct pcapfile *, const uint8_t **p,
 			    uint32_t *caplen, int64_t *ts_us, char *err,
 			    size_t errlen);

@@ -34,9 +34,11 @@ pkt_dlt_supported(int dlt)
 }
 
 /* Walks the TCP options; only MSS is kept. A length byte that is absent,
- * below 2 or runs past the header ends the walk and flags the packet. */
+ * below 2 or runs past the header ends the walk and flags the packet;
+ * with cut (the snap length ended the header early) running past n only
+ * ends the walk. */
 static void
-pkt_tcp_options(struct pkt *pk, const uint8_t *o, size_t n)
+pkt_tcp_options(struct pkt *pk, const uint8_t *o, size_t n, bool cut)
 {
 	size_t	i = 0, len;
 
@@ -51,6 +53,8 @@ pkt_tcp_options(struct pkt *pk, const uint8_t *o, size_t n)
 			i++;
 			continue;
 		}
+		if (cut && (i + 1 >= n || i + o[i + 1] > n))
+			return;
 		if (i + 1 >= n || (len = o[i + 1]) < 2 || i + len > n) {
 			pk->opts_bad = true;
 			return;
@@ -80,14 +84,27 @@ pkt_parse_tcp(struct pkt *pk, const uint8_t *p, size_t n, size_t wire)
 		return wire >= 20 ? PKT_TRUNC : PKT_BAD;
 	if (hlen < 20 || hlen > wire)
 		return PKT_BAD;
-	if (hlen > n)
-		return PKT_TRUNC;
 	pk->mss = -1;
 	pk->opts_bad = false;
-	pkt_tcp_options(pk, p + 20, hlen - 20);
+	pk->wire_len = (uint32_t)(wire - hlen);
+	if (n < 20)
+		return PKT_TRUNC;	/* window and checksum: not needed,
+					 * but a header cut short of them is
+					 * no header */
+	if (hlen > n) {
+		/* A snap length of 60 or so cuts the options (timestamps
+		 * alone make the header 32 bytes): ports, sequence numbers
+		 * and flags are whole, so the SYN, FIN and RST still count
+		 * and the payload is a gap of known length. The MSS is kept
+		 * when it was captured whole. */
+		pkt_tcp_options(pk, p + 20, n - 20, true);
+		pk->payload = p + n;
+		pk->len = 0;
+		return PKT_OK;
+	}
+	pkt_tcp_options(pk, p + 20, hlen - 20, false);
 	pk->payload = p + hlen;
 	pk->len = (uint32_t)(n - hlen);
-	pk->wire_len = (uint32_t)(wire - hlen);
 	return PKT_OK;
 }
 
@@ -100,6 +117,11 @@ pkt_parse_ip4(struct pkt *pk, const uint8_t *p, size_t n)
 		return PKT_TRUNC;
 	hlen = (size_t)(p[0] & 0x0f) * 4;
 	tot = (size_t)p[2] << 8 | p[3];
+	/* Total length 0: a segment larger than 64 KB (Linux's IPv4 BIG TCP,
+	 * captures of TSO hardware) takes what was captured, as IPv6
+	 * jumbograms below and Wireshark do. */
+	if (tot == 0)
+		tot = n;
 	if (hlen < 20 || tot < hlen)
 		return PKT_BAD;
 	if (hlen > n)
@@ -181,13 +203,27 @@ pkt_parse_ip(struct pkt *pk, const uint8_t *p, size_t n)
 	return PKT_SKIP;
 }
 
+/* What follows an EtherType: VLAN tags (802.1Q, 802.1ad) are walked over
+ * here for every link layer, since libpcap puts the tag the kernel took
+ * off back in after Linux cooked headers too (protocol 0x8100, then the
+ * tag) for `-i any`. */
 static enum pkt_res
 pkt_ethertype(struct pkt *pk, unsigned type, const uint8_t *p, size_t n)
 {
+	size_t	off = 0;
+	int	i;
+
+	for (i = 0; i < MAX_VLAN && (type == ETH_VLAN || type == ETH_QINQ ||
+	    type == ETH_QINQ_OLD); i++) {
+		if (off + 4 > n)
+			return PKT_TRUNC;
+		type = (unsigned)p[off + 2] << 8 | p[off + 3];
+		off += 4;
+	}
 	switch (type) {
 	case ETH_IPV4:
 	case ETH_IPV6:
-		return pkt_parse_ip(pk, p, n);
+		return pkt_parse_ip(pk, p + off, n - off);
 	}
 	return PKT_SKIP;
 }
@@ -195,24 +231,14 @@ pkt_ethertype(struct pkt *pk, unsigned type, const uint8_t *p, size_t n)
 enum pkt_res
 pkt_parse(struct pkt *pk, int dlt, const uint8_t *p, size_t n)
 {
-	size_t		off;
 	unsigned	type;
-	int		i;
 
 	switch (dlt) {
 	case PKT_DLT_EN10MB:
 		if (n < 14)
 			return PKT_TRUNC;
 		type = (unsigned)p[12] << 8 | p[13];
-		off = 14;
-		for (i = 0; i < MAX_VLAN && (type == ETH_VLAN ||
-		    type == ETH_QINQ || type == ETH_QINQ_OLD); i++) {
-			if (off + 4 > n)
-				return PKT_TRUNC;
-			type = (unsigned)p[off + 2] << 8 | p[off + 3];
-			off += 4;
-		}
-		return pkt_ethertype(pk, type, p + off, n - off);
+		return pkt_ethertype(pk, type, p + 14, n - 14);
 	case PKT_DLT_NULL:
 	case PKT_DLT_LOOP:
 		/* The family is in the capturing host's byte order (NULL)

@@ -31,7 +31,8 @@ enum pkt_res {
 	PKT_OK,
 	PKT_SKIP,	/* not TCP over IP (ARP, UDP, ...): ignored */
 	PKT_FRAG,	/* an IP fragment: not reassembled */
-	PKT_TRUNC,	/* headers cut by the snap length */
+	PKT_TRUNC,	/* IP or fixed TCP header cut by the snap length (TCP
+			 * options cut give PKT_OK with no payload) */
 	PKT_BAD,	/* malformed headers */
 };
 

@@ -196,7 +196,9 @@ void
 reasm_acked(struct reasm_ctx *x, struct reasm *r, void *arg, uint32_t ack,
     int64_t ts_us)
 {
-	if (r->held == NULL || !r->started)
+	/* With nothing held only a FIN's stream needs the ack: the bytes
+	 * before the FIN that never came are then known lost. */
+	if (!r->started || (r->held == NULL && !r->fin))
 		return;
 	if (r->fin && seq_diff(ack, r->fin_seq) > 0)
 		ack = r->fin_seq;
@@ -213,6 +215,13 @@ void
 reasm_flush(struct reasm_ctx *x, struct reasm *r, void *arg, int64_t ts_us)
 {
 	reasm_release(x, r, arg, 0, true, ts_us);
+}
+
+bool
+reasm_done(const struct reasm *r)
+{
+	return !r->started || (r->held == NULL &&
+	    (!r->fin || seq_diff(r->next, r->fin_seq) >= 0));
 }
 
 void

@@ -70,6 +70,9 @@ void	reasm_acked(struct reasm_ctx *, struct reasm *, void *arg, uint32_t ack,
 void	reasm_flush(struct reasm_ctx *, struct reasm *, void *arg,
 	    int64_t ts_us);
 void	reasm_free(struct reasm_ctx *, struct reasm *);
+/* Nothing held, and if a FIN was seen every byte before it was delivered
+ * or reported as a gap (true for a stream never started). */
+bool	reasm_done(const struct reasm *);
 /* Capture time of the oldest held segment; INT64_MAX if none. */
 int64_t	reasm_held_since(const struct reasm *);
 

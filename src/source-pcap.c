@@ -111,6 +111,7 @@ psrc_health(struct record *r, void *arg)
 	rec_uint(r, "gaps", x->gaps);
 	rec_uint(r, "gap_bytes", x->gap_bytes);
 	rec_uint(r, "stale_holes", f->stale_holes);
+	rec_uint(r, "after_close", f->after_close);
 	rec_uint(r, "reassembly_cap_hits", x->cap_hits);
 	rec_uint(r, "reassembly_held_bytes", x->held_bytes);
 	rec_uint(r, "reassembly_held_max", x->held_max);
@@ -225,7 +226,7 @@ read_mapped(struct psrc *ps, struct pcapfile *pf, char *err, size_t errlen)
 			n = pcapfile_next(pf, &p, &caplen, &ts_us, err, errlen);
 			if (n != 1)
 				break;
-			flow_frame(&ps->ft, ps->dlt, p, caplen, ts_us);
+			flow_frame(&ps->ft, pf->dlt_cur, p, caplen, ts_us);
 		}
 		read_batch_done(ps, &last_tick);
 		if (i < READ_BATCH)

@@ -69,6 +69,20 @@ for f in "$FX"/pcap/*.pcap "$FX"/upstream/*.pcap; do
 done
 [ -z "$bad" ] && echo "PASS: synthetic/mapped-equals-libpcap" ||
     echo "FAIL: synthetic/mapped-equals-libpcap ($bad)"
+# pcapng is read in place too (pcapfile.c): the same records as libpcap
+# reading it from standard input, for every fixture.
+if command -v editcap >/dev/null 2>&1; then
+	bad=""
+	for f in "$FX"/pcap/*.pcap; do
+		case $(basename "$f") in mysql*) d=mysql ;; *) d=pg ;; esac
+		editcap -F pcapng "$f" ng.pcapng
+		"$BIN" read -d $d ng.pcapng 2>&1 | nomask >a
+		"$BIN" read -d $d - <ng.pcapng 2>&1 | nomask >b
+		{ [ -s a ] && cmp -s a b; } || bad="$bad $(basename "$f")"
+	done
+	[ -z "$bad" ] && echo "PASS: synthetic/pcapng-mapped-equals-libpcap" ||
+	    echo "FAIL: synthetic/pcapng-mapped-equals-libpcap ($bad)"
+fi
 if command -v editcap >/dev/null 2>&1; then
 	editcap -F nsecpcap "$FX/pcap/pg_simple.pcap" ns.pcap
 	"$BIN" read -d pg "$FX/pcap/pg_simple.pcap" | nomask >a

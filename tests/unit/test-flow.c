@@ -149,11 +149,30 @@ rig_handshake(struct rig *g)
 	rig_send(g, 1, TH_ACK, 0, NULL, NULL, 0);
 }
 
+/* A segment at offset off of its sender's stream acknowledging the peer's
+ * bytes up to pack. */
+static void
+rig_send_ack(struct rig *g, int cli, uint8_t flags, uint32_t off,
+    uint32_t pack, const char *d)
+{
+	uint8_t		f[2048];
+	size_t		n;
+
+	n = synth_frame(f, &g->s, cli, flags,
+	    (cli ? g->s.cisn : g->s.sisn) + 1 + off,
+	    (cli ? g->s.sisn : g->s.cisn) + 1 + pack, d, d ? strlen(d) : 0,
+	    NULL, 0);
+	flow_frame(&g->ft, PKT_DLT_EN10MB, f, n, g->ts);
+	g->ts += 100;
+}
+
+/* The client's FIN, then the server's acknowledging all of it, as a
+ * close goes: the flow ends once every byte before both FINs is in. */
 static void
 rig_fins(struct rig *g, uint32_t coff, uint32_t soff)
 {
-	rig_send(g, 1, TH_FIN | TH_ACK, coff, NULL, NULL, 0);
-	rig_send(g, 0, TH_FIN | TH_ACK, soff, NULL, NULL, 0);
+	rig_send_ack(g, 1, TH_FIN | TH_ACK, coff, soff, NULL);
+	rig_send_ack(g, 0, TH_FIN | TH_ACK, soff, coff + 1, NULL);
 }
 
 #define CHECK_STREAM(g, d, s) \
@@ -668,4 +687,125 @@ TEST(flow_proxy_protocol_held_then_payload)
 	rig_fins(&g, (uint32_t)strlen(line), 0);
 	CHECK_STREAM(&g, DIR_C2S, line);
 	rig_free(&g);
+}
+
+/* A segment reordered behind both FINs (or retransmitted for a loss before
+ * them) still belongs to the connection: the flow ends only once each
+ * direction has everything up to its FIN. */
+TEST(flow_fin_waits_for_hole)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "AAAA", NULL, 0);
+	rig_send_ack(&g, 1, TH_FIN | TH_ACK | TH_PUSH, 8, 0, "CCCC");
+	rig_send_ack(&g, 0, TH_FIN | TH_ACK, 0, 4, NULL);
+	CHECK_INT(g.c.closes, 0);
+	CHECK_STREAM(&g, DIR_C2S, "AAAA");
+	rig_send(&g, 1, TH_ACK, 4, "BBBB", NULL, 0);
+	CHECK_STREAM(&g, DIR_C2S, "AAAABBBBCCCC");
+	CHECK_INT(g.c.gaps[DIR_C2S], 0);
+	CHECK_INT(g.c.closes, 1);
+	CHECK_INT(g.c.opens, 1);
+	CHECK_INT(g.ft.st.closed_fin, 1);
+	CHECK_INT(g.ft.st.active, 0);
+	rig_free(&g);
+}
+
+/* Both FINs and a hole nobody acknowledges: flow_tick ends the flow once
+ * it has been quiet for hole_us. A FIN's stream with nothing held but
+ * bytes missing before the FIN learns from the peer's ack that they were
+ * lost. */
+TEST(flow_fin_hole_ends_on_tick_or_ack)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "abc", NULL, 0);
+	rig_send(&g, 1, TH_ACK, 6, "ghi", NULL, 0);
+	rig_send_ack(&g, 1, TH_FIN | TH_ACK, 9, 0, NULL);
+	rig_send_ack(&g, 0, TH_FIN | TH_ACK, 0, 3, NULL);
+	CHECK_INT(g.c.closes, 0);
+	flow_tick(&g.ft, g.ts);
+	CHECK_INT(g.c.closes, 0);
+	flow_tick(&g.ft, g.ts + g.ft.hole_us + 1);
+	CHECK_STREAM(&g, DIR_C2S, "abcghi");
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 3);
+	CHECK_INT(g.c.closes, 1);
+	CHECK_INT(g.ft.st.active, 0);
+	rig_free(&g);
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK, 0, "abc", NULL, 0);
+	rig_send_ack(&g, 1, TH_FIN | TH_ACK, 6, 0, NULL);	/* "def" lost */
+	rig_send_ack(&g, 0, TH_FIN | TH_ACK, 0, 3, NULL);
+	CHECK_INT(g.c.closes, 0);
+	rig_send_ack(&g, 0, TH_ACK, 1, 7, NULL);
+	CHECK_INT(g.c.gap_bytes[DIR_C2S], 3);
+	CHECK_INT(g.c.closes, 1);
+	rig_free(&g);
+}
+
+/* Segments after the end (a spurious retransmission after both FINs, data
+ * in flight when the peer reset) are dropped, not made into a connection
+ * picked up mid-stream; a SYN on the same ports starts a new one. */
+TEST(flow_after_close_is_not_a_new_connection)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "query", NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 0, "resp", NULL, 0);
+	rig_fins(&g, 5, 4);
+	CHECK_INT(g.c.closes, 1);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "query", NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 0, "resp", NULL, 0);
+	CHECK_INT(g.c.opens, 1);
+	CHECK_STREAM(&g, DIR_C2S, "query");
+	CHECK_STREAM(&g, DIR_S2C, "resp");
+	CHECK_INT(g.ft.st.after_close, 2);
+	CHECK_INT(g.ft.st.conns, 1);
+
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "again", NULL, 0);
+	CHECK_INT(g.c.opens, 2);
+	CHECK_STREAM(&g, DIR_C2S, "queryagain");
+	rig_send(&g, 1, TH_RST | TH_ACK, 5, NULL, NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 0, "late", NULL, 0);
+	CHECK_INT(g.c.closes, 2);
+	CHECK_INT(g.c.opens, 2);
+	CHECK_STREAM(&g, DIR_S2C, "resp");
+	/* The tombstone goes after its time-wait. */
+	flow_expire(&g.ft, g.ts + 61 * 1000000LL);
+	CHECK_INT(g.ft.ntw, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 0, "later", NULL, 0);
+	CHECK_INT(g.c.opens, 3);
+	rig_free(&g);
+}
+
+/* The server's first bytes captured before its SYN-ACK: the SYN-ACK does
+ * not restart the stream (which held the next segments behind a phantom
+ * hole and reported the first bytes again as a gap). */
+TEST(flow_server_data_before_synack)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_send(&g, 1, TH_SYN, 0, NULL, mss_opt, sizeof mss_opt);
+	rig_send(&g, 1, TH_ACK, 0, NULL, NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 0, "greeting", NULL, 0);
+	rig_send(&g, 0, TH_SYN | TH_ACK, 0, NULL, mss_opt, sizeof mss_opt);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "login", NULL, 0);
+	rig_send(&g, 0, TH_ACK | TH_PUSH, 8, "ok", NULL, 0);
+	CHECK_STREAM(&g, DIR_S2C, "greetingok");
+	CHECK_INT(g.ft.rx.st.held_bytes, 0);
+	rig_send_ack(&g, 1, TH_ACK | TH_PUSH, 5, 10, "q");
+	CHECK_INT(g.c.gaps[DIR_S2C], 0);
+	CHECK_INT(g.c.mss, -1);
+	rig_free(&g);
+	CHECK_INT(g.c.mss, 0x3fd8);
 }

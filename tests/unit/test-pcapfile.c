@@ -292,3 +292,191 @@ TEST(pcapfile_shrinks_while_read)
 	unlink(path);
 	(void)sum;
 }
+
+/* pcapng blocks: type, total length, body padded to 4, total length. */
+static void
+ngblock(struct img *m, int be, uint32_t type, const uint8_t *body, size_t n)
+{
+	uint32_t	len = (uint32_t)(12 + ((n + 3) & ~(size_t)3));
+	size_t		i;
+
+	put32(m, type, be);
+	put32(m, len, be);
+	for (i = 0; i < n; i++)
+		m->b[m->n++] = body[i];
+	while (i++ % 4 != 0)
+		m->b[m->n++] = 0;
+	put32(m, len, be);
+}
+
+static void
+ngshb(struct img *m, int be)
+{
+	struct img	b = { .n = 0 };
+
+	put32(&b, 0x1a2b3c4d, be);
+	put16(&b, 1, be);
+	put16(&b, 0, be);
+	put32(&b, 0xffffffff, be);
+	put32(&b, 0xffffffff, be);
+	ngblock(m, be, 0x0a0d0d0a, b.b, b.n);
+}
+
+/* tsresol < 0: no option. */
+static void
+ngidb(struct img *m, int be, uint16_t lt, uint32_t snap, int tsresol)
+{
+	struct img	b = { .n = 0 };
+
+	put16(&b, lt, be);
+	put16(&b, 0, be);
+	put32(&b, snap, be);
+	if (tsresol >= 0) {
+		put16(&b, 9, be);
+		put16(&b, 1, be);
+		put32(&b, (uint32_t)tsresol, 0);	/* one byte, then padding */
+		put16(&b, 0, be);
+		put16(&b, 0, be);
+	}
+	ngblock(m, be, 1, b.b, b.n);
+}
+
+static void
+ngepb(struct img *m, int be, uint32_t ifid, uint64_t ts, uint32_t cap)
+{
+	struct img	b = { .n = 0 };
+	uint32_t	i;
+
+	put32(&b, ifid, be);
+	put32(&b, (uint32_t)(ts >> 32), be);
+	put32(&b, (uint32_t)ts, be);
+	put32(&b, cap, be);
+	put32(&b, cap, be);
+	for (i = 0; i < cap; i++)
+		b.b[b.n++] = (uint8_t)(ifid * 16 + i);
+	ngblock(m, be, 6, b.b, b.n);
+}
+
+/* A pcapng mixing link types (mergecap of an lo and an `-i any`
+ * capture), which libpcap refuses: every packet carries its interface's
+ * link type and timestamp resolution; later sections (another byte order)
+ * bring their own interfaces; unknown blocks are skipped. */
+TEST(pcapfile_pcapng_interfaces)
+{
+	static const uint8_t	 junk[8] = { 1, 2, 3 };
+	struct img		 m = { .n = 0 }, spb = { .n = 0 };
+	struct pcapfile		 pf;
+	const uint8_t		*p;
+	uint32_t		 cap;
+	int64_t			 ts;
+	char			 err[256], *path;
+
+	ngshb(&m, 0);
+	ngidb(&m, 0, 1, 0, 9);			/* Ethernet, ns */
+	ngidb(&m, 0, 276, 40, -1);		/* SLL2, us, snaplen 40 */
+	ngidb(&m, 0, 147, 0, -1);		/* a type we do not parse */
+	ngepb(&m, 0, 1, 1700000000ULL * 1000000 + 7, 60);
+	ngblock(&m, 0, 0x40000bad, junk, 3);	/* unknown: skipped */
+	ngepb(&m, 0, 0, 1700000000ULL * 1000000000 + 123456789, 20);
+	ngepb(&m, 0, 2, 0, 4);
+	put32(&spb, 10, 0);
+	put32(&spb, 0xdeadbeef, 0);
+	ngblock(&m, 0, 3, spb.b, spb.n);	/* simple packet: if 0 */
+	ngshb(&m, 1);				/* big-endian section */
+	ngidb(&m, 1, 101, 0, 0x80 | 20);	/* raw IP, 2^-20 s */
+	ngepb(&m, 1, 0, 3ULL << 20 | 1 << 19, 8);
+	path = pf_file(&m);
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
+	CHECK_INT(pf.dlt, PKT_DLT_EN10MB);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(pf.dlt_cur, PKT_DLT_LINUX_SLL2);
+	CHECK_INT(cap, 40);
+	CHECK_INT(p[0], 16);
+	CHECK_INT(ts, 1700000000LL * 1000000 + 7);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(pf.dlt_cur, PKT_DLT_EN10MB);
+	CHECK_INT(cap, 20);
+	CHECK_INT(ts, 1700000000LL * 1000000 + 123456);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(pf.dlt_cur, -1);
+	CHECK_INT(cap, 4);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(pf.dlt_cur, PKT_DLT_EN10MB);
+	CHECK_INT(cap, 4);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(pf.dlt_cur, PKT_DLT_LINKTYPE_RAW);
+	CHECK_INT(cap, 8);
+	CHECK_INT(ts, 3500000);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 0);
+	pcapfile_close(&pf);
+	unlink(path);
+
+	/* A packet on an interface the section did not describe. */
+	m.n = 0;
+	ngshb(&m, 0);
+	ngidb(&m, 0, 1, 0, -1);
+	ngepb(&m, 0, 1, 0, 4);
+	path = pf_file(&m);
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), -1);
+	CHECK(strstr(err, "no such interface") != NULL);
+	pcapfile_close(&pf);
+	unlink(path);
+
+	/* The first interface of a type we do not parse: libpcap's. */
+	m.n = 0;
+	ngshb(&m, 0);
+	ngidb(&m, 0, 147, 0, -1);
+	ngidb(&m, 0, 1, 0, -1);
+	path = pf_file(&m);
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_FALLBACK);
+	unlink(path);
+}
+
+/* A pcapng cut at every byte: never a read past the end, the packets
+ * before the cut delivered. */
+TEST(pcapfile_pcapng_cut_everywhere)
+{
+	struct img	 full = { .n = 0 }, m;
+	struct pcapfile	 pf;
+	const uint8_t	*p;
+	uint32_t	 cap;
+	int64_t		 ts;
+	char		 err[256], *path;
+	size_t		 cut, first, idb;
+	int		 n, rc;
+
+	ngshb(&full, 1);
+	ngidb(&full, 1, 1, 0, -1);
+	idb = full.n;
+	ngepb(&full, 1, 0, 5, 30);
+	first = full.n;
+	ngepb(&full, 1, 0, 6, 50);
+	for (cut = 0; cut <= full.n; cut++) {
+		memcpy(m.b, full.b, cut);
+		m.n = cut;
+		path = pf_file(&m);
+		if (cut < idb) {
+			CHECK_INT(pcapfile_open(&pf, path, err, sizeof err),
+			    PCAPFILE_FALLBACK);
+			unlink(path);
+			continue;
+		}
+		CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
+		n = 0;
+		while ((rc = pcapfile_next(&pf, &p, &cap, &ts, err,
+		    sizeof err)) == 1) {
+			CHECK(p + cap <= pf.map + pf.size);
+			n++;
+		}
+		if (cut == idb || cut == first || cut == full.n)
+			CHECK_INT(rc, 0);
+		else {
+			CHECK_INT(rc, -1);
+			CHECK(strstr(err, "truncated pcapng dump file") != NULL);
+		}
+		CHECK_INT(n, cut >= full.n ? 2 : cut >= first ? 1 : 0);
+		pcapfile_close(&pf);
+		unlink(path);
+	}
+}

@@ -62,6 +62,23 @@ TEST(pkt_other_link_types)
 	memcpy(g + 20, f + 14, n - 14);
 	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL2, g, n + 6), PKT_OK);
 	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	/* Linux cooked v1 and v2 with the VLAN tag libpcap puts back in
+	 * after the header: protocol 0x8100, then the tag. */
+	memset(g, 0, 20);
+	g[14] = 0x81;
+	g[17] = 10;
+	g[18] = 0x86; g[19] = 0xdd;
+	memcpy(g + 20, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL, g, n + 6), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL, g, 19), PKT_TRUNC);
+	memset(g, 0, 24);
+	g[0] = 0x88; g[1] = 0xa8;
+	g[21] = 10;
+	g[22] = 0x86; g[23] = 0xdd;
+	memcpy(g + 24, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_LINUX_SLL2, g, n + 10), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
 	/* VLAN */
 	s.vlan = 2;
 	n = synth_frame(f, &s, 0, TH_ACK, 1, 2, "xy", 2, NULL, 0);
@@ -84,9 +101,19 @@ TEST(pkt_every_cut_and_garbage)
 	    sizeof mssopt);
 	for (i = 0; i < n; i++) {
 		rc = pkt_parse(&pk, PKT_DLT_EN10MB, f, i);
-		if (i < 14 + 20 + 28)
+		if (i < 14 + 20 + 20)
 			CHECK(rc == PKT_TRUNC);
-		else {
+		else if (i < 14 + 20 + 28) {
+			/* Options cut: the header's fixed part counts, the
+			 * payload is all missing, the MSS kept once whole. */
+			CHECK_INT(rc, PKT_OK);
+			CHECK_INT(pk.flags, TH_ACK);
+			CHECK_INT(pk.seq, 1);
+			CHECK_INT(pk.len, 0);
+			CHECK_INT(pk.wire_len, 5);
+			CHECK_INT(pk.opts_bad, 0);
+			CHECK_INT(pk.mss, i >= 14 + 20 + 26 ? 1460 : -1);
+		} else {
 			CHECK_INT(rc, PKT_OK);
 			CHECK_INT(pk.len, i - 62);
 			CHECK_INT(pk.wire_len, 5);
@@ -179,4 +206,26 @@ TEST(pkt_tcp_options_timestamps)
 	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
 	CHECK_INT(pk.opts_bad, 0);
 	CHECK_INT(pk.mss, 1460);
+}
+
+/* IPv4 total length 0 is a segment beyond 64 KB (BIG TCP, TSO hardware):
+ * its payload is what was captured, not a malformed header. */
+TEST(pkt_ipv4_total_length_zero)
+{
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256];
+	size_t		n;
+
+	synth_v4(&s, 40000, 3306);
+	n = synth_frame(f, &s, 1, TH_ACK, 1, 2, "hello", 5, NULL, 0);
+	f[14 + 2] = 0;
+	f[14 + 3] = 0;
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, n), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "hello", 5);
+	CHECK_INT(pk.wire_len, 5);
+	/* Only the header captured: no payload, nothing claimed. */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_EN10MB, f, 14 + 20 + 20), PKT_OK);
+	CHECK_INT(pk.len, 0);
+	CHECK_INT(pk.wire_len, 0);
 }
