@@ -263,19 +263,12 @@ ng_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 				ng_idb(pf, b, n);
 			continue;
 		case NG_EPB:
-			if (n < 20)
-				goto bad;
-			ifid = pf_u32(pf, b);
-			hi = pf_u32(pf, b + 4);
-			lo = pf_u32(pf, b + 8);
-			cap = pf_u32(pf, b + 12);
-			b += 20;
-			n -= 20;
-			break;
 		case NG_OPB:
+			/* The obsolete packet block has the same layout but
+			 * a 16-bit interface id (then drop counts). */
 			if (n < 20)
 				goto bad;
-			ifid = pf_u16(pf, b);
+			ifid = type == NG_EPB ? pf_u32(pf, b) : pf_u16(pf, b);
 			hi = pf_u32(pf, b + 4);
 			lo = pf_u32(pf, b + 8);
 			cap = pf_u32(pf, b + 12);
