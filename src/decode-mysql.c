@@ -491,6 +491,27 @@ my_prepare_pending(const struct my_state *st)
 	return false;
 }
 
+/* The text of the last prepare still waiting for its answer: a MariaDB
+ * execute with statement id -1 sent behind it (mariadb_stmt_execute_direct)
+ * runs that statement. */
+static const char *
+my_prepare_pending_text(struct my_state *st, size_t *n)
+{
+	const struct my_pending	*q;
+	const struct rfield	*f;
+	unsigned		 i;
+
+	for (i = st->qlen; i > 0; i--) {
+		q = &st->q[(st->qhead + i - 1) % MYSQL_QUEUE];
+		if (q->cmd != COM_STMT_PREPARE)
+			continue;
+		if ((f = rec_find(&q->rec, "stmt_prepare_query")) == NULL)
+			return NULL;
+		return rec_sval(&q->rec, &f->val, n);
+	}
+	return NULL;
+}
+
 static void
 my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
     const struct my_msg *m)
@@ -504,6 +525,8 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	unsigned	 np = 0;
 	int		 inf;
 	uint8_t		 bound;
+	const char	*text;
+	size_t		 textlen;
 
 	rd_init(&r, m->p + 1, m->n - 1);
 	id = rd_le32(&r);
@@ -575,6 +598,11 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	if (s != NULL && s->text != NULL)
 		rec_str_esc(rec, "stmt_query", s->text, s->textlen,
 		    (enum resc)s->esc);
+	else if (id == 0xffffffffu &&
+	    (text = my_prepare_pending_text(st, &textlen)) != NULL)
+		/* copied: the prepare's record is reset when it is written,
+		 * before this one */
+		rec_str(rec, "stmt_query", text, textlen);
 	if (err != NULL) {
 		rec_cstr(rec, "values_error", err);
 		c->st.decode_errors++;

@@ -1040,6 +1040,8 @@ TEST(mysql_pipelined_prepare_execute)
 	out = sc_run_all(&s, NULL);
 	CHECK_HAS(out, "\"stmt_prepare_query\":\"SELECT ?\",\"seq_num\":0,\"command_id\":22,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"stmt_id\":9,\"num_params\":1,");
 	CHECK_HAS(out, "\"stmt_id\":4294967295,\"stmt_execute_values\":[2],\"seq_num\":0,\"command_id\":23,");
+	/* the statement's text, from the prepare it was sent behind */
+	CHECK_HAS(out, "\"stmt_id\":4294967295,\"stmt_execute_values\":[2],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",");
 	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[3],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT ?\",");
 	free(out);
 	sc_free(&s);
