@@ -258,15 +258,23 @@ flow_destroy(struct flow_table *ft, struct flow *f)
 	free(f);
 }
 
-/* Closes a live flow for good: expiry, eviction, a new connection on
- * its ports, the end of the capture. */
+/* A live flow's connection ends and the flow leaves the table and the
+ * LRU (flow_close frees it, flow_end keeps a tombstone). */
 static void
-flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
+flow_retire(struct flow_table *ft, struct flow *f, int64_t ts_us)
 {
 	flow_finish(ft, f, ts_us);
 	flow_unhash(ft, f);
 	flow_lru_unlink(ft, f);
 	ft->st.active--;
+}
+
+/* Closes a live flow for good: expiry, eviction, a new connection on
+ * its ports, the end of the capture. */
+static void
+flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
+{
+	flow_retire(ft, f, ts_us);
 	free(f);
 }
 
@@ -282,10 +290,7 @@ flow_close(struct flow_table *ft, struct flow *f, int64_t ts_us)
 static void
 flow_end(struct flow_table *ft, struct flow *f, int64_t ts_us)
 {
-	flow_finish(ft, f, ts_us);
-	flow_lru_unlink(ft, f);
-	flow_unhash(ft, f);
-	ft->st.active--;
+	flow_retire(ft, f, ts_us);
 	f = xrealloc(f, FLOW_TW_SIZE);	/* moves it: relinked below */
 	f->ended = true;
 	f->last_us = ts_us > ft->now_us ? ts_us : ft->now_us;

@@ -35,6 +35,7 @@
 #define NG_BOM		0x1a2b3c4du
 #define NG_MAXBLOCK	(16u << 20)	/* libpcap's largest block */
 #define NG_MAXIFS	65536		/* interfaces in a section */
+#define NG_MAXSEC	((int64_t)UINT32_MAX)	/* classic pcap's range */
 
 /*
  * A file that shrinks under the mapping (copytruncate, an editor) makes
@@ -197,14 +198,27 @@ ng_idb(struct pcapfile *pf, const uint8_t *b, size_t n)
 	}
 }
 
+/* Microseconds since the epoch, kept to what a classic pcap can hold (0
+ * to 2^32 - 1 seconds): the file's 64-bit counts and if_tsoffset are
+ * untrusted, and a time out of that range would overflow the arithmetic
+ * of everything that follows (expiry, latencies, formatting). */
 static int64_t
 ng_ts(const struct pcapfile_if *fi, uint32_t hi, uint32_t lo)
 {
-	uint64_t	t = (uint64_t)hi << 32 | lo;
+	uint64_t	t = (uint64_t)hi << 32 | lo, s = t / fi->units;
+	int64_t		off = fi->offset_s, sec;
 
-	return (int64_t)(t / fi->units * 1000000 +
-	    (uint64_t)((unsigned __int128)(t % fi->units) * 1000000 /
-	    fi->units)) + fi->offset_s * 1000000;
+	if (s > NG_MAXSEC)
+		s = NG_MAXSEC;
+	if (off > NG_MAXSEC || off < -NG_MAXSEC)
+		off = off < 0 ? -NG_MAXSEC : NG_MAXSEC;
+	sec = (int64_t)s + off;
+	if (sec < 0)
+		sec = 0;
+	else if (sec > NG_MAXSEC)
+		sec = NG_MAXSEC;
+	return sec * 1000000 + (int64_t)((unsigned __int128)(t % fi->units) *
+	    1000000 / fi->units);
 }
 
 /* The next packet of a pcapng: blocks other than packets are walked over
@@ -259,8 +273,15 @@ ng_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 		n = blen - 12;
 		switch (type) {
 		case NG_IDB:
-			if (n >= 8)
-				ng_idb(pf, b, n);
+			/* Interfaces are numbered by their order: one left
+			 * out would give later packets the wrong one's
+			 * link type. */
+			if (n < 8) {
+				snprintf(err, errlen, "pcapng interface block "
+				    "of %u bytes is too short", blen);
+				return -1;
+			}
+			ng_idb(pf, b, n);
 			continue;
 		case NG_EPB:
 		case NG_OPB:

@@ -433,6 +433,63 @@ TEST(pcapfile_pcapng_interfaces)
 	unlink(path);
 }
 
+/* Hostile timestamps: 64-bit counts and an if_tsoffset at the ends of
+ * int64 give times within classic pcap's range (0 to 2^32 - 1 s), never
+ * an overflow (UBSan); a too-short interface block is an error, not an
+ * interface left out that would renumber the later ones. */
+TEST(pcapfile_pcapng_hostile_times)
+{
+	struct img	 m = { .n = 0 }, b;
+	struct pcapfile	 pf;
+	const uint8_t	*p;
+	uint32_t	 cap;
+	int64_t		 ts, offs[2] = { INT64_MAX, INT64_MIN };
+	char		 err[256], *path;
+	int		 i, k;
+
+	for (k = 0; k < 2; k++) {
+		m.n = 0;
+		ngshb(&m, 0);
+		b.n = 0;
+		put16(&b, 1, 0);
+		put16(&b, 0, 0);
+		put32(&b, 0, 0);
+		put16(&b, 14, 0);		/* if_tsoffset */
+		put16(&b, 8, 0);
+		for (i = 0; i < 8; i++)
+			b.b[b.n++] = (uint8_t)((uint64_t)offs[k] >> (8 * i));
+		put16(&b, 9, 0);		/* if_tsresol: 1 s */
+		put16(&b, 1, 0);
+		put32(&b, 0, 0);
+		put32(&b, 0, 0);
+		ngblock(&m, 0, 1, b.b, b.n);
+		ngepb(&m, 0, 0, UINT64_MAX, 4);
+		ngepb(&m, 0, 0, 5, 4);
+		path = pf_file(&m);
+		CHECK_INT(pcapfile_open(&pf, path, err, sizeof err),
+		    PCAPFILE_OK);
+		CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+		CHECK_INT(ts, k == 0 ? (int64_t)UINT32_MAX * 1000000 : 0);
+		CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+		CHECK_INT(ts, k == 0 ? (int64_t)UINT32_MAX * 1000000 : 0);
+		pcapfile_close(&pf);
+		unlink(path);
+	}
+
+	m.n = 0;
+	ngshb(&m, 0);
+	ngidb(&m, 0, 1, 0, -1);
+	ngblock(&m, 0, 1, (const uint8_t *)"\1\0\0", 3);	/* 4-byte body */
+	ngidb(&m, 0, 276, 0, -1);
+	ngepb(&m, 0, 1, 0, 4);
+	path = pf_file(&m);
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), -1);
+	CHECK(strstr(err, "interface block of 16 bytes is too short") != NULL);
+	pcapfile_close(&pf);
+	unlink(path);
+}
+
 /* A pcapng cut at every byte: never a read past the end, the packets
  * before the cut delivered. */
 TEST(pcapfile_pcapng_cut_everywhere)
