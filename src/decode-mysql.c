@@ -68,6 +68,7 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define CLIENT_PLUGIN_AUTH	0x00080000u
 #define CLIENT_AUTH_LENENC	0x00200000u
 #define CLIENT_DEPRECATE_EOF	0x01000000u
+#define CLIENT_ZSTD		0x04000000u
 #define CLIENT_QUERY_ATTRS	0x08000000u
 
 #define SERVER_MORE_RESULTS	0x0008
@@ -91,6 +92,8 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define COM_LAST		0x1f
 #define COM_STMT_BULK_EXECUTE	0xfa	/* MariaDB */
 
+static const char mysql_zstd_msg[] = "zstd compression (MySQL 8.0.18+) "
+    "is not decoded: the rest of this connection is skipped";
 static const char mysql_ssl_msg[] = "client is trying to connect using SSL. "
     "tcpdp mysql dumper not support SSL connection";
 
@@ -445,6 +448,157 @@ my_exec_values(struct my_state *st, struct record *rec, struct rd *r,
 	return true;
 }
 
+/* ---------------------------------------------------------------------
+ * Query attributes (MySQL 8.0.23+ with CLIENT_QUERY_ATTRIBUTES): a
+ * COM_QUERY carries a parameter block before its text, and an execute an
+ * explicit parameter count and a name after each type. Attributes come
+ * after the statement's own parameters; only those are shown.
+ */
+
+#define EXEC_PARAM_COUNT	0x08	/* flags: PARAMETER_COUNT_AVAILABLE */
+
+/* The types of the parameters being read (names dropped): one execute or
+ * query at a time, and one thread. */
+static uint8_t	my_qa_types[2 * MYSQL_PARAMS_MAX];
+
+static bool
+my_qa_on(const struct my_state *st)
+{
+	return st->ccaps_known && (st->ccaps & CLIENT_QUERY_ATTRS) &&
+	    (!st->scaps_known || (st->scaps & CLIENT_QUERY_ATTRS));
+}
+
+/* cnt (type, name) pairs into my_qa_types; NULL if they do not fit. */
+static const uint8_t *
+my_qa_types_read(struct rd *r, uint64_t cnt)
+{
+	const uint8_t	*t;
+	uint64_t	 i, nl;
+
+	if (cnt > MYSQL_PARAMS_MAX)
+		return NULL;
+	for (i = 0; i < cnt; i++) {
+		if ((t = rd_take(r, 2)) == NULL)
+			return NULL;
+		memcpy(my_qa_types + 2 * i, t, 2);
+		nl = mysql_lenenc(r);
+		if (!rd_ok(r) || nl > rd_left(r))
+			return NULL;
+		rd_skip(r, (size_t)nl);
+	}
+	return my_qa_types;
+}
+
+/* Steps r over a COM_QUERY's attribute block; false if it is not one. */
+static bool
+my_qa_query_skip(struct my_state *st, struct rd *r)
+{
+	const uint8_t	*nb, *types;
+	uint64_t	 cnt;
+
+	cnt = mysql_lenenc(r);
+	if (mysql_lenenc(r) != 1 || !rd_ok(r))	/* parameter sets: 1 */
+		return false;
+	if (cnt == 0)
+		return true;
+	if (cnt > rd_left(r))
+		return false;
+	nb = rd_take(r, (size_t)(cnt + 7) / 8);
+	if (rd_u8(r) != 1 || nb == NULL ||
+	    (types = my_qa_types_read(r, cnt)) == NULL)
+		return false;
+	return my_exec_values(st, NULL, r, (unsigned)cnt, nb, types, NULL) &&
+	    rd_ok(r);
+}
+
+/* A COM_QUERY's text (q, qn: after the command byte). With attributes on,
+ * their block comes first; in a capture that began after the handshake a
+ * block is recognised by its shape (a query's text never starts with a
+ * control byte followed by 0x01). */
+static void
+my_query_text(struct conn *c, struct my_state *st, const uint8_t **q,
+    size_t *qn)
+{
+	struct rd	r;
+
+	if (!my_qa_on(st) && (st->ccaps_known || *qn < 2 || (*q)[0] >= 0x20 ||
+	    (*q)[1] != 1))
+		return;
+	rd_init(&r, *q, *qn);
+	if (my_qa_query_skip(st, &r)) {
+		*q = rd_ptr(&r);
+		*qn = rd_left(&r);
+	} else if (st->ccaps_known)
+		c->st.decode_errors++;
+}
+
+/*
+ * The parameters of an execute in the attributes layout (r after the
+ * iteration count), appended to rec (NULL: only checked). s is the
+ * statement if known; cut: the message is cut short (capture or budget).
+ * Returns NULL or what went wrong.
+ */
+static const char *
+my_qa_exec(struct my_state *st, struct record *rec, struct rd *r,
+    struct my_stmt *s, uint32_t id, uint8_t flags, bool cut)
+{
+	const uint8_t	*nb, *types = NULL;
+	uint64_t	 cnt, i;
+	unsigned	 shown;
+	bool		 bound;
+
+	if ((s != NULL && s->nparams > 0) || (flags & EXEC_PARAM_COUNT) ||
+	    (s == NULL && rd_left(r) > 0))
+		cnt = mysql_lenenc(r);
+	else
+		cnt = 0;
+	if (!rd_ok(r) || cnt > rd_left(r))
+		return "malformed";
+	if (cnt == 0)
+		return NULL;
+	nb = rd_take(r, (size_t)(cnt + 7) / 8);
+	bound = rd_u8(r) == 1;
+	if (!rd_ok(r))
+		return "malformed";
+	shown = s != NULL && s->nparams > 0 && s->nparams < cnt ?
+	    s->nparams : (unsigned)cnt;
+	if (bound) {
+		if ((types = my_qa_types_read(r, cnt)) == NULL)
+			return cut ? "truncated" : "malformed";
+		if (rec != NULL && s != NULL && s->nparams > 0 &&
+		    cnt >= s->nparams) {
+			if (s->types == NULL)
+				s->types = xmalloc(2 * (size_t)s->nparams);
+			memcpy(s->types, types, 2 * (size_t)s->nparams);
+			s->types_known = true;
+		}
+	} else if (s != NULL && s->types_known && s->nparams > 0) {
+		types = s->types;
+		if (cnt > s->nparams && rec == NULL)
+			return "parameter types unknown";	/* can't check */
+	} else
+		return "parameter types unknown";
+	if (!my_exec_values(st, rec, r, shown, nb, types,
+	    s != NULL && s->ld_any ? s->ld : NULL))
+		return cut ? "truncated" : "malformed";
+	/* the attributes: checked (a capture's layout is told by the
+	 * parameters filling the message exactly), not shown */
+	for (i = shown; i < cnt && types == my_qa_types; i++)
+		if (!(nb[i / 8] & (1u << (i % 8))) && !mysql_value(NULL, r,
+		    types[2 * i], types[2 * i + 1], st->charset, &st->scratch))
+			return cut ? "truncated" : "malformed";
+	if (s == NULL && rec != NULL && bound && id != 0xffffffffu) {
+		/* learnt: later executes without the types decode too
+		 * (attributes, if any, are counted as parameters) */
+		s = my_stmt_add(st, id);
+		s->nparams = (uint16_t)cnt;
+		s->types = xmalloc(2 * (size_t)cnt);
+		memcpy(s->types, types, 2 * (size_t)cnt);
+		s->types_known = true;
+	}
+	return NULL;
+}
+
 /* Statement unknown: find the parameter count for which the execute parses
  * exactly (it must carry its types, new-params-bound = 1). */
 static int
@@ -512,6 +666,58 @@ my_prepare_pending_text(struct my_state *st, size_t *n)
 	return NULL;
 }
 
+/* The parameters of an execute of a known statement with parameters (r
+ * after the iteration count); as my_qa_exec. */
+static const char *
+my_exec_known(struct my_state *st, struct record *rec, struct rd *r,
+    struct my_stmt *s, bool cut)
+{
+	const uint8_t	*nb, *types = NULL;
+	unsigned	 np = s->nparams;
+
+	nb = rd_take(r, (np + 7) / 8);
+	if (rd_u8(r) == 1) {
+		types = rd_take(r, 2 * (size_t)np);
+		if (types != NULL && rec != NULL && np <= MYSQL_PARAMS_MAX) {
+			if (s->types == NULL)
+				s->types = xmalloc(2 * (size_t)np);
+			memcpy(s->types, types, 2 * (size_t)np);
+			s->types_known = true;
+		}
+	} else if (s->types_known)
+		types = s->types;
+	if (!rd_ok(r))
+		return cut ? "truncated" : "malformed";
+	if (types == NULL)
+		return "parameter types unknown";
+	if (!my_exec_values(st, rec, r, np, nb, types,
+	    s->ld_any ? s->ld : NULL))
+		return cut ? "truncated" : "malformed";
+	return NULL;
+}
+
+/* Whether an execute (r after the iteration count) has the attributes
+ * layout: so negotiated, or, in a capture that began after the handshake,
+ * when only that layout fills the message exactly. */
+static bool
+my_exec_is_qa(struct my_state *st, struct my_stmt *s, uint32_t id,
+    uint8_t flags, const struct rd *r)
+{
+	struct rd	t = *r;
+
+	if (my_qa_on(st))
+		return true;
+	if (st->ccaps_known || rd_left(r) == 0)
+		return false;
+	if (s != NULL ? s->nparams > 0 &&
+	    my_exec_known(st, NULL, &t, s, false) == NULL && rd_left(&t) == 0 :
+	    my_exec_infer(st, rd_ptr(r), rd_left(r)) > 0)
+		return false;
+	t = *r;
+	return my_qa_exec(st, NULL, &t, s, id, flags, false) == NULL &&
+	    rd_left(&t) == 0;
+}
+
 static void
 my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
     const struct my_msg *m)
@@ -524,13 +730,14 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	const char	*err = NULL;
 	unsigned	 np = 0;
 	int		 inf;
-	uint8_t		 bound;
+	uint8_t		 flags;
 	const char	*text;
 	size_t		 textlen;
 
 	rd_init(&r, m->p + 1, m->n - 1);
 	id = rd_le32(&r);
-	rd_skip(&r, 5);			/* flags, iteration count */
+	flags = rd_u8(&r);
+	rd_skip(&r, 4);			/* iteration count */
 	if (id == 0xffffffffu && !my_prepare_pending(st)) {
 		/* MariaDB: the statement prepared last */
 		id = st->last_stmt;
@@ -543,6 +750,8 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	rec_array_begin(rec, "stmt_execute_values");
 	if (!rd_ok(&r)) {
 		err = "malformed";
+	} else if (my_exec_is_qa(st, s, id, flags, &r)) {
+		err = my_qa_exec(st, rec, &r, s, id, flags, m->n < m->total);
 	} else if (s == NULL) {
 		if (rd_left(&r) == 0) {
 			/* no parameters */
@@ -567,27 +776,8 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 			}
 		} else
 			err = "statement not seen";
-	} else if ((np = s->nparams) > 0) {
-		nb = rd_take(&r, (np + 7) / 8);
-		bound = rd_u8(&r);
-		if (bound == 1) {
-			types = rd_take(&r, 2 * (size_t)np);
-			if (types != NULL && np <= MYSQL_PARAMS_MAX) {
-				if (s->types == NULL)
-					s->types = xmalloc(2 * (size_t)np);
-				memcpy(s->types, types, 2 * (size_t)np);
-				s->types_known = true;
-			}
-		} else if (s->types_known)
-			types = s->types;
-		if (!rd_ok(&r))
-			err = m->n < m->total ? "truncated" : "malformed";
-		else if (types == NULL)
-			err = "parameter types unknown";
-		else if (!my_exec_values(st, rec, &r, np, nb, types,
-		    s->ld_any ? s->ld : NULL))
-			err = m->n < m->total ? "truncated" : "malformed";
-	}
+	} else if (s->nparams > 0)
+		err = my_exec_known(st, rec, &r, s, m->n < m->total);
 	/* the server forgets long data once it executed */
 	if (s != NULL)
 		my_stmt_ld_reset(s);
@@ -616,7 +806,6 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	struct my_stmt		*s;
 	struct rd		 r;
 	const uint8_t		*q;
-	uint64_t		 na;
 	size_t			 n, qn;
 	uint8_t			 cmd;
 
@@ -650,15 +839,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	case COM_QUERY:
 		q = m->p + 1;
 		qn = m->n - 1;
-		if (st->ccaps_known && (st->ccaps & CLIENT_QUERY_ATTRS)) {
-			rd_init(&r, q, qn);
-			na = mysql_lenenc(&r);
-			mysql_lenenc(&r);
-			if (rd_ok(&r) && na == 0) {
-				q = rd_ptr(&r);
-				qn = rd_left(&r);
-			}
-		}
+		my_query_text(c, st, &q, &qn);
 		my_text(st, &p->rec, "query", q, qn);
 		rec_int(&p->rec, "seq_num", m->seq);
 		rec_int(&p->rec, "command_id", cmd);
@@ -887,13 +1068,25 @@ my_greeting(struct my_state *st, const struct my_msg *m)
 
 /* Compression starts with the first packet after the server's OK. */
 static void
-my_auth_done(struct my_state *st)
+my_auth_done(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
+	struct record	r;
+
 	st->phase = PH_CMD;
 	if (st->ccaps_known && (st->ccaps & CLIENT_COMPRESS) &&
 	    (!st->scaps_known || (st->scaps & CLIENT_COMPRESS))) {
 		st->compress = true;
 		st->d[0].zon = st->d[1].zon = true;
+	} else if (m->p[0] == 0x00 && st->ccaps_known &&
+	    (st->ccaps & CLIENT_ZSTD) &&
+	    (!st->scaps_known || (st->scaps & CLIENT_ZSTD))) {
+		/* (the server takes zlib when both are asked) */
+		st->phase = PH_OFF;
+		c->st.decode_errors++;
+		rec_init(&r);
+		rec_cstr(&r, "error", mysql_zstd_msg);
+		conn_emit(c, &r, DIR_S2C, m->ts, 0);
+		rec_free(&r);
 	}
 }
 
@@ -952,7 +1145,7 @@ my_msg(struct conn *c, struct my_state *st, enum dir dir,
 		if (m->n == 0)
 			return;
 		if (m->p[0] == 0x00 || (m->p[0] == 0xff && st->hs_resp))
-			my_auth_done(st);
+			my_auth_done(c, st, m);
 		else if (m->seq == 0 && m->p[0] == 10)
 			my_greeting(st, m);
 		return;

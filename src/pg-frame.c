@@ -132,8 +132,9 @@ pg_startup_ok(uint32_t len, uint32_t code)
 	if (len < 8 || len > PG_STARTUP_MAX)
 		return false;
 	switch (code) {
-	case 80877102:		/* CancelRequest */
-		return len == 16;
+	case 80877102:		/* CancelRequest: protocol 3.2 (PostgreSQL
+				 * 18) keys are 4 to 256 bytes */
+		return len >= 16 && len <= 12 + 256;
 	case 80877103:		/* SSLRequest */
 	case 80877104:		/* GSSENCRequest */
 		return len == 8;

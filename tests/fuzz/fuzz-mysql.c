@@ -4,8 +4,9 @@
  * bits 1-2 == 3 a gap instead of data, bits 3-7 a length multiplier) and a
  * length byte, then that many bytes. Flags: bit 0 the connection start was
  * seen; bit 1 a greeting, handshake response and OK come first (bit 2 with
- * CLIENT_COMPRESS, bit 3 with CLIENT_DEPRECATE_EOF) so that the fuzzer
- * reaches the command phase at once; bits 4-7 pick the engine mode. Every
+ * CLIENT_COMPRESS, bit 3 with CLIENT_DEPRECATE_EOF, bit 7 with
+ * CLIENT_QUERY_ATTRIBUTES) so that the fuzzer reaches the command phase at
+ * once; bits 4-6 pick the engine mode. Every
  * record is encoded, so the encoders see what the decoder produced. */
 #include <stdint.h>
 #include <string.h>
@@ -69,14 +70,19 @@ feed(struct conn *c, enum dir d, uint8_t seq, const uint8_t *p, size_t n)
 static void
 login(struct conn *c, uint8_t flags)
 {
-	uint8_t		hs[64];
+	uint8_t		hs[64], gr[sizeof greeting];
 	uint32_t	caps = 0x000fa68d & ~0x20u;
 	static const uint8_t ok[] = { 0, 0, 0, 2, 0, 0, 0 };
 
+	memcpy(gr, greeting, sizeof gr);
 	if (flags & 4)
 		caps |= 0x20;
 	if (flags & 8)
 		caps |= 0x01000000;
+	if (flags & 0x80) {
+		caps |= 0x08000000;
+		gr[26] |= 0x08;		/* the server offers it too */
+	}
 	memset(hs, 0, sizeof hs);
 	hs[0] = (uint8_t)caps;
 	hs[1] = (uint8_t)(caps >> 8);
@@ -84,7 +90,7 @@ login(struct conn *c, uint8_t flags)
 	hs[3] = (uint8_t)(caps >> 24);
 	hs[8] = 33;
 	memcpy(hs + 32, "root\0\0db\0", 9);
-	feed(c, DIR_S2C, 0, greeting, sizeof greeting);
+	feed(c, DIR_S2C, 0, gr, sizeof gr);
 	feed(c, DIR_C2S, 1, hs, 41);
 	feed(c, DIR_S2C, 2, ok, sizeof ok);
 }
@@ -103,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	flags = data[0];
-	engine_init(&eng, modes[(flags >> 4) % 3], &decoder_mysql);
+	engine_init(&eng, modes[((flags >> 4) & 7) % 3], &decoder_mysql);
 	eng.interface = "lo";
 	eng.target = "3306";
 	memset(&fs, 0, sizeof fs);

@@ -666,6 +666,20 @@ TEST(pg_cancel_request)
 	    ",\"message_type\":\"cancel\",\"cancel_pid\":4242}\n");
 }
 
+/* Protocol 3.2 (PostgreSQL 18): the secret key may be up to 256 bytes
+ * long, and the request with it; such a request was taken for noise. */
+TEST(pg_cancel_request_long_key)
+{
+	int	i;
+
+	s_reset();
+	s_step(C); s_be32(12 + 32); s_be32(80877102); s_be32(4243);
+	for (i = 0; i < 8; i++)
+		s_be32(0x01020304u * (unsigned)(i + 1));
+	CHECK_STR(PGT_SPLITS(), "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"message_type\":\"cancel\",\"cancel_pid\":4243}\n");
+}
+
 TEST(pg_auth_failure_no_secret)
 {
 	const char *o;
