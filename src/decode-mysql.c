@@ -632,6 +632,16 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 	return -1;
 }
 
+/* Whether the rest of an execute of an unknown statement (after the
+ * iteration count) says it has no parameters: nothing, or only a
+ * new-params-bound byte, which MariaDB Connector/Node.js sends even then.
+ * Parameters take at least two bytes (a NULL bitmap and that flag). */
+static bool
+my_exec_no_params(const struct rd *r)
+{
+	return rd_left(r) == 0 || (rd_left(r) == 1 && rd_ptr(r)[0] <= 1);
+}
+
 /* A COM_STMT_PREPARE waiting for its response (pipelined). */
 static bool
 my_prepare_pending(const struct my_state *st)
@@ -753,8 +763,7 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	} else if (my_exec_is_qa(st, s, id, flags, &r)) {
 		err = my_qa_exec(st, rec, &r, s, id, flags, m->n < m->total);
 	} else if (s == NULL) {
-		if (rd_left(&r) == 0) {
-			/* no parameters */
+		if (my_exec_no_params(&r)) {
 			if (id != 0xffffffffu)
 				my_stmt_add(st, id);
 		} else if ((inf = my_exec_infer(st, rd_ptr(&r),

@@ -1047,6 +1047,38 @@ TEST(mysql_pipelined_prepare_execute)
 	sc_free(&s);
 }
 
+/* MariaDB Connector/Node.js (pipelining on, the default) sends the execute
+ * of a statement without parameters, with id -1, behind its prepare and
+ * with a new-params-bound byte though there are no parameters. One stray
+ * byte cannot be parameters (they need a NULL bitmap and that flag at
+ * least): it was reported "statement not seen". */
+TEST(mysql_execute_no_params_flag)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1653454c4543542031");	/* SELECT 1 */
+	sc_pkt(&s, DIR_C2S, 1001, 0, "17ffffffff000100000001");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "000700000001000000000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_pkt(&s, DIR_S2C, 1020, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, "000001");
+	sc_add(&s, 5, EOF5);
+	/* mid-stream too: an unknown statement, the flag 0 */
+	sc_pkt(&s, DIR_C2S, 2000, 0, "1742000000000100000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":4294967295,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT 1\",\"response_first_us\":19,\"response_last_us\":19,\"status\":\"ok\",\"rows\":1,");
+	CHECK_HAS(out, "\"stmt_id\":66,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,");
+	CHECK_NOT(out, "values_error");
+	free(out);
+	sc_free(&s);
+}
+
 /* MariaDB with MARIADB_CLIENT_CACHE_METADATA (libmariadb, DBD::mysql): an
  * execute's column count carries a "metadata follows" byte, 0 when the
  * client has the definitions from the prepare; none are sent then. Taking
