@@ -46,7 +46,12 @@
 #define MYSQL_TEXT_MAX		(1u << 20)	/* kept of a client command */
 #define MYSQL_RESP_KEEP		4096		/* kept of a server packet */
 #define MYSQL_AUX_KEEP		64		/* kept of other client packets */
-#define MYSQL_QUEUE		16		/* pipelined requests */
+/* Pipelined requests: their records are held for the responses up to
+ * MYSQL_QUEUE_HELD; deeper, the oldest is written early, without response
+ * keys, and the request is still tracked (up to MYSQL_QUEUE_MAX) so that
+ * the responses after it go to the right requests. */
+#define MYSQL_QUEUE_HELD	16
+#define MYSQL_QUEUE_MAX		1024
 #define MYSQL_STMT_MAX		256		/* prepared statements remembered */
 _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define MYSQL_STMT_TEXT_MAX	4096		/* of each statement's text */
@@ -201,8 +206,10 @@ struct my_state {
 	int		 deprecate_eof;	/* -1 unknown */
 	unsigned	 charset;
 	struct my_dir	 d[2];
-	struct my_pending q[MYSQL_QUEUE];
-	unsigned	 qhead, qlen;
+	struct my_pending *q;		/* ring of qcap */
+	unsigned	 qcap, qhead, qlen;
+	unsigned	 qheld;		/* of them with a record to write */
+	unsigned	 qearly;	/* leading ones seen by my_hold */
 	struct my_stmt	*stmts;
 	unsigned	 nstmts;
 	uint8_t		 shint[256];	/* slot by the id's low byte */
@@ -326,6 +333,12 @@ out:
  */
 
 static struct my_pending *
+my_qat(const struct my_state *st, unsigned i)
+{
+	return &st->q[(st->qhead + i) % st->qcap];
+}
+
+static struct my_pending *
 my_head(struct my_state *st)
 {
 	return st->qlen ? &st->q[st->qhead] : NULL;
@@ -371,11 +384,14 @@ my_pop(struct conn *c, struct my_state *st, bool with_resp)
 		if (with_resp)
 			my_add_response(st, p);
 		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
+		st->qheld--;
 	}
 	if (p->rec.acap > MYSQL_BUF_SHRINK)
 		rec_free(&p->rec);
-	st->qhead = (st->qhead + 1) % MYSQL_QUEUE;
+	st->qhead = (st->qhead + 1) % st->qcap;
 	st->qlen--;
+	if (st->qearly > 0)
+		st->qearly--;
 }
 
 static void
@@ -385,15 +401,36 @@ my_flush(struct conn *c, struct my_state *st)
 		my_pop(c, st, false);
 }
 
+/* Doubles the ring, its requests in order from 0. */
+static void
+my_grow(struct my_state *st)
+{
+	struct my_pending	*nq;
+	unsigned		 ncap, i;
+
+	ncap = st->qcap ? 2 * st->qcap : MYSQL_QUEUE_HELD;
+	nq = xcalloc(ncap, sizeof *nq);
+	for (i = 0; i < st->qcap; i++)
+		nq[i] = *my_qat(st, i);	/* records move with them */
+	free(st->q);
+	st->q = nq;
+	st->qcap = ncap;
+	st->qhead = 0;
+}
+
 static struct my_pending *
 my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
 	struct my_pending	*p;
 	struct record		 keep;
 
-	if (st->qlen == MYSQL_QUEUE)
-		my_pop(c, st, false);
-	p = &st->q[(st->qhead + st->qlen) % MYSQL_QUEUE];
+	if (st->qlen == st->qcap) {
+		if (st->qcap < MYSQL_QUEUE_MAX)
+			my_grow(st);
+		else	/* a client that never reads: give the oldest up */
+			my_pop(c, st, false);
+	}
+	p = my_qat(st, st->qlen);
 	st->qlen++;
 	keep = p->rec;
 	memset(p, 0, sizeof *p);
@@ -649,7 +686,7 @@ my_prepare_pending(const struct my_state *st)
 	unsigned	i;
 
 	for (i = 0; i < st->qlen; i++)
-		if (st->q[(st->qhead + i) % MYSQL_QUEUE].cmd ==
+		if (my_qat(st, i)->cmd ==
 		    COM_STMT_PREPARE)
 			return true;
 	return false;
@@ -666,7 +703,7 @@ my_prepare_pending_text(struct my_state *st, size_t *n)
 	unsigned		 i;
 
 	for (i = st->qlen; i > 0; i--) {
-		q = &st->q[(st->qhead + i - 1) % MYSQL_QUEUE];
+		q = my_qat(st, i - 1);
 		if (q->cmd != COM_STMT_PREPARE)
 			continue;
 		if ((f = rec_find(&q->rec, "stmt_prepare_query")) == NULL)
@@ -808,6 +845,31 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	}
 }
 
+/* A request's record is held for its response: past MYSQL_QUEUE_HELD the
+ * oldest held one is written now, without response keys (a deep pipeline,
+ * e.g. MariaDB Connector/Node.js's, of up to 1 MB texts each), and its
+ * request stays queued for its response. The records written early are
+ * always the oldest, so they come first in the queue. */
+static void
+my_hold(struct conn *c, struct my_state *st)
+{
+	struct my_pending	*p;
+
+	if (++st->qheld <= MYSQL_QUEUE_HELD)
+		return;
+	for (; st->qearly < st->qlen; st->qearly++) {
+		p = my_qat(st, st->qearly);
+		if (!p->emit)
+			continue;
+		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
+		p->emit = false;
+		rec_free(&p->rec);
+		st->qheld--;
+		st->qearly++;
+		return;
+	}
+}
+
 static void
 my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
@@ -914,6 +976,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		c->st.requests++;
 		if (m->n < m->total)
 			rec_uint(&p->rec, "truncated_bytes", m->total - m->n);
+		my_hold(c, st);
 	}
 }
 
@@ -1897,8 +1960,9 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 
 	(void)ts_us;
 	my_flush(c, st);
-	for (i = 0; i < MYSQL_QUEUE; i++)
+	for (i = 0; i < st->qcap; i++)
 		rec_free(&st->q[i].rec);
+	free(st->q);
 	for (i = 0; i < st->nstmts; i++)
 		my_stmt_clear(&st->stmts[i]);
 	free(st->stmts);

@@ -1079,6 +1079,44 @@ TEST(mysql_execute_no_params_flag)
 	sc_free(&s);
 }
 
+/* MariaDB Connector/Node.js pipelines every request sent before the first
+ * answer (Promise.all of many queries). Past 16 the oldest request was
+ * dropped, its response then taken for the next request's, and every later
+ * record got the response of the request before it. Now the oldest record
+ * is written early, without response keys, and responses stay matched. */
+TEST(mysql_deep_pipeline)
+{
+	struct script	 s = { 0 };
+	char		*out, hex[64];
+	int		 i;
+
+	sc_login(&s, HS41);
+	sc_new(&s, DIR_C2S, 1000);
+	for (i = 1; i <= 20; i++) {
+		/* "SELECT 1", "SELECT 2", ... */
+		snprintf(hex, sizeof hex, "0353454c45435420%02x", '0' + i);
+		sc_add(&s, 0, hex);
+	}
+	sc_new(&s, DIR_S2C, 1010);
+	for (i = 1; i <= 20; i++) {
+		snprintf(hex, sizeof hex, "00%02x0002000000", i);
+		sc_add(&s, 1, hex);
+	}
+	sc_pkt(&s, DIR_C2S, 2000, 0, "0353454c4543542078");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00150002000000");
+	out = sc_run_all(&s, NULL);
+	/* the first four were written before any response came */
+	CHECK_HAS(out, "\"query\":\"SELECT 1\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\"}");
+	CHECK_HAS(out, "\"query\":\"SELECT 4\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\"}");
+	CHECK_HAS(out, "\"query\":\"SELECT 5\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":5,");
+	CHECK_HAS(out, "\"query\":\"SELECT D\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":20,");
+	CHECK_HAS(out, "\"query\":\"SELECT x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":21,");
+	if (count(out, "\"query\"") != 21)
+		test_fail(__FILE__, __LINE__, "want 21 records:\n%s", out);
+	free(out);
+	sc_free(&s);
+}
+
 /* MariaDB with MARIADB_CLIENT_CACHE_METADATA (libmariadb, DBD::mysql): an
  * execute's column count carries a "metadata follows" byte, 0 when the
  * client has the definitions from the prepare; none are sent then. Taking
