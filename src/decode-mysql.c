@@ -1505,8 +1505,12 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 			my_done(c, st, p, m);
 		return;
 	case RS_INFILE:
-		if (b == 0x00)
-			my_parse_ok(p, m);
+		/* in a multi-statement, the OK after the file may say that
+		 * more results follow */
+		if (b == 0x00) {
+			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			return;
+		}
 		my_done(c, st, p, m);
 		return;
 	case RS_AUTH:

@@ -1237,6 +1237,35 @@ TEST(mysql_infile_seq_wrap)
 	sc_free(&s);
 }
 
+/* LOAD DATA LOCAL INFILE in a multi-statement (CLIENT_MULTI_STATEMENTS):
+ * the OK after the file says more results follow. The request ended at
+ * that OK, and the results after it (here 2 rows) were lost. */
+TEST(mysql_infile_multi_statement)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "034c4f414420783b2053454c454354");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "fb78");
+	sc_pkt(&s, DIR_C2S, 1020, 2, "31093633");
+	sc_add(&s, 3, "");
+	sc_pkt(&s, DIR_S2C, 1030, 4, "0032000a000000");	/* more results */
+	sc_pkt(&s, DIR_S2C, 1040, 5, "01");
+	sc_add(&s, 6, COLDEF);
+	sc_add(&s, 7, EOF5);
+	sc_add(&s, 8, "0131");
+	sc_add(&s, 9, "0132");
+	sc_add(&s, 10, EOF5);
+	sc_pkt(&s, DIR_C2S, 2000, 0, "0379");			/* y */
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"LOAD x; SELECT\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":40,\"status\":\"ok\",\"rows\":2,");
+	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":0,");
+	free(out);
+	sc_free(&s);
+}
+
 /* A param sent with COM_STMT_SEND_LONG_DATA is not in the execute
  * (Connector/J's setBinaryStream/setBytes: NULL bit clear): its bytes were
  * read from the next param's, giving garbage and "malformed". The server
