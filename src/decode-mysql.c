@@ -47,12 +47,14 @@
 #define MYSQL_TEXT_MAX		(1u << 20)	/* kept of a client command */
 #define MYSQL_RESP_KEEP		4096		/* kept of a server packet */
 #define MYSQL_AUX_KEEP		64		/* kept of other client packets */
-/* Pipelined requests: their records are held for the responses up to
- * MYSQL_QUEUE_HELD; deeper, the oldest is written early, without response
- * keys, and the request is still tracked (up to MYSQL_QUEUE_MAX) so that
- * the responses after it go to the right requests. */
+/* Pipelined requests: their records are held for the responses while
+ * they are at most MYSQL_QUEUE_HELD or hold at most MYSQL_QUEUE_BYTES;
+ * past both, the oldest is written early, without response keys, and the
+ * request is still tracked (up to MYSQL_QUEUE_MAX) so that the responses
+ * after it go to the right requests. */
 #define MYSQL_QUEUE_HELD	16
-#define MYSQL_QUEUE_MAX		1024
+#define MYSQL_QUEUE_BYTES	(1u << 20)
+#define MYSQL_QUEUE_MAX		4096
 #define MYSQL_STMT_MAX		256		/* prepared statements remembered */
 _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define MYSQL_STMT_TEXT_MAX	4096		/* of each statement's text */
@@ -181,6 +183,7 @@ struct my_pending {
 	uint16_t	 err_code;
 	uint32_t	 stmt_id;
 	uint16_t	 nparams, ncols;
+	size_t		 held;		/* size counted in my_state.qbytes */
 };
 
 struct my_stmt {
@@ -210,6 +213,7 @@ struct my_state {
 	struct my_pending *q;		/* ring of qcap */
 	unsigned	 qcap, qhead, qlen;
 	unsigned	 qheld;		/* of them with a record to write */
+	size_t		 qbytes;	/* and those records' sizes */
 	unsigned	 qearly;	/* leading ones seen by my_hold */
 	struct my_stmt	*stmts;
 	unsigned	 nstmts;
@@ -386,6 +390,7 @@ my_pop(struct conn *c, struct my_state *st, bool with_resp)
 			my_add_response(st, p);
 		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
 		st->qheld--;
+		st->qbytes -= p->held;
 	}
 	if (p->rec.acap > MYSQL_BUF_SHRINK)
 		rec_free(&p->rec);
@@ -846,17 +851,23 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	}
 }
 
-/* A request's record is held for its response: past MYSQL_QUEUE_HELD the
- * oldest held one is written now, without response keys (a deep pipeline,
- * e.g. MariaDB Connector/Node.js's, of up to 1 MB texts each), and its
- * request stays queued for its response. The records written early are
- * always the oldest, so they come first in the queue. */
+/* A request's record is held for its response: past MYSQL_QUEUE_HELD
+ * records and MYSQL_QUEUE_BYTES (a deep pipeline, e.g. MariaDB
+ * Connector/Node.js's, of texts up to 1 MB each) the oldest held one is
+ * written now, without response keys, and its request stays queued for
+ * its response. The records written early are always the oldest, so they
+ * come first in the queue. */
 static void
 my_hold(struct conn *c, struct my_state *st)
 {
 	struct my_pending	*p;
 
-	if (++st->qheld <= MYSQL_QUEUE_HELD)
+	p = my_qat(st, st->qlen - 1);	/* the request just queued */
+	p->held = p->rec.acap + p->rec.capf * sizeof *p->rec.f +
+	    p->rec.capel * sizeof *p->rec.el;
+	st->qbytes += p->held;
+	if (++st->qheld <= MYSQL_QUEUE_HELD ||
+	    st->qbytes <= MYSQL_QUEUE_BYTES)
 		return;
 	for (; st->qearly < st->qlen; st->qearly++) {
 		p = my_qat(st, st->qearly);
@@ -866,6 +877,7 @@ my_hold(struct conn *c, struct my_state *st)
 		p->emit = false;
 		rec_free(&p->rec);
 		st->qheld--;
+		st->qbytes -= p->held;
 		st->qearly++;
 		return;
 	}
