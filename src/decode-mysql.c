@@ -21,7 +21,8 @@
  *   stmt_id, num_params prepare: from the COM_STMT_PREPARE_OK
  * Requests still waiting for a response at close or after a gap are emitted
  * without response keys, and so are the oldest of a pipeline deeper than
- * MYSQL_QUEUE_HELD (before their responses, which are still matched).
+ * MYSQL_QUEUE_HELD and MYSQL_QUEUE_BYTES (before their responses, which
+ * are still matched).
  *
  * Handshake values (character_set, username, database) are connection
  * values; COM_INIT_DB and COM_CHANGE_USER update them when the server says
