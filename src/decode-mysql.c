@@ -20,7 +20,9 @@
  *   error_code, sql_state, error_message       from an ERR packet
  *   stmt_id, num_params prepare: from the COM_STMT_PREPARE_OK
  * Requests still waiting for a response at close or after a gap are emitted
- * without response keys.
+ * without response keys, and so are the oldest of a pipeline deeper than
+ * MYSQL_QUEUE_HELD and MYSQL_QUEUE_BYTES (before their responses, which
+ * are still matched).
  *
  * Handshake values (character_set, username, database) are connection
  * values; COM_INIT_DB and COM_CHANGE_USER update them when the server says
@@ -46,7 +48,14 @@
 #define MYSQL_TEXT_MAX		(1u << 20)	/* kept of a client command */
 #define MYSQL_RESP_KEEP		4096		/* kept of a server packet */
 #define MYSQL_AUX_KEEP		64		/* kept of other client packets */
-#define MYSQL_QUEUE		16		/* pipelined requests */
+/* Pipelined requests: their records are held for the responses while
+ * they are at most MYSQL_QUEUE_HELD or hold at most MYSQL_QUEUE_BYTES;
+ * past both, the oldest is written early, without response keys, and the
+ * request is still tracked (up to MYSQL_QUEUE_MAX) so that the responses
+ * after it go to the right requests. */
+#define MYSQL_QUEUE_HELD	16
+#define MYSQL_QUEUE_BYTES	(1u << 20)
+#define MYSQL_QUEUE_MAX		4096
 #define MYSQL_STMT_MAX		256		/* prepared statements remembered */
 _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define MYSQL_STMT_TEXT_MAX	4096		/* of each statement's text */
@@ -175,6 +184,7 @@ struct my_pending {
 	uint16_t	 err_code;
 	uint32_t	 stmt_id;
 	uint16_t	 nparams, ncols;
+	size_t		 held;		/* size counted in my_state.qbytes */
 };
 
 struct my_stmt {
@@ -201,8 +211,11 @@ struct my_state {
 	int		 deprecate_eof;	/* -1 unknown */
 	unsigned	 charset;
 	struct my_dir	 d[2];
-	struct my_pending q[MYSQL_QUEUE];
-	unsigned	 qhead, qlen;
+	struct my_pending *q;		/* ring of qcap */
+	unsigned	 qcap, qhead, qlen;
+	unsigned	 qheld;		/* of them with a record to write */
+	size_t		 qbytes;	/* and those records' sizes */
+	unsigned	 qearly;	/* leading ones seen by my_hold */
 	struct my_stmt	*stmts;
 	unsigned	 nstmts;
 	uint8_t		 shint[256];	/* slot by the id's low byte */
@@ -326,6 +339,12 @@ out:
  */
 
 static struct my_pending *
+my_qat(const struct my_state *st, unsigned i)
+{
+	return &st->q[(st->qhead + i) % st->qcap];
+}
+
+static struct my_pending *
 my_head(struct my_state *st)
 {
 	return st->qlen ? &st->q[st->qhead] : NULL;
@@ -371,11 +390,15 @@ my_pop(struct conn *c, struct my_state *st, bool with_resp)
 		if (with_resp)
 			my_add_response(st, p);
 		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
+		st->qheld--;
+		st->qbytes -= p->held;
 	}
 	if (p->rec.acap > MYSQL_BUF_SHRINK)
 		rec_free(&p->rec);
-	st->qhead = (st->qhead + 1) % MYSQL_QUEUE;
+	st->qhead = (st->qhead + 1) % st->qcap;
 	st->qlen--;
+	if (st->qearly > 0)
+		st->qearly--;
 }
 
 static void
@@ -385,15 +408,36 @@ my_flush(struct conn *c, struct my_state *st)
 		my_pop(c, st, false);
 }
 
+/* Doubles the ring, its requests in order from 0. */
+static void
+my_grow(struct my_state *st)
+{
+	struct my_pending	*nq;
+	unsigned		 ncap, i;
+
+	ncap = st->qcap ? 2 * st->qcap : MYSQL_QUEUE_HELD;
+	nq = xcalloc(ncap, sizeof *nq);
+	for (i = 0; i < st->qcap; i++)
+		nq[i] = *my_qat(st, i);	/* records move with them */
+	free(st->q);
+	st->q = nq;
+	st->qcap = ncap;
+	st->qhead = 0;
+}
+
 static struct my_pending *
 my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
 	struct my_pending	*p;
 	struct record		 keep;
 
-	if (st->qlen == MYSQL_QUEUE)
-		my_pop(c, st, false);
-	p = &st->q[(st->qhead + st->qlen) % MYSQL_QUEUE];
+	if (st->qlen == st->qcap) {
+		if (st->qcap < MYSQL_QUEUE_MAX)
+			my_grow(st);
+		else	/* a client that never reads: give the oldest up */
+			my_pop(c, st, false);
+	}
+	p = my_qat(st, st->qlen);
 	st->qlen++;
 	keep = p->rec;
 	memset(p, 0, sizeof *p);
@@ -632,6 +676,16 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 	return -1;
 }
 
+/* Whether the rest of an execute of an unknown statement (after the
+ * iteration count) says it has no parameters: nothing, or only a
+ * new-params-bound byte, which MariaDB Connector/Node.js sends even then.
+ * Parameters take at least two bytes (a NULL bitmap and that flag). */
+static bool
+my_exec_no_params(const struct rd *r)
+{
+	return rd_left(r) == 0 || (rd_left(r) == 1 && rd_ptr(r)[0] <= 1);
+}
+
 /* A COM_STMT_PREPARE waiting for its response (pipelined). */
 static bool
 my_prepare_pending(const struct my_state *st)
@@ -639,7 +693,7 @@ my_prepare_pending(const struct my_state *st)
 	unsigned	i;
 
 	for (i = 0; i < st->qlen; i++)
-		if (st->q[(st->qhead + i) % MYSQL_QUEUE].cmd ==
+		if (my_qat(st, i)->cmd ==
 		    COM_STMT_PREPARE)
 			return true;
 	return false;
@@ -656,7 +710,7 @@ my_prepare_pending_text(struct my_state *st, size_t *n)
 	unsigned		 i;
 
 	for (i = st->qlen; i > 0; i--) {
-		q = &st->q[(st->qhead + i - 1) % MYSQL_QUEUE];
+		q = my_qat(st, i - 1);
 		if (q->cmd != COM_STMT_PREPARE)
 			continue;
 		if ((f = rec_find(&q->rec, "stmt_prepare_query")) == NULL)
@@ -753,8 +807,7 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	} else if (my_exec_is_qa(st, s, id, flags, &r)) {
 		err = my_qa_exec(st, rec, &r, s, id, flags, m->n < m->total);
 	} else if (s == NULL) {
-		if (rd_left(&r) == 0) {
-			/* no parameters */
+		if (my_exec_no_params(&r)) {
 			if (id != 0xffffffffu)
 				my_stmt_add(st, id);
 		} else if ((inf = my_exec_infer(st, rd_ptr(&r),
@@ -796,6 +849,38 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	if (err != NULL) {
 		rec_cstr(rec, "values_error", err);
 		c->st.decode_errors++;
+	}
+}
+
+/* A request's record is held for its response: past MYSQL_QUEUE_HELD
+ * records and MYSQL_QUEUE_BYTES (a deep pipeline, e.g. MariaDB
+ * Connector/Node.js's, of texts up to 1 MB each) the oldest held one is
+ * written now, without response keys, and its request stays queued for
+ * its response. The records written early are always the oldest, so they
+ * come first in the queue. */
+static void
+my_hold(struct conn *c, struct my_state *st)
+{
+	struct my_pending	*p;
+
+	p = my_qat(st, st->qlen - 1);	/* the request just queued */
+	p->held = p->rec.acap + p->rec.capf * sizeof *p->rec.f +
+	    p->rec.capel * sizeof *p->rec.el;
+	st->qbytes += p->held;
+	if (++st->qheld <= MYSQL_QUEUE_HELD ||
+	    st->qbytes <= MYSQL_QUEUE_BYTES)
+		return;
+	for (; st->qearly < st->qlen; st->qearly++) {
+		p = my_qat(st, st->qearly);
+		if (!p->emit)
+			continue;
+		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
+		p->emit = false;
+		rec_free(&p->rec);
+		st->qheld--;
+		st->qbytes -= p->held;
+		st->qearly++;
+		return;
 	}
 }
 
@@ -905,6 +990,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		c->st.requests++;
 		if (m->n < m->total)
 			rec_uint(&p->rec, "truncated_bytes", m->total - m->n);
+		my_hold(c, st);
 	}
 }
 
@@ -1433,8 +1519,12 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 			my_done(c, st, p, m);
 		return;
 	case RS_INFILE:
-		if (b == 0x00)
-			my_parse_ok(p, m);
+		/* in a multi-statement, the OK after the file may say that
+		 * more results follow */
+		if (b == 0x00) {
+			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			return;
+		}
 		my_done(c, st, p, m);
 		return;
 	case RS_AUTH:
@@ -1888,8 +1978,9 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 
 	(void)ts_us;
 	my_flush(c, st);
-	for (i = 0; i < MYSQL_QUEUE; i++)
+	for (i = 0; i < st->qcap; i++)
 		rec_free(&st->q[i].rec);
+	free(st->q);
 	for (i = 0; i < st->nstmts; i++)
 		my_stmt_clear(&st->stmts[i]);
 	free(st->stmts);

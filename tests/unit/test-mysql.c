@@ -1047,6 +1047,129 @@ TEST(mysql_pipelined_prepare_execute)
 	sc_free(&s);
 }
 
+/* MariaDB Connector/Node.js (pipelining on, the default) sends the execute
+ * of a statement without parameters, with id -1, behind its prepare and
+ * with a new-params-bound byte though there are no parameters. One stray
+ * byte cannot be parameters (they need a NULL bitmap and that flag at
+ * least): it was reported "statement not seen". */
+TEST(mysql_execute_no_params_flag)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1653454c4543542031");	/* SELECT 1 */
+	sc_pkt(&s, DIR_C2S, 1001, 0, "17ffffffff000100000001");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "000700000001000000000000");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_pkt(&s, DIR_S2C, 1020, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, "000001");
+	sc_add(&s, 5, EOF5);
+	/* mid-stream too: an unknown statement, the flag 0 */
+	sc_pkt(&s, DIR_C2S, 2000, 0, "1742000000000100000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":4294967295,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SELECT 1\",\"response_first_us\":19,\"response_last_us\":19,\"status\":\"ok\",\"rows\":1,");
+	CHECK_HAS(out, "\"stmt_id\":66,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,");
+	CHECK_NOT(out, "values_error");
+	free(out);
+	sc_free(&s);
+}
+
+/* MariaDB Connector/Node.js pipelines every request sent before the first
+ * answer (Promise.all of many queries). Past 16 the oldest request was
+ * dropped, its response then taken for the next request's, and every later
+ * record got the response of the request before it. */
+TEST(mysql_deep_pipeline)
+{
+	struct script	 s = { 0 };
+	char		*out, hex[64];
+	int		 i;
+
+	sc_login(&s, HS41);
+	sc_new(&s, DIR_C2S, 1000);
+	for (i = 1; i <= 20; i++) {
+		/* "SELECT 1", "SELECT 2", ... */
+		snprintf(hex, sizeof hex, "0353454c45435420%02x", '0' + i);
+		sc_add(&s, 0, hex);
+	}
+	sc_new(&s, DIR_S2C, 1010);
+	for (i = 1; i <= 20; i++) {
+		snprintf(hex, sizeof hex, "00%02x0002000000", i);
+		sc_add(&s, 1, hex);
+	}
+	sc_pkt(&s, DIR_C2S, 2000, 0, "0353454c4543542078");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00150002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"SELECT 1\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_HAS(out, "\"query\":\"SELECT 5\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":5,");
+	CHECK_HAS(out, "\"query\":\"SELECT D\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":20,");
+	CHECK_HAS(out, "\"query\":\"SELECT x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":21,");
+	if (count(out, "\"query\"") != 21)
+		test_fail(__FILE__, __LINE__, "want 21 records:\n%s", out);
+	free(out);
+	sc_free(&s);
+}
+
+/* A deep pipeline of long queries: past 16 records and 1 MB held, the
+ * oldest records are written before their responses, without response
+ * keys; the responses still go to their own requests. */
+TEST(mysql_deep_pipeline_bytes)
+{
+	struct script	 s = { 0 };
+	struct sc_ev	*e;
+	char		*out, *line, *nl, want[64], hex[32];
+	uint8_t		 h[4] = { 0 }, *q;
+	size_t		 qn = 40000;
+	int		 i, k, early = 0;
+
+	sc_login(&s, HS41);
+	e = sc_new(&s, DIR_C2S, 1000);
+	if ((q = malloc(qn)) == NULL)
+		abort();
+	for (i = 1; i <= 40; i++) {
+		/* COM_QUERY "SELECT <i> aaaa...", 40000 bytes */
+		memset(q, 'a', qn);
+		q[0] = 0x03;
+		k = snprintf(want, sizeof want, "SELECT %d ", i);
+		memcpy(q + 1, want, (size_t)k);
+		h[0] = (uint8_t)qn;
+		h[1] = (uint8_t)(qn >> 8);
+		h[2] = (uint8_t)(qn >> 16);
+		buf_add(&e->b, h, 4);
+		buf_add(&e->b, q, qn);
+	}
+	free(q);
+	sc_new(&s, DIR_S2C, 1010);
+	for (i = 1; i <= 40; i++) {
+		snprintf(hex, sizeof hex, "00%02x0002000000", i);
+		sc_add(&s, 1, hex);
+	}
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_INT(count(out, "\n"), 40);
+	for (i = 1, line = out; i <= 40 && *line; i++, line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		snprintf(want, sizeof want, "\"query\":\"SELECT %d a", i);
+		CHECK_HAS(line, want);
+		if (strstr(line, "\"status\"") == NULL) {
+			early++;
+			continue;
+		}
+		snprintf(want, sizeof want, "\"affected_rows\":%d,", i);
+		CHECK_HAS(line, want);
+	}
+	/* 40 KB texts, in records of 64 KB: about 16 fit in 1 MB */
+	if (early < 10 || early > 30)
+		test_fail(__FILE__, __LINE__, "%d written early", early);
+	free(out);
+	sc_free(&s);
+}
+
 /* MariaDB with MARIADB_CLIENT_CACHE_METADATA (libmariadb, DBD::mysql): an
  * execute's column count carries a "metadata follows" byte, 0 when the
  * client has the definitions from the prepare; none are sent then. Taking
@@ -1163,6 +1286,35 @@ TEST(mysql_infile_seq_wrap)
 	CHECK_HAS(out, "\"query\":\"LOAD x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":30,\"status\":\"ok\",\"affected_rows\":1000,");
 	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,");
 	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}
+
+/* LOAD DATA LOCAL INFILE in a multi-statement (CLIENT_MULTI_STATEMENTS):
+ * the OK after the file says more results follow. The request ended at
+ * that OK, and the results after it (here 2 rows) were lost. */
+TEST(mysql_infile_multi_statement)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "034c4f414420783b2053454c454354");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "fb78");
+	sc_pkt(&s, DIR_C2S, 1020, 2, "31093633");
+	sc_add(&s, 3, "");
+	sc_pkt(&s, DIR_S2C, 1030, 4, "0032000a000000");	/* more results */
+	sc_pkt(&s, DIR_S2C, 1040, 5, "01");
+	sc_add(&s, 6, COLDEF);
+	sc_add(&s, 7, EOF5);
+	sc_add(&s, 8, "0131");
+	sc_add(&s, 9, "0132");
+	sc_add(&s, 10, EOF5);
+	sc_pkt(&s, DIR_C2S, 2000, 0, "0379");			/* y */
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"LOAD x; SELECT\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":40,\"status\":\"ok\",\"rows\":2,");
+	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":0,");
 	free(out);
 	sc_free(&s);
 }
