@@ -569,7 +569,9 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	s->esc = (uint8_t)esc;
 	if (m->n < m->len)
 		s->truncated = true;
-	np = (int16_t)rd_be16(&rd);
+	/* Counts are unsigned: up to 65535 parameters (the server's and
+	 * libpq's limit), not 32767. */
+	np = rd_be16(&rd);
 	if (rd_ok(&rd) && np > 0) {
 		rec_array_begin(r, "param_types");
 		for (i = 0; i < np; i++) {
@@ -583,7 +585,7 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	}
 	if (m->n < m->len)
 		rec_bool(r, "truncated", true);
-	else if (!rd_ok(&rd) || np < 0 || rd_left(&rd) != 0)
+	else if (!rd_ok(&rd) || rd_left(&rd) != 0)
 		pg_malformed(st, r, "Parse");
 	pg_submit(st, K_P, r, idx, m);
 }
@@ -614,15 +616,10 @@ pg_bind(struct pg_state *st, const struct pg_msg *m)
 	rec_str(r, "portal_name", portal, pn);
 	rec_str(r, "stmt_name", stmt, sn);
 	rec_array_begin(r, "bind_values");
-	nf = (int16_t)rd_be16(&rd);
-	if (nf < 0)
-		bad = true;
-	else
-		fmts = rd_take(&rd, (size_t)nf * 2);
-	if (!bad)
-		np = (int16_t)rd_be16(&rd);
-	if (np < 0)
-		bad = true;
+	/* Both counts are unsigned 16-bit, as in Parse. */
+	nf = rd_be16(&rd);
+	fmts = rd_take(&rd, (size_t)nf * 2);
+	np = rd_be16(&rd);
 	for (i = 0; !bad && i < np; i++) {
 		vlen = (int32_t)rd_be32(&rd);
 		if (!rd_ok(&rd))

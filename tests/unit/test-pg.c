@@ -875,6 +875,37 @@ TEST(pg_huge_messages)
 	free(big);
 }
 
+/* Parameter counts are unsigned 16-bit: libpq (PQ_QUERY_PARAM_MAX_LIMIT)
+ * and the server take up to 65535 parameters. A count over 32767 was read
+ * as negative: the Parse and Bind were called malformed and bind_values
+ * came out empty. */
+TEST(pg_param_count_over_32767)
+{
+	const char *o;
+	uint32_t n = 40000, i;
+
+	s_reset();
+	s_step(C); s_msg('P'); s_u8(0); s_cstr("SELECT $1");
+	s_be16((uint16_t)n);
+	for (i = 0; i < n; i++)
+		s_be32(23);
+	s_end();
+	s_msg('B'); s_u8(0); s_u8(0); s_be16(1); s_be16(0);
+	s_be16((uint16_t)n);
+	for (i = 0; i < n - 1; i++)
+		s_be32(0xffffffff);
+	s_be32(2); s_raw("42", 2);
+	s_be16(0); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('2'); s_end();
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_NOT(o, "decode_error");
+	CHECK_INT(count(o, "23,"), n - 1);
+	CHECK_INT(count(o, "null,"), n - 1);
+	CHECK_HAS(o, "null,\"42\"],\"message_type\":\"B\"");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
 #include "emit.h"
 #include "pg-value.h"
 
