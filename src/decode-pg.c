@@ -39,7 +39,8 @@
  * without the response keys.
  *
  * Request records are emitted when their response completes: Q and F at
- * ReadyForQuery, P at ParseComplete, B at BindComplete, E at
+ * ReadyForQuery (Q also at CopyBothResponse: a replication stream ends
+ * only with the connection), P at ParseComplete, B at BindComplete, E at
  * CommandComplete/EmptyQueryResponse/PortalSuspended, any of them at an
  * ErrorResponse (Q and F only at a FATAL one, which ends the session). A
  * Sync the server ignores (sent during an Execute's COPY FROM STDIN) is
@@ -1078,6 +1079,21 @@ pg_copy_in_begin(struct pg_state *st)
 	st->copy_in = true;
 }
 
+/* CopyBothResponse: START_REPLICATION's stream runs for as long as the
+ * replica is connected (days), and only ends with the connection, often
+ * without CommandComplete or ReadyForQuery. Waiting for them would hold
+ * the record until then and lose its response; the request is complete
+ * once the server has agreed to stream. What comes after (the stream,
+ * its end) finds no request pending and is ignored. */
+static void
+pg_copy_both(struct pg_state *st, const struct pg_msg *m)
+{
+	if (!pg_align(st, M(K_Q) | M(K_E), m))
+		return;
+	st->resp.copy = true;
+	pg_pop(st, "ok", m->ts);
+}
+
 static void
 pg_on_server(void *arg, const struct pg_msg *m)
 {
@@ -1155,9 +1171,11 @@ pg_on_server(void *arg, const struct pg_msg *m)
 			pg_copy_in_begin(st);
 		break;
 	case 'H':
-	case 'W':
 		if (pg_align(st, M(K_Q) | M(K_E), m))
 			st->resp.copy = true;
+		break;
+	case 'W':
+		pg_copy_both(st, m);
 		break;
 	case 'd':
 		pg_copy_bytes(st, m);

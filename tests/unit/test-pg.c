@@ -906,6 +906,60 @@ TEST(pg_param_count_over_32767)
 	CHECK_INT(pgt_stats()->decode_errors, 0);
 }
 
+/* Logical replication (pg_recvlogical, replication=database): the
+ * CopyBothResponse to START_REPLICATION opens a stream that lasts until
+ * the connection ends. Its record was held until then and written
+ * without any response key; it is complete at CopyBothResponse. The
+ * stream (XLogData, keepalives, standby status updates) and its end are
+ * no requests' business. */
+TEST(pg_copy_both_replication)
+{
+	const char *o;
+	int i;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("IDENTIFY_SYSTEM"); s_end();
+	s_step(S); srv_rowdesc(); srv_row("7"); srv_tag("IDENTIFY_SYSTEM");
+	srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("START_REPLICATION SLOT \"s1\" "
+	    "LOGICAL 0/0"); s_end();
+	s_step(S); s_msg('W'); s_u8(0); s_be16(0); s_end();
+	for (i = 0; i < 3; i++) {
+		s_step(S); s_msg('d'); s_u8('w'); s_be32(0); s_be32(0x100);
+		s_be32(0); s_be32(0x100); s_be32(0); s_be32(0);
+		s_raw("BEGIN 734", 9); s_end();
+		s_msg('d'); s_u8('k'); s_be32(0); s_be32(0x200); s_be32(0);
+		s_be32(0); s_u8(1); s_end();
+		s_step(C); s_msg('d'); s_u8('r'); s_be32(0); s_be32(0x200);
+		s_be32(0); s_be32(0x200); s_be32(0); s_be32(0x200);
+		s_be32(0); s_be32(0); s_u8(0); s_end();
+	}
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"query\":\"START_REPLICATION SLOT \\\"s1\\\" LOGICAL "
+	    "0/0\",\"message_type\":\"Q\",\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+	CHECK_INT(pgt_stats()->requests, 2);
+
+	/* The client ends the stream; the server's end of it is ignored
+	 * and the next query is matched to its own response. */
+	s_step(C); s_msg('c'); s_end();
+	s_step(S); s_msg('c'); s_end(); srv_tag("COPY 0");
+	srv_tag("START_STREAMING"); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("SELECT 2"); s_end();
+	s_step(S); srv_rowdesc(); srv_row("2"); srv_tag("SELECT 1");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_INT(count(o, "\"status\":\"ok\""), 3);
+	CHECK_HAS(o, "\"query\":\"SELECT 2\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"rows\":1,\"command_tag\":\"SELECT 1\",\"tx_status\":"
+	    "\"idle\",\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
 #include "emit.h"
 #include "pg-value.h"
 
