@@ -10,7 +10,8 @@
  *   F  FunctionCall, message_type "F"; CancelRequest, message_type
  *   "cancel"; a failed login, message_type "startup"; a Sync answered
  *   with an error (a deferred constraint failing at the implicit commit),
- *   message_type "S".
+ *   message_type "S"; an error ending a replication stream whose
+ *   START_REPLICATION was already written, message_type "stream".
  * Startup parameters user/database go to the connection values as
  * username/database, in message order (as upstream).
  *
@@ -118,6 +119,8 @@ struct pg_state {
 	bool		 copy_in;	/* an Execute's COPY FROM STDIN runs: the
 					 * server ignores Syncs until CopyDone */
 	bool		 sasl_mech_seen;
+	bool		 streaming;	/* a CopyBoth stream runs, its request
+					 * already written (pg_copy_both) */
 	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
 	int64_t		 ssl_ts;
 	uint64_t	 ssl_seq;
@@ -337,6 +340,7 @@ pg_flush(struct pg_state *st)
 		pg_pop(st, NULL, 0);
 	st->skip_open = false;
 	st->copy_in = false;
+	st->streaming = false;
 }
 
 static void
@@ -384,6 +388,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 	}
 	if (kind == K_S)
 		st->skip_open = false;
+	st->streaming = false;
 	if (r != NULL && idx < 0) {
 		/* No room to hold it: out now, without its response. */
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
@@ -948,6 +953,29 @@ pg_startup_failed(struct pg_state *st, const struct pg_msg *m)
 	pg_resp_reset(rp);
 }
 
+/* An error ending a replication stream (a terminated walsender, WAL
+ * already removed): its START_REPLICATION was written at
+ * CopyBothResponse, so the error gets a record of its own, or a broken
+ * replica would not be seen. */
+static void
+pg_stream_error(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record	*r = &st->scratch;
+	struct pg_resp	*rp = &st->resp;
+
+	pg_resp_reset(rp);
+	pg_err_fields(st, m, false);
+	rec_reset(r);
+	rec_mark_ext(r);
+	rec_cstr(r, "message_type", "stream");
+	rec_str(r, "error_severity", rp->sev, rp->sevlen);
+	rec_str(r, "error_code", rp->code, rp->codelen);
+	rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+	rec_cstr(r, "status", "error");
+	conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
+	pg_resp_reset(rp);
+}
+
 static void
 pg_error(struct pg_state *st, const struct pg_msg *m)
 {
@@ -956,6 +984,11 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 	st->c->st.errors++;
 	if (st->phase == PH_STARTUP && st->qlen == 0) {
 		pg_startup_failed(st, m);
+		return;
+	}
+	if (st->streaming && st->qlen == 0) {
+		st->streaming = false;
+		pg_stream_error(st, m);
 		return;
 	}
 	if (!pg_align(st, ~0u, m))
@@ -1041,6 +1074,7 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	struct pg_resp	*rp = &st->resp;
 	uint8_t		 k;
 
+	st->streaming = false;
 	if (st->phase != PH_READY) {
 		st->phase = PH_READY;
 		if (st->qlen == 0)
@@ -1092,6 +1126,7 @@ pg_copy_both(struct pg_state *st, const struct pg_msg *m)
 		return;
 	st->resp.copy = true;
 	pg_pop(st, "ok", m->ts);
+	st->streaming = true;
 }
 
 static void

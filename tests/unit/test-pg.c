@@ -960,6 +960,37 @@ TEST(pg_copy_both_replication)
 	CHECK_INT(pgt_stats()->decode_errors, 0);
 }
 
+/* An error ending the stream (the walsender terminated, WAL removed)
+ * comes after the START_REPLICATION record was written: it gets one of
+ * its own instead of being lost. Errors outside a stream still need a
+ * request to belong to. */
+TEST(pg_copy_both_stream_error)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("START_REPLICATION 0/0"); s_end();
+	s_step(S); s_msg('W'); s_u8(0); s_be16(0); s_end();
+	s_msg('d'); s_u8('k'); s_be32(0); s_be32(0x200); s_be32(0);
+	s_be32(0); s_u8(1); s_end();
+	s_step(S); s_msg('E'); s_u8('S'); s_cstr("FATAL"); s_u8('V');
+	s_cstr("FATAL"); s_u8('C'); s_cstr("57P01"); s_u8('M');
+	s_cstr("terminating connection due to administrator command");
+	s_u8(0); s_end();
+	s_step(S); srv_error("XX000", "not in a stream");
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"query\":\"START_REPLICATION 0/0\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"status\":\"ok\"}\n"
+	    "{\"ts\":\"1970-01-01T00:00:00.003Z\"," ADDR_C
+	    ",\"message_type\":\"stream\",\"error_severity\":\"FATAL\","
+	    "\"error_code\":\"57P01\",\"error_message\":\"terminating "
+	    "connection due to administrator command\",\"status\":\"error\"}"
+	    "\n");
+	CHECK_INT(pgt_stats()->errors, 2);
+}
+
 #include "emit.h"
 #include "pg-value.h"
 
