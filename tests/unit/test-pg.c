@@ -657,6 +657,33 @@ TEST(pg_gssenc_accepted_and_direct_tls)
 	CHECK_NOT(o, "query");
 }
 
+/* A client asking for protocol 3.2 and a _pq_ option from a server that
+ * knows neither: NegotiateProtocolVersion ('v') before authentication,
+ * a 3.2-length BackendKeyData, then the session as usual. */
+TEST(pg_negotiate_protocol_version)
+{
+	s_reset();
+	s_step(C); s_be32(8 + 5 + 4 + 9 + 3 + 7 + 2 + 1); s_be32(0x00030002);
+	s_cstr("user"); s_cstr("bob"); s_cstr("database"); s_cstr("db");
+	s_cstr("_pq_.x"); s_cstr("1"); s_u8(0);
+	s_step(S); s_msg('v'); s_be32(0); s_be32(1); s_cstr("_pq_.x"); s_end();
+	s_msg('R'); s_be32(0); s_end();
+	s_msg('K'); s_be32(77); s_raw("0123456789abcdef0123456789abcdef", 32);
+	s_end();
+	srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("1"); srv_tag("SELECT 1");
+	srv_ready('I');
+	CHECK_STR(PGT_SPLITS(), "{\"ts\":\"1970-01-01T00:00:00.003Z\"," ADDR_C
+	    ",\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"username\":\"bob\",\"database\":\"db\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"command_tag\":\"SELECT 1\",\"tx_status\":\"idle\","
+	    "\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+	CHECK_INT(pgt_stats()->skipped, 0);
+}
+
 TEST(pg_cancel_request)
 {
 	s_reset();
