@@ -1124,7 +1124,6 @@ pg_copy_both(struct pg_state *st, const struct pg_msg *m)
 {
 	if (!pg_align(st, M(K_Q) | M(K_E), m))
 		return;
-	st->resp.copy = true;
 	pg_pop(st, "ok", m->ts);
 	st->streaming = true;
 }
