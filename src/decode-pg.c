@@ -10,7 +10,8 @@
  *   F  FunctionCall, message_type "F"; CancelRequest, message_type
  *   "cancel"; a failed login, message_type "startup"; a Sync answered
  *   with an error (a deferred constraint failing at the implicit commit),
- *   message_type "S".
+ *   message_type "S"; an error ending a replication stream whose
+ *   START_REPLICATION was already written, message_type "stream".
  * Startup parameters user/database go to the connection values as
  * username/database, in message order (as upstream).
  *
@@ -39,7 +40,8 @@
  * without the response keys.
  *
  * Request records are emitted when their response completes: Q and F at
- * ReadyForQuery, P at ParseComplete, B at BindComplete, E at
+ * ReadyForQuery (Q also at CopyBothResponse: a replication stream ends
+ * only with the connection), P at ParseComplete, B at BindComplete, E at
  * CommandComplete/EmptyQueryResponse/PortalSuspended, any of them at an
  * ErrorResponse (Q and F only at a FATAL one, which ends the session). A
  * Sync the server ignores (sent during an Execute's COPY FROM STDIN) is
@@ -117,6 +119,8 @@ struct pg_state {
 	bool		 copy_in;	/* an Execute's COPY FROM STDIN runs: the
 					 * server ignores Syncs until CopyDone */
 	bool		 sasl_mech_seen;
+	bool		 streaming;	/* a CopyBoth stream runs, its request
+					 * already written (pg_copy_both) */
 	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
 	int64_t		 ssl_ts;
 	uint64_t	 ssl_seq;
@@ -336,6 +340,7 @@ pg_flush(struct pg_state *st)
 		pg_pop(st, NULL, 0);
 	st->skip_open = false;
 	st->copy_in = false;
+	st->streaming = false;
 }
 
 static void
@@ -383,6 +388,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 	}
 	if (kind == K_S)
 		st->skip_open = false;
+	st->streaming = false;
 	if (r != NULL && idx < 0) {
 		/* No room to hold it: out now, without its response. */
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
@@ -569,7 +575,9 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	s->esc = (uint8_t)esc;
 	if (m->n < m->len)
 		s->truncated = true;
-	np = (int16_t)rd_be16(&rd);
+	/* Counts are unsigned: up to 65535 parameters (the server's and
+	 * libpq's limit), not 32767. */
+	np = rd_be16(&rd);
 	if (rd_ok(&rd) && np > 0) {
 		rec_array_begin(r, "param_types");
 		for (i = 0; i < np; i++) {
@@ -583,7 +591,7 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	}
 	if (m->n < m->len)
 		rec_bool(r, "truncated", true);
-	else if (!rd_ok(&rd) || np < 0 || rd_left(&rd) != 0)
+	else if (!rd_ok(&rd) || rd_left(&rd) != 0)
 		pg_malformed(st, r, "Parse");
 	pg_submit(st, K_P, r, idx, m);
 }
@@ -614,15 +622,10 @@ pg_bind(struct pg_state *st, const struct pg_msg *m)
 	rec_str(r, "portal_name", portal, pn);
 	rec_str(r, "stmt_name", stmt, sn);
 	rec_array_begin(r, "bind_values");
-	nf = (int16_t)rd_be16(&rd);
-	if (nf < 0)
-		bad = true;
-	else
-		fmts = rd_take(&rd, (size_t)nf * 2);
-	if (!bad)
-		np = (int16_t)rd_be16(&rd);
-	if (np < 0)
-		bad = true;
+	/* Both counts are unsigned 16-bit, as in Parse. */
+	nf = rd_be16(&rd);
+	fmts = rd_take(&rd, (size_t)nf * 2);
+	np = rd_be16(&rd);
 	for (i = 0; !bad && i < np; i++) {
 		vlen = (int32_t)rd_be32(&rd);
 		if (!rd_ok(&rd))
@@ -950,6 +953,29 @@ pg_startup_failed(struct pg_state *st, const struct pg_msg *m)
 	pg_resp_reset(rp);
 }
 
+/* An error ending a replication stream (a terminated walsender, WAL
+ * already removed): its START_REPLICATION was written at
+ * CopyBothResponse, so the error gets a record of its own, or a broken
+ * replica would not be seen. */
+static void
+pg_stream_error(struct pg_state *st, const struct pg_msg *m)
+{
+	struct record	*r = &st->scratch;
+	struct pg_resp	*rp = &st->resp;
+
+	pg_resp_reset(rp);
+	pg_err_fields(st, m, false);
+	rec_reset(r);
+	rec_mark_ext(r);
+	rec_cstr(r, "message_type", "stream");
+	rec_str(r, "error_severity", rp->sev, rp->sevlen);
+	rec_str(r, "error_code", rp->code, rp->codelen);
+	rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+	rec_cstr(r, "status", "error");
+	conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
+	pg_resp_reset(rp);
+}
+
 static void
 pg_error(struct pg_state *st, const struct pg_msg *m)
 {
@@ -958,6 +984,11 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 	st->c->st.errors++;
 	if (st->phase == PH_STARTUP && st->qlen == 0) {
 		pg_startup_failed(st, m);
+		return;
+	}
+	if (st->streaming && st->qlen == 0) {
+		st->streaming = false;
+		pg_stream_error(st, m);
 		return;
 	}
 	if (!pg_align(st, ~0u, m))
@@ -1043,6 +1074,7 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	struct pg_resp	*rp = &st->resp;
 	uint8_t		 k;
 
+	st->streaming = false;
 	if (st->phase != PH_READY) {
 		st->phase = PH_READY;
 		if (st->qlen == 0)
@@ -1079,6 +1111,21 @@ pg_copy_in_begin(struct pg_state *st)
 	st->qlen -= n;
 	*pg_slot_at(st, 0) = head;
 	st->copy_in = true;
+}
+
+/* CopyBothResponse: START_REPLICATION's stream runs for as long as the
+ * replica is connected (days), and only ends with the connection, often
+ * without CommandComplete or ReadyForQuery. Waiting for them would hold
+ * the record until then and lose its response; the request is complete
+ * once the server has agreed to stream. What comes after (the stream,
+ * its end) finds no request pending and is ignored. */
+static void
+pg_copy_both(struct pg_state *st, const struct pg_msg *m)
+{
+	if (!pg_align(st, M(K_Q) | M(K_E), m))
+		return;
+	pg_pop(st, "ok", m->ts);
+	st->streaming = true;
 }
 
 static void
@@ -1158,9 +1205,11 @@ pg_on_server(void *arg, const struct pg_msg *m)
 			pg_copy_in_begin(st);
 		break;
 	case 'H':
-	case 'W':
 		if (pg_align(st, M(K_Q) | M(K_E), m))
 			st->resp.copy = true;
+		break;
+	case 'W':
+		pg_copy_both(st, m);
 		break;
 	case 'd':
 		pg_copy_bytes(st, m);

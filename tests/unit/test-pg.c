@@ -657,6 +657,33 @@ TEST(pg_gssenc_accepted_and_direct_tls)
 	CHECK_NOT(o, "query");
 }
 
+/* A client asking for protocol 3.2 and a _pq_ option from a server that
+ * knows neither: NegotiateProtocolVersion ('v') before authentication,
+ * a 3.2-length BackendKeyData, then the session as usual. */
+TEST(pg_negotiate_protocol_version)
+{
+	s_reset();
+	s_step(C); s_be32(8 + 5 + 4 + 9 + 3 + 7 + 2 + 1); s_be32(0x00030002);
+	s_cstr("user"); s_cstr("bob"); s_cstr("database"); s_cstr("db");
+	s_cstr("_pq_.x"); s_cstr("1"); s_u8(0);
+	s_step(S); s_msg('v'); s_be32(0); s_be32(1); s_cstr("_pq_.x"); s_end();
+	s_msg('R'); s_be32(0); s_end();
+	s_msg('K'); s_be32(77); s_raw("0123456789abcdef0123456789abcdef", 32);
+	s_end();
+	srv_ready('I');
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("1"); srv_tag("SELECT 1");
+	srv_ready('I');
+	CHECK_STR(PGT_SPLITS(), "{\"ts\":\"1970-01-01T00:00:00.003Z\"," ADDR_C
+	    ",\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"username\":\"bob\",\"database\":\"db\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"command_tag\":\"SELECT 1\",\"tx_status\":\"idle\","
+	    "\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+	CHECK_INT(pgt_stats()->skipped, 0);
+}
+
 TEST(pg_cancel_request)
 {
 	s_reset();
@@ -873,6 +900,122 @@ TEST(pg_huge_messages)
 	CHECK(strcmp(pgt_run(1, 70000, false), o) == 0);
 	CHECK(strcmp(pgt_run(0, 1024 * 1024 + 3, false), o) == 0);
 	free(big);
+}
+
+/* Parameter counts are unsigned 16-bit: libpq (PQ_QUERY_PARAM_MAX_LIMIT)
+ * and the server take up to 65535 parameters. A count over 32767 was read
+ * as negative: the Parse and Bind were called malformed and bind_values
+ * came out empty. */
+TEST(pg_param_count_over_32767)
+{
+	const char *o;
+	uint32_t n = 40000, i;
+
+	s_reset();
+	s_step(C); s_msg('P'); s_u8(0); s_cstr("SELECT $1");
+	s_be16((uint16_t)n);
+	for (i = 0; i < n; i++)
+		s_be32(23);
+	s_end();
+	s_msg('B'); s_u8(0); s_u8(0); s_be16(1); s_be16(0);
+	s_be16((uint16_t)n);
+	for (i = 0; i < n - 1; i++)
+		s_be32(0xffffffff);
+	s_be32(2); s_raw("42", 2);
+	s_be16(0); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('2'); s_end();
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_NOT(o, "decode_error");
+	CHECK_INT(count(o, "23,"), n - 1);
+	CHECK_INT(count(o, "null,"), n - 1);
+	CHECK_HAS(o, "null,\"42\"],\"message_type\":\"B\"");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
+/* Logical replication (pg_recvlogical, replication=database): the
+ * CopyBothResponse to START_REPLICATION opens a stream that lasts until
+ * the connection ends. Its record was held until then and written
+ * without any response key; it is complete at CopyBothResponse. The
+ * stream (XLogData, keepalives, standby status updates) and its end are
+ * no requests' business. */
+TEST(pg_copy_both_replication)
+{
+	const char *o;
+	int i;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("IDENTIFY_SYSTEM"); s_end();
+	s_step(S); srv_rowdesc(); srv_row("7"); srv_tag("IDENTIFY_SYSTEM");
+	srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("START_REPLICATION SLOT \"s1\" "
+	    "LOGICAL 0/0"); s_end();
+	s_step(S); s_msg('W'); s_u8(0); s_be16(0); s_end();
+	for (i = 0; i < 3; i++) {
+		s_step(S); s_msg('d'); s_u8('w'); s_be32(0); s_be32(0x100);
+		s_be32(0); s_be32(0x100); s_be32(0); s_be32(0);
+		s_raw("BEGIN 734", 9); s_end();
+		s_msg('d'); s_u8('k'); s_be32(0); s_be32(0x200); s_be32(0);
+		s_be32(0); s_u8(1); s_end();
+		s_step(C); s_msg('d'); s_u8('r'); s_be32(0); s_be32(0x200);
+		s_be32(0); s_be32(0x200); s_be32(0); s_be32(0x200);
+		s_be32(0); s_be32(0); s_u8(0); s_end();
+	}
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"query\":\"START_REPLICATION SLOT \\\"s1\\\" LOGICAL "
+	    "0/0\",\"message_type\":\"Q\",\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+	CHECK_INT(pgt_stats()->requests, 2);
+
+	/* The client ends the stream; the server's end of it is ignored
+	 * and the next query is matched to its own response. */
+	s_step(C); s_msg('c'); s_end();
+	s_step(S); s_msg('c'); s_end(); srv_tag("COPY 0");
+	srv_tag("START_STREAMING"); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("SELECT 2"); s_end();
+	s_step(S); srv_rowdesc(); srv_row("2"); srv_tag("SELECT 1");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_INT(count(o, "\"status\":\"ok\""), 3);
+	CHECK_HAS(o, "\"query\":\"SELECT 2\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"rows\":1,\"command_tag\":\"SELECT 1\",\"tx_status\":"
+	    "\"idle\",\"status\":\"ok\"}\n");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
+/* An error ending the stream (the walsender terminated, WAL removed)
+ * comes after the START_REPLICATION record was written: it gets one of
+ * its own instead of being lost. Errors outside a stream still need a
+ * request to belong to. */
+TEST(pg_copy_both_stream_error)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("START_REPLICATION 0/0"); s_end();
+	s_step(S); s_msg('W'); s_u8(0); s_be16(0); s_end();
+	s_msg('d'); s_u8('k'); s_be32(0); s_be32(0x200); s_be32(0);
+	s_be32(0); s_u8(1); s_end();
+	s_step(S); s_msg('E'); s_u8('S'); s_cstr("FATAL"); s_u8('V');
+	s_cstr("FATAL"); s_u8('C'); s_cstr("57P01"); s_u8('M');
+	s_cstr("terminating connection due to administrator command");
+	s_u8(0); s_end();
+	s_step(S); srv_error("XX000", "not in a stream");
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"query\":\"START_REPLICATION 0/0\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,"
+	    "\"status\":\"ok\"}\n"
+	    "{\"ts\":\"1970-01-01T00:00:00.003Z\"," ADDR_C
+	    ",\"message_type\":\"stream\",\"error_severity\":\"FATAL\","
+	    "\"error_code\":\"57P01\",\"error_message\":\"terminating "
+	    "connection due to administrator command\",\"status\":\"error\"}"
+	    "\n");
+	CHECK_INT(pgt_stats()->errors, 2);
 }
 
 #include "emit.h"
