@@ -5,7 +5,9 @@
 # `probe -i lo -d hex` (default settings). For each: kernel drops
 # (pcap_stats), capture CPU per query and the load's QPS.
 # Target: zero drops and QPS no lower than under tcpdump. (The mysql
-# dumper's live case is in bench-mysql.sh.)
+# dumper's live case is in bench-mysql.sh.) A line "tcpdump-file" has
+# tcpdump write its capture to a file, as our probes write their dump log:
+# the cost of writing a file, which -w /dev/null does not pay, shown apart.
 # BENCH_ROUNDS (default 5) rounds of BENCH_SECS (default 10) s per line,
 # the lines interleaved and their order rotating from round to round; each
 # figure is the median over the rounds, and "vs tcpdump" is the median of
@@ -76,11 +78,12 @@ bench() {
 	rm -rf "$T/$name"
 }
 
-NAMES="none tcpdump tcpdp-conn tcpdp-hex"
+NAMES="none tcpdump tcpdump-file tcpdp-conn tcpdp-hex"
 line() {
 	case $1 in
 	none)		bench none ;;
 	tcpdump)	bench tcpdump tcpdump -i lo -n -w /dev/null "tcp port $PORT" ;;
+	tcpdump-file)	bench tcpdump-file tcpdump -i lo -n -w capture.pcap "tcp port $PORT" ;;
 	tcpdp-conn)	bench tcpdp-conn ${BENCH_WRAP_CONN:-} "$BIN" probe --batch \
 			    ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d conn ;;
 	tcpdp-hex)	bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch \
@@ -103,6 +106,13 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 
 med() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# vs_line RES BASE-RES: median of the per-round QPS ratios, their range and
+# in how many rounds the ratio was at least 1 ("-" without the baseline).
+vs_line() {
+	[ -f "$2" ] || { echo "-"; return; }
+	paste -d' ' "$1" "$2" | awk '$5 > 0 { printf "%.3f\n", $1 / $5 }' >"$T/ratios"
+	echo "$(med <"$T/ratios") ($(sort -g "$T/ratios" | head -1)-$(sort -g "$T/ratios" | tail -1), $(awk '$1 >= 1' "$T/ratios" | wc -l)/$(wc -l <"$T/ratios") >= 1)"
+}
 echo "sysbench oltp_point_select, 8 threads, $ROUNDS rounds of ${SECS}s per line, medians"
 for name in $NAMES; do
 	f=$T/$name.res
@@ -111,14 +121,16 @@ for name in $NAMES; do
 	drops=$(awk '{ s += $2 } END { print s + 0 }' "$f")
 	recv=$(awk '{ s += $3 } END { print s + 0 }' "$f")
 	cpu=$(cut -d' ' -f4 "$f" | med)
-	vs="-"
-	if [ "$name" != none ] && [ "$name" != tcpdump ] && [ -f "$T/tcpdump.res" ]; then
-		paste -d' ' "$f" "$T/tcpdump.res" |
-		    awk '$5 > 0 { printf "%.3f\n", $1 / $5 }' >"$T/ratios"
-		vs="$(med <"$T/ratios") ($(sort -g "$T/ratios" | head -1)-$(sort -g "$T/ratios" | tail -1), $(awk '$1 >= 1' "$T/ratios" | wc -l)/$(wc -l <"$T/ratios") >= 1)"
-	fi
+	vs="-" vsf=""
+	case $name in none|tcpdump) ;; *)
+		vs=$(vs_line "$f" "$T/tcpdump.res") ;;
+	esac
+	case $name in tcpdp-*)
+		[ -f "$T/tcpdump-file.res" ] &&
+		    vsf="  vs tcpdump-file $(vs_line "$f" "$T/tcpdump-file.res" | cut -d' ' -f1)" ;;
+	esac
 	[ "$name" = none ] && { drops="-"; recv="-"; cpu="-"; }
-	printf '%-12s qps %9s  vs tcpdump %-28s  drops %8s of %9s  capture cpu %6s us/query\n' \
-	    "$name" "$qps" "$vs" "$drops" "$recv" "$cpu"
+	printf '%-12s qps %9s  vs tcpdump %-28s  drops %8s of %9s  capture cpu %6s us/query%s\n' \
+	    "$name" "$qps" "$vs" "$drops" "$recv" "$cpu" "$vsf"
 done
 echo "target: drops 0 and qps vs tcpdump >= 1 (within the rounds' spread)"
