@@ -209,6 +209,8 @@ struct my_state {
 	uint32_t	 ccaps, scaps;
 	bool		 ccaps_known, scaps_known;
 	int		 deprecate_eof;	/* -1 unknown */
+	bool		 in_step;	/* a request was answered: responses
+					 * are framed where they begin */
 	unsigned	 charset;
 	struct my_dir	 d[2];
 	struct my_pending *q;		/* ring of qcap */
@@ -389,6 +391,7 @@ my_pop(struct conn *c, struct my_state *st, bool with_resp)
 	if (p->emit) {
 		if (with_resp)
 			my_add_response(st, p);
+		st->in_step |= with_resp;
 		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
 		st->qheld--;
 		st->qbytes -= p->held;
@@ -1359,6 +1362,41 @@ my_result_end(struct conn *c, struct my_state *st, struct my_pending *p,
 	my_done(c, st, p, m);
 }
 
+/* An ERR that answers no request: the server ending an idle session
+ * (MySQL 8.0.24+ says why before it closes one at wait_timeout, 4031; a
+ * shutdown, 1053; a KILL). It was dropped, and a session ended by the
+ * server went unseen. Only once a request was answered (in_step), so that
+ * the tail of a response whose request the capture missed is not taken
+ * for one. */
+static void
+my_lone_err(struct conn *c, const struct my_msg *m)
+{
+	struct record	 r;
+	struct rd	 rd;
+	const uint8_t	*state = NULL;
+	uint16_t	 code;
+
+	rd_init(&rd, m->p + 1, m->n - 1);
+	code = rd_le16(&rd);
+	if (!rd_ok(&rd) || code == 0xffff)	/* MariaDB progress report */
+		return;
+	if (rd_left(&rd) >= 6 && rd_ptr(&rd)[0] == '#') {
+		rd_skip(&rd, 1);
+		state = rd_take(&rd, 5);
+	}
+	c->st.errors++;
+	rec_init(&r);
+	rec_mark_ext(&r);
+	rec_lit(&r, "status", "error");
+	rec_uint(&r, "error_code", code);
+	if (state != NULL)
+		rec_str(&r, "sql_state", (const char *)state, 5);
+	rec_str(&r, "error_message", (const char *)rd_ptr(&rd),
+	    rd_left(&rd) < 512 ? rd_left(&rd) : 512);
+	conn_emit(c, &r, DIR_C2S, m->ts, m->cseq);
+	rec_free(&r);
+}
+
 static void
 my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
@@ -1366,8 +1404,13 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 	struct rd		 r;
 	uint8_t			 b;
 
-	if (p == NULL || m->n == 0)
+	if (m->n == 0)
 		return;
+	if (p == NULL) {
+		if (m->p[0] == 0xff && st->phase == PH_CMD && st->in_step)
+			my_lone_err(c, m);
+		return;
+	}
 	if (!p->started) {
 		/* a response continues the request's sequence; anything
 		 * else is the tail of one we did not see (mid-stream pickup,
@@ -1952,6 +1995,7 @@ my_gap(struct conn *c, void *vst, enum dir dir, uint64_t nbytes,
 	(void)ts_us;
 	/* responses can no longer be matched to requests reliably */
 	my_flush(c, st);
+	st->in_step = false;
 	my_reset_dir(d);
 	if (d->zon)
 		d->zresync = true;

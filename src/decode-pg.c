@@ -11,7 +11,8 @@
  *   "cancel"; a failed login, message_type "startup"; a Sync answered
  *   with an error (a deferred constraint failing at the implicit commit),
  *   message_type "S"; an error ending a replication stream whose
- *   START_REPLICATION was already written, message_type "stream".
+ *   START_REPLICATION was already written, message_type "stream"; a
+ *   FATAL error ending an idle session, message_type "fatal".
  * Startup parameters user/database go to the connection values as
  * username/database, in message order (as upstream).
  *
@@ -953,26 +954,33 @@ pg_startup_failed(struct pg_state *st, const struct pg_msg *m)
 	pg_resp_reset(rp);
 }
 
-/* An error ending a replication stream (a terminated walsender, WAL
- * already removed): its START_REPLICATION was written at
- * CopyBothResponse, so the error gets a record of its own, or a broken
- * replica would not be seen. */
+/* An error that answers no request gets a record of its own when it ends
+ * something the user must see: a replication stream whose
+ * START_REPLICATION was written at CopyBothResponse ("stream": a
+ * terminated walsender, WAL already removed), or an idle session
+ * ("fatal": pg_terminate_backend, idle_session_timeout,
+ * idle_in_transaction_session_timeout, a shutdown). Other errors without
+ * a request (a capture that began inside a response) are only counted. */
 static void
-pg_stream_error(struct pg_state *st, const struct pg_msg *m)
+pg_lone_error(struct pg_state *st, const struct pg_msg *m)
 {
 	struct record	*r = &st->scratch;
 	struct pg_resp	*rp = &st->resp;
+	const char	*type = st->streaming ? "stream" : "fatal";
 
 	pg_resp_reset(rp);
 	pg_err_fields(st, m, false);
-	rec_reset(r);
-	rec_mark_ext(r);
-	rec_cstr(r, "message_type", "stream");
-	rec_str(r, "error_severity", rp->sev, rp->sevlen);
-	rec_str(r, "error_code", rp->code, rp->codelen);
-	rec_str(r, "error_message", rp->msg.p, rp->msg.len);
-	rec_cstr(r, "status", "error");
-	conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
+	if (st->streaming || pg_err_fatal(rp)) {
+		rec_reset(r);
+		rec_mark_ext(r);
+		rec_cstr(r, "message_type", type);
+		rec_str(r, "error_severity", rp->sev, rp->sevlen);
+		rec_str(r, "error_code", rp->code, rp->codelen);
+		rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+		rec_cstr(r, "status", "error");
+		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
+	}
+	st->streaming = false;
 	pg_resp_reset(rp);
 }
 
@@ -986,9 +994,8 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 		pg_startup_failed(st, m);
 		return;
 	}
-	if (st->streaming && st->qlen == 0) {
-		st->streaming = false;
-		pg_stream_error(st, m);
+	if (st->qlen == 0) {
+		pg_lone_error(st, m);
 		return;
 	}
 	if (!pg_align(st, ~0u, m))

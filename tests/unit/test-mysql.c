@@ -1534,3 +1534,28 @@ TEST(mysql_zstd_compression)
 	free(out);
 	sc_free(&s);
 }
+
+/* An ERR that answers no request (MySQL 8.0.24+ closing an idle session
+ * at wait_timeout, a shutdown) gets a record of its own once the decoder
+ * is in step; before a request was answered (a capture that began inside
+ * a response) it is not taken for one. */
+TEST(mysql_err_on_idle_session)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	/* picked up mid-stream: an ERR before any request is answered */
+	sc_pkt(&s, DIR_S2C, 500, 1, "ff1504233238303030416363657373");
+	sc_pkt(&s, DIR_C2S, 1000, 0, "0378");
+	sc_pkt(&s, DIR_S2C, 1010, 1, "00000002000000");
+	/* MariaDB progress report: not an error */
+	sc_pkt(&s, DIR_S2C, 1500, 1, "ffffff0101000000");
+	sc_pkt(&s, DIR_S2C, 2000, 0, "ffbf0f2348593030305468652063" "6c69656e74207761732064697363" "6f6e6e6563746564");
+	out = sc_run(&s, 0, false, NULL);
+	CHECK_HAS(out, "{\"ts\":\"1970-01-01T00:00:00.002Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"status\":\"error\"");
+	CHECK_HAS(out, "\"status\":\"error\",\"error_code\":4031,\"sql_state\":\"HY000\",\"error_message\":\"The client was disconnected\"}");
+	CHECK_INT(count(out, "error_code"), 1);
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}

@@ -1018,6 +1018,37 @@ TEST(pg_copy_both_stream_error)
 	CHECK_INT(pgt_stats()->errors, 2);
 }
 
+/* A FATAL error on an idle session (pg_terminate_backend,
+ * idle_session_timeout) answers no request: it was only counted, so a
+ * session ended by the server went unseen. An ERROR without a request (a
+ * capture that began inside a response) is still only counted. */
+TEST(pg_fatal_on_idle_session)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_QUERY);
+	s_step(S); srv_rowdesc(); srv_row("t"); srv_tag("SELECT 1");
+	srv_ready('I');
+	s_step(S); srv_error("XX000", "not for a request");
+	s_step(S); s_msg('E');
+	s_u8('S'); s_cstr("FATAL"); s_u8('V'); s_cstr("FATAL");
+	s_u8('C'); s_cstr("57P05");
+	s_u8('M'); s_cstr("terminating connection due to idle-session "
+	    "timeout");
+	s_u8(0); s_end();
+	o = PGT_SPLITS();
+	CHECK_STR(o, "{\"ts\":\"1970-01-01T00:00:00.001Z\"," ADDR_C
+	    ",\"query\":\"SELECT * FROM users;\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000,\"response_last_us\":1000,\"rows\":1,"
+	    "\"command_tag\":\"SELECT 1\",\"tx_status\":\"idle\",\"status\":\"ok\"}\n"
+	    "{\"ts\":\"1970-01-01T00:00:00.004Z\"," ADDR_C
+	    ",\"message_type\":\"fatal\",\"error_severity\":\"FATAL\","
+	    "\"error_code\":\"57P05\",\"error_message\":\"terminating "
+	    "connection due to idle-session timeout\",\"status\":\"error\"}\n");
+	CHECK_INT(pgt_stats()->errors, 2);
+}
+
 #include "emit.h"
 #include "pg-value.h"
 
