@@ -114,6 +114,7 @@ pf_dlt(uint32_t linktype)
 	case 113:	return PKT_DLT_LINUX_SLL;
 	case 228:	return PKT_DLT_IPV4;
 	case 229:	return PKT_DLT_IPV6;
+	case 258:	return PKT_DLT_PKTAP;
 	case 276:	return PKT_DLT_LINUX_SLL2;
 	default:	return -1;
 	}

@@ -28,6 +28,7 @@ pkt_dlt_supported(int dlt)
 	case PKT_DLT_IPV4:
 	case PKT_DLT_IPV6:
 	case PKT_DLT_LINUX_SLL2:
+	case PKT_DLT_PKTAP:
 		return true;
 	}
 	return false;
@@ -228,6 +229,34 @@ pkt_ethertype(struct pkt *pk, unsigned type, const uint8_t *p, size_t n)
 	return PKT_SKIP;
 }
 
+/* macOS's PKTAP (tcpdump -i any, -k): a header that gives its own length
+ * and the link type of the packet behind it. Its fields are in the
+ * capturing host's order: little-endian on every Mac. */
+static enum pkt_res
+pkt_parse_pktap(struct pkt *pk, const uint8_t *p, size_t n)
+{
+	uint32_t	hl, type, dlt;
+
+	if (n < 12)
+		return PKT_TRUNC;
+	hl = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+	type = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
+	    (uint32_t)p[7] << 24;
+	dlt = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 |
+	    (uint32_t)p[11] << 24;
+	if (type != 1)		/* PTH_TYPE_PACKET; others carry no packet */
+		return PKT_SKIP;
+	if (hl < 12)
+		return PKT_BAD;
+	if (hl > n)
+		return PKT_TRUNC;
+	/* one level: a PKTAP inside a PKTAP is not a packet */
+	if (dlt == PKT_DLT_PKTAP || !pkt_dlt_supported((int)dlt))
+		return PKT_SKIP;
+	return pkt_parse(pk, (int)dlt, p + hl, n - hl);
+}
+
 enum pkt_res
 pkt_parse(struct pkt *pk, int dlt, const uint8_t *p, size_t n)
 {
@@ -263,6 +292,8 @@ pkt_parse(struct pkt *pk, int dlt, const uint8_t *p, size_t n)
 	case PKT_DLT_IPV4:
 	case PKT_DLT_IPV6:
 		return pkt_parse_ip(pk, p, n);
+	case PKT_DLT_PKTAP:
+		return pkt_parse_pktap(pk, p, n);
 	}
 	return PKT_SKIP;
 }

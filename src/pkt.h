@@ -19,6 +19,7 @@
 #define PKT_DLT_LINUX_SLL	113
 #define PKT_DLT_IPV4		228
 #define PKT_DLT_IPV6		229
+#define PKT_DLT_PKTAP		258	/* LINKTYPE_PKTAP: macOS -i any, -k */
 #define PKT_DLT_LINUX_SLL2	276
 
 #define TH_FIN	0x01

@@ -34,7 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 {
 	static const int	 dlts[] = { PKT_DLT_EN10MB, PKT_DLT_NULL,
 				    PKT_DLT_RAW, PKT_DLT_LINUX_SLL,
-				    PKT_DLT_LINUX_SLL2, PKT_DLT_IPV6 };
+				    PKT_DLT_LINUX_SLL2, PKT_DLT_IPV6,
+				    PKT_DLT_PKTAP };
 	static const struct decoder *decs[] = { &decoder_hex, &decoder_conn,
 				    &decoder_mysql, &decoder_pg };
 	struct sink		 sk = { "null", null_write, NULL, null_close,
@@ -63,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 	if (p[0] & 8) {
 		/* Raw frames: [dlt][len][bytes]... */
 		while (i + 2 <= n) {
-			int dlt = dlts[p[i] % 6];
+			int dlt = dlts[p[i] % 7];
 
 			len = p[i + 1];
 			i += 2;

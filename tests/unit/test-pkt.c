@@ -137,6 +137,54 @@ TEST(pkt_every_cut_and_garbage)
 	}
 }
 
+/* macOS PKTAP (tcpdump -i any / -k): its own header length, then the
+ * packet with the link type the header names; little-endian fields. */
+TEST(pkt_pktap)
+{
+	struct synth	s;
+	struct pkt	pk;
+	uint8_t		f[256], g[400];
+	size_t		n, hl = 108;
+
+	synth_v4(&s, 40000, 3306);
+	n = synth_frame(f, &s, 0, TH_ACK, 1, 2, "xy", 2, NULL, 0);
+	memset(g, 0, hl);
+	g[0] = (uint8_t)hl;
+	g[4] = 1;			/* PTH_TYPE_PACKET */
+	g[8] = PKT_DLT_EN10MB;
+	memcpy(g + hl, f, n);
+	CHECK(pkt_dlt_supported(PKT_DLT_PKTAP));
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl + n), PKT_OK);
+	CHECK_INT(pk.sport, 3306);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	/* a loopback packet (NULL) behind it */
+	g[8] = PKT_DLT_NULL;
+	memcpy(g + hl, "\x02\0\0\0", 4);
+	memcpy(g + hl + 4, f + 14, n - 14);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl + n - 10), PKT_OK);
+	CHECK_MEM(pk.payload, pk.len, "xy", 2);
+	/* cut inside the header, a header shorter than its fields, a
+	 * record that is not a packet, an unknown or nested link type */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, 11), PKT_TRUNC);
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl - 1), PKT_TRUNC);
+	g[0] = 8;
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl + n - 10), PKT_BAD);
+	g[0] = (uint8_t)hl;
+	g[4] = 2;
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl + n - 10), PKT_SKIP);
+	g[4] = 1;
+	g[8] = 0xee;
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl + n - 10), PKT_SKIP);
+	g[8] = 2;
+	g[9] = 1;			/* 258: PKTAP again */
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl + n - 10), PKT_SKIP);
+	/* a header length past 32 bits' worth of capture */
+	g[8] = PKT_DLT_NULL;
+	g[9] = 0;
+	g[3] = 0xff;
+	CHECK_INT(pkt_parse(&pk, PKT_DLT_PKTAP, g, hl + n - 10), PKT_TRUNC);
+}
+
 TEST(pkt_bad_headers)
 {
 	struct synth	s;
