@@ -113,8 +113,15 @@ if [ $MY_OK = 1 ]; then
 		case "$got" in "Ssl_version	TLSv1."?*"
 $want") ;; *) bad="session $i: $(echo "$got" | cut -c 1-200)" ;; esac
 	done
-	[ -z "$bad" ] && [ ${#want} -gt 60000 ] && pass proxy-tls/my-tls-results ||
+	if [ -z "$bad" ] && [ ${#want} -gt 60000 ]; then
+		pass proxy-tls/my-tls-results
+	else
 		fail proxy-tls/my-tls-results "${bad:-direct: $(echo "$want" | cut -c 1-200)}"
+	fi
+	# OpenSSL's own SSL request (a bare 32-byte packet) is TLS too
+	out=$(timeout 10 openssl s_client -starttls mysql -connect 127.0.0.1:18700 </dev/null 2>&1)
+	case "$out" in *"Protocol  : TLS"*|*"New, TLSv1"*) pass proxy-tls/my-openssl-starttls ;;
+	*) fail proxy-tls/my-openssl-starttls "$(echo "$out" | tail -n 3)" ;; esac
 	got=$($MY -P18700 --skip-ssl -e "SELECT 'plain_marker'" 2>&1)
 	stop_proxy $PX
 	d=$T/mydec/dump.log
@@ -124,7 +131,7 @@ $want") ;; *) bad="session $i: $(echo "$got" | cut -c 1-200)" ;; esac
 	else
 		fail proxy-tls/my-plain-decoded "got=$got $(tail -n 2 "$d" 2>&1 | cut -c 1-300)"
 	fi
-	tls_only proxy-tls/my-one-tls-record-each "$d" "$MY_TLS_MSG" $N_TLS "plain_marker"
+	tls_only proxy-tls/my-one-tls-record-each "$d" "$MY_TLS_MSG" $((N_TLS + 1)) "plain_marker"
 	if grep -F -- "$MY_TLS_MSG" "$d" | grep -q '"proxy_listen_addr":"127.0.0.1:18700",.*"remote_addr":"127.0.0.1:'$MYPORT'",.*"direction":"->"'; then
 		pass proxy-tls/my-tls-record-keys
 	else
@@ -135,8 +142,8 @@ fi
 
 # ------------------------------------------------- proxy: PostgreSQL + TLS
 # psql over TLS resets its connection as it closes (TLS data left unread:
-# it does so without the proxy too), and the proxy says so: that one
-# "Connection reset by peer" is allowed.
+# it does so without the proxy too), and so does PostgreSQL refusing a
+# ClientHello; the proxy says so: "Connection reset by peer" is allowed.
 RESET='Read error.*Connection reset by peer'
 if [ $PG_OK = 1 ]; then
 	start_proxy pgdec -l 127.0.0.1:18701 -r 127.0.0.1:$PGPORT -d pg
@@ -151,10 +158,30 @@ if [ $PG_OK = 1 ]; then
 		[ "$got" = "t
 $want" ] || bad="session $i: $(echo "$got" | cut -c 1-200)"
 	done
-	[ -z "$bad" ] && [ ${#want} -gt 60000 ] && pass proxy-tls/pg-tls-results ||
+	if [ -z "$bad" ] && [ ${#want} -gt 60000 ]; then
+		pass proxy-tls/pg-tls-results
+	else
 		fail proxy-tls/pg-tls-results "${bad:-direct: $(echo "$want" | cut -c 1-200)}"
+	fi
 	got=$($PSQL "host=127.0.0.1 port=18701 user=app dbname=appdb sslmode=disable" \
 		-c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()" -c "SELECT 'plain_marker'" 2>&1)
+	# OpenSSL's SSLRequest, and a ClientHello with no SSLRequest before it
+	# (PostgreSQL 17's sslnegotiation=direct; this server refuses it, but
+	# the connection is TLS all the same)
+	out=$(timeout 10 openssl s_client -starttls postgres -connect 127.0.0.1:18701 </dev/null 2>&1)
+	case "$out" in *"Protocol  : TLS"*|*"New, TLSv1"*) pass proxy-tls/pg-openssl-starttls ;;
+	*) fail proxy-tls/pg-openssl-starttls "$(echo "$out" | tail -n 3)" ;; esac
+	timeout 10 openssl s_client -connect 127.0.0.1:18701 </dev/null >"$T/direct.out" 2>&1
+	# The server without TLS (ssl off, reloaded): sslmode=prefer asks, is
+	# answered 'N', and goes on in the clear, decoded.
+	$PSQL "host=127.0.0.1 port=$PGPORT user=app dbname=appdb sslmode=disable" \
+		-c "ALTER SYSTEM SET ssl = off" -c "SELECT pg_reload_conf()" >"$T/ssl-off.out" 2>&1
+	sleep 0.5
+	got_prefer=$($PSQL "host=127.0.0.1 port=18701 user=app dbname=appdb sslmode=prefer" \
+		-c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()" -c "SELECT 'prefer_marker'" 2>&1)
+	$PSQL "host=127.0.0.1 port=$PGPORT user=app dbname=appdb sslmode=disable" \
+		-c "ALTER SYSTEM RESET ssl" -c "SELECT pg_reload_conf()" >>"$T/ssl-off.out" 2>&1
+	sleep 0.5
 	stop_proxy $PX
 	d=$T/pgdec/dump.log
 	if [ "$got" = "f
@@ -164,7 +191,14 @@ plain_marker" ] &&
 	else
 		fail proxy-tls/pg-sslmode-disable-decoded "got=$got $(tail -n 2 "$d" 2>&1 | cut -c 1-300)"
 	fi
-	tls_only proxy-tls/pg-one-tls-record-each "$d" "$PG_TLS_MSG" $N_TLS \
+	if [ "$got_prefer" = "f
+prefer_marker" ] &&
+	   grep -q "^{\"query\":\"SELECT 'prefer_marker'\",\"message_type\":\"Q\",.*\"username\":\"app\",\"database\":\"appdb\",.*\"rows\":1,\"command_tag\":\"SELECT 1\"" "$d"; then
+		pass proxy-tls/pg-sslmode-prefer-refused-decoded
+	else
+		fail proxy-tls/pg-sslmode-prefer-refused-decoded "got=$got_prefer $(head -c 300 "$T/ssl-off.out")"
+	fi
+	tls_only proxy-tls/pg-one-tls-record-each "$d" "$PG_TLS_MSG" $((N_TLS + 2)) \
 		'"username":"app","database":"appdb"'
 	if grep -F -- "$PG_TLS_MSG" "$d" | grep -q '"proxy_listen_addr":"127.0.0.1:18701",.*"remote_addr":"127.0.0.1:'$PGPORT'",.*"direction":"->"'; then
 		pass proxy-tls/pg-tls-record-keys
