@@ -7,7 +7,8 @@
 # the same proxies still decoded), a large TLS transfer each way through the
 # proxy with its RSS sampled, then the same sessions captured live by
 # `probe -i lo -d mysql|pg|hex`, one TLS session each already open when the
-# capture begins (nothing decoded from its middle either).
+# capture begins (nothing decoded from its middle either), and read back by
+# `read -d mysql|pg` from tcpdump's file of them.
 # Ports: MariaDB 23700 (proxies 18700, 18702), PostgreSQL 25700 (proxies
 # 18701, 18703). Needs openssl (skipped without it) and, for the probe
 # part, root.
@@ -305,17 +306,23 @@ probes_wait_started() {
 
 # One session of each client is already open, its TLS handshake done, when
 # the capture begins: its middle must not be decoded as requests.
+# After the wait each sends and receives 4 MB: ciphertext enough that a
+# decoder hunting in it for a message boundary would find false ones. (Full
+# loopback segments are longer than the default snapshot length, 65535
+# bytes: the probes see them truncated, so gaps in the ciphertext too.)
 MID=""
+yes 'tcpdp mid-session line, sent after the capture began' | head -c 4000000 >"$T/mid.txt"
 if [ $MY_OK = 1 ]; then
+	{ echo "SELECT SLEEP(3);"; printf "SELECT LENGTH('"; tr -d '\n' <"$T/mid.txt"; echo "');"
+	  echo "SELECT REPEAT('m', 4000000); SELECT 'mid_marker'; SELECT 1 FROM nosuch;"; } >"$T/mid.sql"
 	timeout 30 mariadb --no-defaults -h127.0.0.1 -P$MYPORT -uapp -papp-secret --ssl appdb -N -B \
-		-e "SELECT SLEEP(3); SELECT REPEAT('m', 300000); SELECT 'mid_marker'; SELECT 1 FROM nosuch" \
-		>"$T/my-mid.out" 2>&1 &
+		<"$T/mid.sql" >"$T/my-mid.out" 2>&1 &
 	MID="$MID $!"
 fi
 if [ $PG_OK = 1 ]; then
 	timeout 30 psql -X -A -t -q "host=127.0.0.1 port=$PGPORT user=app dbname=appdb sslmode=require" \
-		-c "SELECT pg_sleep(3)" -c "SELECT repeat('m', 300000)" -c "SELECT 'mid_marker'" \
-		-c "SELECT 1/0" >"$T/pg-mid.out" 2>&1 &
+		-c "SELECT pg_sleep(3)" -c "CREATE TEMP TABLE mid (v text)" -c "\\copy mid FROM '$T/mid.txt'" \
+		-c "COPY mid TO STDOUT" -c "SELECT 'mid_marker'" -c "SELECT 1/0" >"$T/pg-mid.out" 2>&1 &
 	MID="$MID $!"
 fi
 sleep 1
@@ -327,6 +334,14 @@ fi
 if [ $PG_OK = 1 ]; then
 	probe_start prpg $PGPORT pg; probe_start prpghex $PGPORT hex
 	started="$started prpg prpghex"
+fi
+# tcpdump beside the probes: the same sessions read back from its file
+TD=""
+if command -v tcpdump >/dev/null 2>&1; then
+	tcpdump -i lo -n -s 0 -U -w "$T/tls.pcap" "tcp port $MYPORT or tcp port $PGPORT" \
+		>"$T/tcpdump.log" 2>&1 &
+	TD=$!; PIDS="$PIDS $TD"
+	for _ in $(seq 1 50); do grep -q 'listening on' "$T/tcpdump.log" && break; sleep 0.1; done
 fi
 # shellcheck disable=SC2086
 probes_wait_started $started
@@ -356,7 +371,8 @@ if [ $PG_OK = 1 ]; then
 fi
 for p in $MID; do wait "$p"; done
 sleep 0.5
-for p in $PROBES; do kill -INT "$p" 2>/dev/null; done
+for p in $PROBES $TD; do kill -INT "$p" 2>/dev/null; done
+[ -z "$TD" ] || wait "$TD"
 rcs=""
 for p in $PROBES; do wait "$p"; rcs="$rcs $?"; done
 case "$rcs" in *[1-9]*) fail proxy-tls/probe-exit "exit codes:$rcs" ;; *) pass proxy-tls/probe-exit ;; esac
@@ -399,6 +415,10 @@ if [ $MY_OK = 1 ]; then
 	# the server's greeting (protocol 10) and the client's SSL request
 	# (a 32-byte packet, sequence 1)
 	hex_tls proxy-tls/probe-my-hex "prmyhex" $MYPORT "20 00 00 01 " "[0-9a-f][0-9a-f] 00 00 00 0a "
+	if [ -n "$TD" ]; then
+		"$BIN" read -d mysql -t $MYPORT "$T/tls.pcap" >"$T/read-my.out" 2>"$T/read-my.err"
+		tls_only proxy-tls/read-my-one-tls-record-each "$T/read-my.out" "$MY_TLS_MSG" $N_TLS "plain_marker"
+	fi
 fi
 if [ $PG_OK = 1 ]; then
 	o=$T/prpg/out
@@ -412,5 +432,9 @@ if [ $PG_OK = 1 ]; then
 	grep -q mid_marker "$T/pg-mid.out" || fail proxy-tls/probe-pg-mid-session "$(head -c 200 "$T/pg-mid.out")"
 	# SSLRequest (length 8, code 80877103) and its answer 'S'
 	hex_tls proxy-tls/probe-pg-hex "prpghex" $PGPORT "00 00 00 08 04 d2 16 2f\"" "53\""
+	if [ -n "$TD" ]; then
+		"$BIN" read -d pg -t $PGPORT "$T/tls.pcap" >"$T/read-pg.out" 2>"$T/read-pg.err"
+		tls_only proxy-tls/read-pg-one-tls-record-each "$T/read-pg.out" "$PG_TLS_MSG" $N_TLS '"username":"app","database":"appdb"'
+	fi
 fi
 exit 0
