@@ -1624,6 +1624,28 @@ my_keep(const struct my_state *st, enum dir dir, uint8_t seq)
 	return MYSQL_TEXT_MAX;
 }
 
+/* A TLS record header: content type 20-23 (change_cipher_spec, alert,
+ * handshake, application_data), then version 3.x. Read as a MySQL header it
+ * is a packet of 0x0?03?? bytes whose sequence and command are the record's
+ * length: a small record (a COM_PING or COM_QUIT of TLS 1.3 is 22 bytes,
+ * COM_STMT_PREPARE's number) at the start of a chunk would pass for a
+ * command. A capture begun inside a TLS session (or a gap in one) is all
+ * such records; a real packet of exactly such a length, believed at the
+ * next chunk instead, is the lesser loss. */
+static bool
+my_tls_shaped(const uint8_t *p, size_t n)
+{
+	struct rd	r;
+	uint8_t		type, major, minor;
+
+	rd_init(&r, p, n);
+	type = rd_u8(&r);
+	major = rd_u8(&r);
+	minor = rd_u8(&r);
+	return rd_ok(&r) && type >= 20 && type <= 23 && major == 3 &&
+	    minor <= 4;
+}
+
 static bool
 my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
     size_t n)
@@ -1635,7 +1657,7 @@ my_plausible(const struct my_state *st, enum dir dir, const uint8_t *p,
 	if (n < 5)
 		return false;
 	len = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
-	if (len == 0)
+	if (len == 0 || my_tls_shaped(p, n))
 		return false;
 	if (dir == DIR_C2S && st->phase == PH_INIT && p[3] == 1 &&
 	    (uint64_t)len + 4 == n) {

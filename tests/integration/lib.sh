@@ -5,6 +5,11 @@
 #                                  app/app-secret (native password), database appdb
 #   srv_pg_start PORT           -> PG_DIR, PG_SOCKDIR; roles: app/app-secret
 #                                  (scram, password auth on 127.0.0.1), database appdb
+#   srv_tls_cert DIR            a self-signed cert.pem/key.pem (CN=localhost,
+#                               1 day) in DIR; needs openssl
+#   MY_SSL_DIR / PG_SSL_DIR     when set (to a DIR of srv_tls_cert) before a
+#                               start, that server also offers TLS with it;
+#                               unset, the servers start as before (no TLS)
 #   srv_stop_all                stops what this shell started (use in a trap)
 #   pass NAME / fail NAME [why] print the PASS:/FAIL: lines run.sh counts
 #   wait_port PORT [SECONDS]    waits for a listener on 127.0.0.1:PORT
@@ -59,6 +64,7 @@ srv_mariadb_start() {
 		--max-allowed-packet=64M --max-connections=1200 \
 		--innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+		${MY_SSL_DIR:+--ssl-cert="$MY_SSL_DIR/cert.pem" --ssl-key="$MY_SSL_DIR/key.pem"} \
 		>/dev/null 2>&1 &
 	MY_PID=$!
 	_i=0
@@ -96,12 +102,27 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
+	if [ -n "${PG_SSL_DIR:-}" ]; then
+		# the server refuses a key that others can read: a copy of its own
+		cp "$PG_SSL_DIR/cert.pem" "$PG_SSL_DIR/key.pem" "$PG_DIR/"
+		chown postgres: "$PG_DIR/cert.pem" "$PG_DIR/key.pem"
+		chmod 600 "$PG_DIR/key.pem"
+		printf "ssl = on\nssl_cert_file = '%s'\nssl_key_file = '%s'\n" \
+			"$PG_DIR/cert.pem" "$PG_DIR/key.pem" >>"$PG_DATA/postgresql.conf"
+	fi
 	printf 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n' >"$PG_DATA/pg_hba.conf"
 	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/server.log" \
 		-w -t 60 start >/dev/null || { cat "$PG_DIR/server.log"; return 1; }
 	runuser -u postgres -- psql -X -q -h "$PG_SOCKDIR" -p "$_port" -U postgres -d postgres \
 		-c "CREATE ROLE app LOGIN SUPERUSER PASSWORD 'app-secret'" \
 		-c "CREATE DATABASE appdb OWNER app" >/dev/null
+}
+
+srv_tls_cert() {
+	mkdir -p "$1" &&
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+		-keyout "$1/key.pem" -out "$1/cert.pem" >"$1/openssl.log" 2>&1 ||
+		{ cat "$1/openssl.log"; return 1; }
 }
 
 srv_stop_all() {

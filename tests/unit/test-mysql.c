@@ -1559,3 +1559,47 @@ TEST(mysql_err_on_idle_session)
 	free(out);
 	sc_free(&s);
 }
+
+/* Capture begun inside a TLS session (a probe started after the handshake,
+ * or a gap): every chunk is TLS records, "17 03 03" and a 2-byte length.
+ * Read as a MySQL header that is a packet of 0x030317 bytes, sequence 0,
+ * whose "command" is the low byte of the record's length: a TLS 1.3
+ * record of 22 bytes (a 5-byte COM_PING or COM_QUIT inside) reads as
+ * COM_STMT_PREPARE, of 23 as COM_STMT_EXECUTE, and a chunk of 512 bytes
+ * or more starting with one was believed, so ciphertext became a record. */
+TEST(mysql_midstream_tls_records)
+{
+	struct script	 s = { 0 };
+	static uint8_t	 fill[200000];
+	char		 hex[2 * 2000 + 1];
+	char		*out;
+	int		 i, round;
+
+	memset(fill, 0x5a, sizeof fill);
+	for (round = 0; round < 4; round++) {
+		/* a 22- or 23-byte record, then one of 600 (0x258) */
+		snprintf(hex, sizeof hex, "170303%04x", 22 + round % 2);
+		for (i = 0; i < 22 + round % 2; i++)
+			strcat(hex, "a5");
+		strcat(hex, "1703030258");
+		for (i = 0; i < 600; i++)
+			strcat(hex, "5a");
+		if (round >= 2) {
+			/* in step before a gap in the client direction */
+			sc_pkt(&s, DIR_C2S, 10, 0, "0378");	/* x */
+			sc_pkt(&s, DIR_S2C, 20, 1, "00000002000000");
+			sc_gap(&s, DIR_C2S);
+		}
+		sc_raw(&s, DIR_C2S, 100, hex);
+		/* what follows fills the 0x030317-byte "packet" */
+		buf_add(&sc_new(&s, DIR_C2S, 101)->b, fill, sizeof fill);
+		sc_raw(&s, DIR_S2C, 110, "170303001a" "0102030405060708090a0b0c0d0e0f101112131415161718191a");
+		sc_raw(&s, DIR_C2S, 200, hex);
+		out = sc_run(&s, 0, round >= 2, NULL);
+		CHECK_NOT(out, "stmt_prepare_query");
+		CHECK_NOT(out, "stmt_id");
+		CHECK_INT(count(out, "\n"), round >= 2 ? 1 : 0);
+		free(out);
+		sc_free(&s);
+	}
+}
