@@ -275,6 +275,27 @@ sc_login(struct script *s, const char *hs)
 	sc_pkt(s, DIR_S2C, 3000, 2, OK_AUTH);
 }
 
+/* sc_login with other capabilities: the server's upper 16 bits (4 hex
+ * digits, GREETING has "ff81") and the client's 32 (8 hex digits, little-
+ * endian as on the wire) if not NULL. */
+static void
+sc_login_caps(struct script *s, const char *srv_hi, const char *hs,
+    const char *cli)
+{
+	char	greet[sizeof GREETING], resp[512];
+	char	*at;
+
+	strcpy(greet, GREETING);
+	at = strstr(greet, "ff81150000");
+	memcpy(at, srv_hi, 4);
+	snprintf(resp, sizeof resp, "%s", hs);
+	if (cli != NULL)
+		memcpy(resp, cli, 8);
+	sc_pkt(s, DIR_S2C, 1000, 0, greet);
+	sc_pkt(s, DIR_C2S, 2000, 1, resp);
+	sc_pkt(s, DIR_S2C, 3000, 2, OK_AUTH);
+}
+
 /* Registers statement id with np params (and no columns). */
 static void
 sc_prepare(struct script *s, int64_t ts, uint32_t id, unsigned np)
@@ -1361,17 +1382,9 @@ TEST(mysql_deprecate_eof_not_offered)
 {
 	struct script	 s = { 0 };
 	char		*out;
-	char		 greet[sizeof GREETING];
-	char		*at;
 
 	/* the greeting with DEPRECATE_EOF (bit 24) cleared */
-	strcpy(greet, GREETING);
-	at = strstr(greet, "ff81150000");
-	CHECK(at != NULL);
-	memcpy(at, "ff80", 4);
-	sc_pkt(&s, DIR_S2C, 1000, 0, greet);
-	sc_pkt(&s, DIR_C2S, 2000, 1, HS41_D);
-	sc_pkt(&s, DIR_S2C, 3000, 2, OK_AUTH);
+	sc_login_caps(&s, "ff80", HS41_D, NULL);
 	sc_pkt(&s, DIR_C2S, 10000, 0, Q_POSTS);
 	sc_pkt(&s, DIR_S2C, 10500, 1, "01");
 	sc_add(&s, 2, COLDEF);
@@ -1419,20 +1432,9 @@ TEST(mysql_query_attributes)
 {
 	struct script	 s = { 0 };
 	char		*out;
-	char		 greet[sizeof GREETING];
-	char		 hs[sizeof HS41];
-	char		*at;
 
 	/* CLIENT_QUERY_ATTRIBUTES (bit 27) on both sides */
-	strcpy(greet, GREETING);
-	at = strstr(greet, "ff81150000");
-	CHECK(at != NULL);
-	memcpy(at, "ff89", 4);
-	strcpy(hs, HS41);
-	memcpy(hs, "8da60f08", 8);
-	sc_pkt(&s, DIR_S2C, 1000, 0, greet);
-	sc_pkt(&s, DIR_C2S, 2000, 1, hs);
-	sc_pkt(&s, DIR_S2C, 3000, 2, OK_AUTH);
+	sc_login_caps(&s, "ff89", HS41, "8da60f08");
 	sc_pkt(&s, DIR_C2S, 4000, 0, "030001" "73656c6563742031");
 	sc_pkt(&s, DIR_S2C, 4010, 1, "00000002000000");
 	/* one attribute, ts = "abc" */
@@ -1511,19 +1513,9 @@ TEST(mysql_zstd_compression)
 {
 	struct script	 s = { 0 };
 	char		*out;
-	char		 greet[sizeof GREETING];
-	char		 hs[sizeof HS41];
-	char		*at;
 
-	strcpy(greet, GREETING);
-	at = strstr(greet, "ff81150000");
-	CHECK(at != NULL);
-	memcpy(at, "ff85", 4);
-	strcpy(hs, HS41);
-	memcpy(hs, "8da60f04", 8);
-	sc_pkt(&s, DIR_S2C, 1000, 0, greet);
-	sc_pkt(&s, DIR_C2S, 2000, 1, hs);
-	sc_pkt(&s, DIR_S2C, 3000, 2, OK_AUTH);
+	/* CLIENT_ZSTD_COMPRESSION_ALGORITHM (bit 26) on both sides */
+	sc_login_caps(&s, "ff85", HS41, "8da60f04");
 	/* a zstd frame: 7-byte header, then what zlib can't read */
 	sc_raw(&s, DIR_C2S, 4000, "100000000f0000" "28b52ffd200f79000003000000000373");
 	sc_raw(&s, DIR_S2C, 4010, "09000001070000" "28b52ffd2007390000");
