@@ -352,6 +352,16 @@ my_head(struct my_state *st)
 	return st->qlen ? &st->q[st->qhead] : NULL;
 }
 
+/* The error keys of the ERR being reported (my_err_read). */
+static void
+my_rec_err(const struct my_state *st, struct record *r, uint16_t code)
+{
+	rec_uint(r, "error_code", code);
+	if (st->sqlstate[0])
+		rec_cstr(r, "sql_state", st->sqlstate);
+	rec_str(r, "error_message", st->errmsg, st->errlen);
+}
+
 static void
 my_add_response(struct my_state *st, struct my_pending *p)
 {
@@ -372,12 +382,8 @@ my_add_response(struct my_state *st, struct my_pending *p)
 	}
 	if (p->has_warn)
 		rec_uint(r, "warnings", p->warnings);
-	if (p->err) {
-		rec_uint(r, "error_code", p->err_code);
-		if (st->sqlstate[0])
-			rec_cstr(r, "sql_state", st->sqlstate);
-		rec_str(r, "error_message", st->errmsg, st->errlen);
-	}
+	if (p->err)
+		my_rec_err(st, r, p->err_code);
 }
 
 /* Emits and removes the head request; with_resp adds the response keys. */
@@ -1263,17 +1269,21 @@ my_is_eof(const struct my_msg *m)
 	return m->n > 0 && m->p[0] == 0xfe && m->total < 7;
 }
 
-static void
-my_parse_err(struct conn *c, struct my_state *st, struct my_pending *p,
-    const struct my_msg *m)
+/* An ERR packet's SQLSTATE and message into st (the ERR being reported);
+ * returns its code, -1 if the packet is too short for one. */
+static int
+my_err_read(struct my_state *st, const struct my_msg *m)
 {
 	struct rd	r;
 	size_t		n;
+	uint16_t	code;
 
 	rd_init(&r, m->p + 1, m->n - 1);
-	p->err = true;
-	p->err_code = rd_le16(&r);
+	code = rd_le16(&r);
 	st->sqlstate[0] = '\0';
+	st->errlen = 0;
+	if (!rd_ok(&r))
+		return -1;
 	if (rd_left(&r) >= 6 && rd_ptr(&r)[0] == '#') {
 		rd_skip(&r, 1);
 		memcpy(st->sqlstate, rd_take(&r, 5), 5);
@@ -1285,6 +1295,17 @@ my_parse_err(struct conn *c, struct my_state *st, struct my_pending *p,
 	if (n)
 		memcpy(st->errmsg, rd_ptr(&r), n);
 	st->errlen = n;
+	return code;
+}
+
+static void
+my_parse_err(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
+{
+	int	code = my_err_read(st, m);
+
+	p->err = true;
+	p->err_code = code < 0 ? 0 : (uint16_t)code;
 	c->st.errors++;
 }
 
@@ -1369,30 +1390,18 @@ my_result_end(struct conn *c, struct my_state *st, struct my_pending *p,
  * the tail of a response whose request the capture missed is not taken
  * for one. */
 static void
-my_lone_err(struct conn *c, const struct my_msg *m)
+my_lone_err(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
-	struct record	 r;
-	struct rd	 rd;
-	const uint8_t	*state = NULL;
-	uint16_t	 code;
+	struct record	r;
+	int		code = my_err_read(st, m);
 
-	rd_init(&rd, m->p + 1, m->n - 1);
-	code = rd_le16(&rd);
-	if (!rd_ok(&rd) || code == 0xffff)	/* MariaDB progress report */
+	if (code < 0 || code == 0xffff)		/* MariaDB progress report */
 		return;
-	if (rd_left(&rd) >= 6 && rd_ptr(&rd)[0] == '#') {
-		rd_skip(&rd, 1);
-		state = rd_take(&rd, 5);
-	}
 	c->st.errors++;
 	rec_init(&r);
 	rec_mark_ext(&r);
 	rec_lit(&r, "status", "error");
-	rec_uint(&r, "error_code", code);
-	if (state != NULL)
-		rec_str(&r, "sql_state", (const char *)state, 5);
-	rec_str(&r, "error_message", (const char *)rd_ptr(&rd),
-	    rd_left(&rd) < 512 ? rd_left(&rd) : 512);
+	my_rec_err(st, &r, (uint16_t)code);
 	conn_emit(c, &r, DIR_C2S, m->ts, m->cseq);
 	rec_free(&r);
 }
@@ -1408,7 +1417,7 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 		return;
 	if (p == NULL) {
 		if (m->p[0] == 0xff && st->phase == PH_CMD && st->in_step)
-			my_lone_err(c, m);
+			my_lone_err(c, st, m);
 		return;
 	}
 	if (!p->started) {

@@ -251,6 +251,15 @@ pg_tx_status(struct record *r, char tx)
 	}
 }
 
+/* The error keys of the ErrorResponse in rp (pg_err_fields). */
+static void
+pg_rec_err(struct record *r, const struct pg_resp *rp)
+{
+	rec_str(r, "error_severity", rp->sev, rp->sevlen);
+	rec_str(r, "error_code", rp->code, rp->codelen);
+	rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+}
+
 static void
 pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
     const char *status, int64_t ts_last)
@@ -271,11 +280,8 @@ pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
 		if (rp->taglen > 0)
 			rec_str(r, "command_tag", rp->tag, rp->taglen);
 	}
-	if (rp->err) {
-		rec_str(r, "error_severity", rp->sev, rp->sevlen);
-		rec_str(r, "error_code", rp->code, rp->codelen);
-		rec_str(r, "error_message", rp->msg.p, rp->msg.len);
-	}
+	if (rp->err)
+		pg_rec_err(r, rp);
 	if (rp->notice) {
 		rec_str(r, "notice_code", rp->ncode, rp->ncodelen);
 		rec_str(r, "notice_message", rp->nmsg.p, rp->nmsg.len);
@@ -946,9 +952,7 @@ pg_startup_failed(struct pg_state *st, const struct pg_msg *m)
 		rec_cstr(r, "auth_method", st->auth);
 	rec_int(r, "response_last_us",
 	    m->ts > st->startup_ts ? m->ts - st->startup_ts : 0);
-	rec_str(r, "error_severity", rp->sev, rp->sevlen);
-	rec_str(r, "error_code", rp->code, rp->codelen);
-	rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+	pg_rec_err(r, rp);
 	rec_cstr(r, "status", "error");
 	conn_emit(st->c, r, DIR_C2S, st->startup_ts, st->startup_seq);
 	pg_resp_reset(rp);
@@ -974,9 +978,7 @@ pg_lone_error(struct pg_state *st, const struct pg_msg *m)
 		rec_reset(r);
 		rec_mark_ext(r);
 		rec_cstr(r, "message_type", type);
-		rec_str(r, "error_severity", rp->sev, rp->sevlen);
-		rec_str(r, "error_code", rp->code, rp->codelen);
-		rec_str(r, "error_message", rp->msg.p, rp->msg.len);
+		pg_rec_err(r, rp);
 		rec_cstr(r, "status", "error");
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
 	}

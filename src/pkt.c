@@ -235,16 +235,15 @@ pkt_ethertype(struct pkt *pk, unsigned type, const uint8_t *p, size_t n)
 static enum pkt_res
 pkt_parse_pktap(struct pkt *pk, const uint8_t *p, size_t n)
 {
+	struct rd	r;
 	uint32_t	hl, type, dlt;
 
-	if (n < 12)
+	rd_init(&r, p, n);
+	hl = rd_le32(&r);
+	type = rd_le32(&r);
+	dlt = rd_le32(&r);
+	if (!rd_ok(&r))
 		return PKT_TRUNC;
-	hl = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-	type = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
-	    (uint32_t)p[7] << 24;
-	dlt = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 |
-	    (uint32_t)p[11] << 24;
 	if (type != 1)		/* PTH_TYPE_PACKET; others carry no packet */
 		return PKT_SKIP;
 	if (hl < 12)
