@@ -41,6 +41,7 @@ struct flow {
 	bool		 pp_done;
 	uint16_t	 pp_held;	/* bytes in pp_hold */
 	uint8_t		*pp_hold;	/* a PROXY header cut by a segment */
+	int64_t		 out_us;	/* time of the last bytes or gap passed on */
 	struct reasm	 r[2];		/* bytes sent by [DIR_C2S] / [DIR_S2C] */
 	struct conn	 conn;
 };
@@ -482,6 +483,12 @@ flow_data_cb(void *arg, struct reasm *r, const uint8_t *p, size_t n,
 	enum dir	 d = r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C;
 	size_t		 k;
 
+	/* Bytes released by an ACK past a capture loss carry their own
+	 * capture time (reasm.h), which can precede what the other direction
+	 * already passed on: a connection's times never go backwards. */
+	if (ts_us < f->out_us)
+		ts_us = f->out_us;
+	f->out_us = ts_us;
 	if (d == DIR_C2S && !f->pp_done && f->conn.eng->proxy_protocol) {
 		k = flow_pp(f, p, n, ts_us);
 		p += k;
@@ -496,6 +503,9 @@ flow_gap_cb(void *arg, struct reasm *r, uint64_t n, int64_t ts_us)
 	struct flow	*f = arg;
 	enum dir	 d = r == &f->r[DIR_C2S] ? DIR_C2S : DIR_S2C;
 
+	if (ts_us < f->out_us)
+		ts_us = f->out_us;
+	f->out_us = ts_us;
 	if (d == DIR_C2S && f->pp_hold != NULL) {
 		/* The header's rest is lost: what was held is payload. */
 		flow_deliver(f, d, f->pp_hold, f->pp_held, ts_us);
@@ -575,11 +585,16 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 		goto fin;
 	if (fl & TH_SYN)
 		seq++;
+	/* The ACK first: the peer's bytes it covers were sent before this
+	 * packet, so a request held behind a capture loss reaches the decoder
+	 * before the response this packet carries, not after it (which would
+	 * give the response to the next request, and every later response to
+	 * the one before it). */
+	if (fl & TH_ACK)
+		reasm_acked(&ft->rx, &f->r[1 - d], f, pk->ack, ts_us);
 	if (pk->wire_len > 0)
 		reasm_add(&ft->rx, &f->r[d], f, seq, pk->payload, pk->len,
 		    pk->wire_len, ts_us);
-	if (fl & TH_ACK)
-		reasm_acked(&ft->rx, &f->r[1 - d], f, pk->ack, ts_us);
 fin:
 	if (fl & TH_FIN) {
 		reasm_fin(&f->r[d], seq + pk->wire_len);

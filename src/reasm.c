@@ -103,32 +103,37 @@ reasm_pop(struct reasm_ctx *x, struct reasm *r)
 	free(s);
 }
 
-/* Held bytes carry the time of the packet that made them deliverable
+/*
+ * Held bytes carry the time of the packet that made them deliverable
  * (the one that filled the hole), so records stay in time order and a
- * request is timed from when it was complete. */
+ * request is timed from when it was complete. With own_ts they carry
+ * their own: the peer's ACK showed the hole was lost only in the capture,
+ * so the bytes after it were complete on the wire when they were seen.
+ */
 static void
-reasm_drain(struct reasm_ctx *x, struct reasm *r, void *arg, int64_t ts_us)
+reasm_drain(struct reasm_ctx *x, struct reasm *r, void *arg, bool own_ts,
+    int64_t ts_us)
 {
 	struct reasm_seg	*s;
 
 	while ((s = r->held) != NULL && reasm_take(x, r, arg, s->seq, s->data,
-	    s->len, s->wire, ts_us))
+	    s->len, s->wire, own_ts ? s->ts_us : ts_us))
 		reasm_pop(x, r);
 }
 
 /* Delivers held segments starting before upto, bridging holes with gaps. */
 static void
 reasm_release(struct reasm_ctx *x, struct reasm *r, void *arg, uint32_t upto,
-    bool all, int64_t ts_us)
+    bool all, bool own_ts, int64_t ts_us)
 {
 	struct reasm_seg	*s;
 
 	while ((s = r->held) != NULL &&
 	    (all || seq_diff(s->seq, upto) < 0)) {
 		if (seq_diff(s->seq, r->next) > 0)
-			reasm_gap(x, r, arg, s->seq, ts_us);
+			reasm_gap(x, r, arg, s->seq, own_ts ? s->ts_us : ts_us);
 		reasm_take(x, r, arg, s->seq, s->data, s->len, s->wire,
-		    ts_us);
+		    own_ts ? s->ts_us : ts_us);
 		reasm_pop(x, r);
 	}
 }
@@ -176,14 +181,14 @@ reasm_add(struct reasm_ctx *x, struct reasm *r, void *arg, uint32_t seq,
 		reasm_start(r, seq);
 	if (reasm_take(x, r, arg, seq, p, n, wire, ts_us)) {
 		if (r->held != NULL)
-			reasm_drain(x, r, arg, ts_us);
+			reasm_drain(x, r, arg, false, ts_us);
 		return;
 	}
 	if (r->nheld >= x->cap_segs || r->held_bytes + n > x->cap_dir ||
 	    x->st.held_bytes + n > x->cap_total) {
 		/* Stop waiting for the hole: what is held goes out now. */
 		x->st.cap_hits++;
-		reasm_release(x, r, arg, 0, true, ts_us);
+		reasm_release(x, r, arg, 0, true, false, ts_us);
 		if (seq_diff(seq, r->next) > 0)
 			reasm_gap(x, r, arg, seq, ts_us);
 		reasm_take(x, r, arg, seq, p, n, wire, ts_us);
@@ -205,16 +210,16 @@ reasm_acked(struct reasm_ctx *x, struct reasm *r, void *arg, uint32_t ack,
 	if (seq_diff(ack, r->next) <= 0 ||
 	    (uint32_t)(ack - r->next) > REASM_ACK_WINDOW)
 		return;
-	reasm_release(x, r, arg, ack, false, ts_us);
+	reasm_release(x, r, arg, ack, false, true, ts_us);
 	if (seq_diff(ack, r->next) > 0)
 		reasm_gap(x, r, arg, ack, ts_us);
-	reasm_drain(x, r, arg, ts_us);
+	reasm_drain(x, r, arg, true, ts_us);
 }
 
 void
 reasm_flush(struct reasm_ctx *x, struct reasm *r, void *arg, int64_t ts_us)
 {
-	reasm_release(x, r, arg, 0, true, ts_us);
+	reasm_release(x, r, arg, 0, true, false, ts_us);
 }
 
 bool
