@@ -66,6 +66,7 @@ conn_data(struct conn *c, const struct chunk *ch)
 	c->st.chunks[ch->dir]++;
 	if (c->dec != NULL && c->dec->data != NULL)
 		c->dec->data(c, c->dstate, ch);
+	c->pos[ch->dir] += ch->n;
 }
 
 void
@@ -75,6 +76,7 @@ conn_gap(struct conn *c, enum dir d, uint64_t nbytes, int64_t ts_us)
 	c->st.gap_bytes += nbytes;
 	if (c->dec != NULL && c->dec->gap != NULL)
 		c->dec->gap(c, c->dstate, d, nbytes, ts_us);
+	c->pos[d] += nbytes;
 }
 
 void

@@ -33,6 +33,11 @@ struct chunk {
 	enum dir	 dir;
 	int64_t		 ts_us;		/* capture time, or clock in proxy */
 	uint64_t	 seq;		/* proxy: conn_seq_num of this chunk */
+	/* Capture: how far into the other direction (struct conn pos) the
+	 * packet carrying these bytes acknowledged, so that a response that
+	 * comes after bytes lost in capture can be told from one lost in
+	 * them. 0: not known (proxy; bytes released after a hole). */
+	uint64_t	 peer_acked;
 };
 
 struct conn_stats {
@@ -69,6 +74,9 @@ struct conn {
 	uint32_t		 tail_gen, tail_key;
 	int64_t			 t_open_us;
 	int64_t			 t_last_us;
+	/* Per direction, the stream offset of the next byte: bytes passed on
+	 * and bytes lost. In a gap callback, where the lost bytes begin. */
+	uint64_t		 pos[2];
 	bool			 syn_seen;	/* the start was captured */
 	bool			 tls;		/* TLS negotiated: not decoded */
 	bool			 opened;

@@ -185,6 +185,9 @@ struct my_pending {
 	uint32_t	 stmt_id;
 	uint16_t	 nparams, ncols;
 	size_t		 held;		/* size counted in my_state.qbytes */
+	uint64_t	 acked;		/* the server's bytes the client had
+					 * when it sent this (struct chunk
+					 * peer_acked); 0: not known */
 };
 
 struct my_stmt {
@@ -229,6 +232,7 @@ struct my_state {
 	char		 sqlstate[6];
 	char		 errmsg[512];
 	size_t		 errlen;
+	uint64_t	 peer_acked;	/* of the client bytes being read */
 };
 
 #define MYSQL_ZOUT	16384
@@ -457,6 +461,7 @@ my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
 	p->ts = m->ts;
 	p->cseq = m->cseq;
 	p->rs = RS_FIRST;
+	p->acked = st->peer_acked;
 	return p;
 }
 
@@ -1993,6 +1998,8 @@ my_data(struct conn *c, void *vst, const struct chunk *ch)
 
 	if (st->phase == PH_OFF || ch->n == 0)
 		return;
+	if (ch->dir == DIR_C2S)
+		st->peer_acked = ch->peer_acked;
 	if (!st->probed && ch->dir == DIR_C2S && st->phase == PH_INIT) {
 		/* capture began after the handshake of a compressed
 		 * session: the first client chunk is one whole frame */
@@ -2015,6 +2022,23 @@ my_data(struct conn *c, void *vst, const struct chunk *ch)
 	my_pfeed_all(c, st, ch->dir, ch->p, ch->n, ch->ts_us, ch->seq);
 }
 
+/*
+ * The server's bytes before `upto` were lost in capture. The responses in
+ * them belonged to the oldest pending requests, but not to one the client
+ * sent after reading past them (its ACK said so): that one and those
+ * behind it keep their places, and the response of the first, which
+ * begins after the loss, is where the server's side resynchronises
+ * (my_plausible). Without that knowledge everything pending goes.
+ */
+static void
+my_lost_responses(struct conn *c, struct my_state *st, uint64_t upto)
+{
+	struct my_pending	*p;
+
+	while ((p = my_head(st)) != NULL && (p->acked == 0 || p->acked < upto))
+		my_pop(c, st, false);
+}
+
 static void
 my_gap(struct conn *c, void *vst, enum dir dir, uint64_t nbytes,
     int64_t ts_us)
@@ -2022,10 +2046,11 @@ my_gap(struct conn *c, void *vst, enum dir dir, uint64_t nbytes,
 	struct my_state	*st = vst;
 	struct my_dir	*d = &st->d[dir];
 
-	(void)nbytes;
 	(void)ts_us;
-	/* responses can no longer be matched to requests reliably */
-	my_flush(c, st);
+	if (dir == DIR_S2C)
+		my_lost_responses(c, st, c->pos[DIR_S2C] + nbytes);
+	else	/* the responses to what was lost cannot be told apart */
+		my_flush(c, st);
 	st->in_step = false;
 	my_reset_dir(d);
 	if (d->zon)

@@ -90,6 +90,9 @@ struct pg_slot {
 	int32_t		rec;		/* pool index, -1 when none */
 	int64_t		ts;
 	uint64_t	seq;
+	uint64_t	acked;		/* the server's bytes the client had
+					 * when it sent this (struct chunk
+					 * peer_acked); 0: not known */
 };
 
 /* What the server said so far about the oldest pending request; cleared
@@ -138,6 +141,7 @@ struct pg_state {
 	struct pg_resp	 resp;
 	struct pg_stmts	 stmts;
 	uint64_t	 skipped_seen;
+	uint64_t	 peer_acked;	/* of the client bytes being read */
 };
 
 static uint32_t	keep_c[256], keep_s[256];
@@ -374,6 +378,7 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->rec = idx;
 	s->ts = ts;
 	s->seq = seq;
+	s->acked = st->peer_acked;
 	st->qlen++;
 }
 
@@ -779,6 +784,29 @@ pg_lost(struct pg_state *st)
 {
 	pg_flush(st);
 	st->sslreq = 0;
+}
+
+/*
+ * The server's bytes before `upto` were lost in capture. The responses in
+ * them belonged to the oldest pending requests, but not to one the client
+ * sent after reading past them (its ACK said so): that one and those
+ * behind it keep their places, and their responses, which come after the
+ * loss, still find them. Without that knowledge everything pending goes,
+ * as at any other loss.
+ */
+static void
+pg_lost_responses(struct pg_state *st, uint64_t upto)
+{
+	struct pg_slot	*s;
+
+	while (st->qlen > 0) {
+		s = pg_slot_at(st, 0);
+		if (s->acked != 0 && s->acked >= upto)
+			break;
+		pg_pop(st, NULL, 0);
+	}
+	if (st->qlen == 0)
+		pg_lost(st);
 }
 
 static void
@@ -1259,6 +1287,8 @@ pg_data(struct conn *c, void *arg, const struct chunk *ch)
 	struct pg_state	*st = arg;
 
 	st->c = c;
+	if (ch->dir == DIR_C2S)
+		st->peer_acked = ch->peer_acked;
 	pg_frame_feed(&st->f[ch->dir], ch->p, ch->n, ch->ts_us, ch->seq,
 	    ch->dir == DIR_C2S ? pg_on_client : pg_on_server, st);
 	pg_account(st);
@@ -1269,11 +1299,13 @@ pg_gap(struct conn *c, void *arg, enum dir d, uint64_t nbytes, int64_t ts_us)
 {
 	struct pg_state	*st = arg;
 
-	(void)nbytes;
 	(void)ts_us;
 	st->c = c;
 	pg_frame_lost(&st->f[d]);
-	pg_lost(st);
+	if (d == DIR_S2C && !st->copy_in && !st->streaming)
+		pg_lost_responses(st, c->pos[DIR_S2C] + nbytes);
+	else
+		pg_lost(st);
 }
 
 static void

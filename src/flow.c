@@ -42,6 +42,11 @@ struct flow {
 	uint16_t	 pp_held;	/* bytes in pp_hold */
 	uint8_t		*pp_hold;	/* a PROXY header cut by a segment */
 	int64_t		 out_us;	/* time of the last bytes or gap passed on */
+	/* The packet being read: its payload and how far into the other
+	 * direction its ACK reached (struct chunk peer_acked). */
+	const uint8_t	*live_p;
+	uint32_t	 live_n;
+	uint64_t	 live_acked;
 	struct reasm	 r[2];		/* bytes sent by [DIR_C2S] / [DIR_S2C] */
 	struct conn	 conn;
 };
@@ -417,6 +422,10 @@ flow_deliver(struct flow *f, enum dir d, const uint8_t *p, size_t n,
 	ch.dir = d;
 	ch.ts_us = ts_us;
 	ch.seq = 0;
+	/* Only the packet's own bytes: held ones were sent before it, when
+	 * its sender had seen less. */
+	ch.peer_acked = (uintptr_t)p - (uintptr_t)f->live_p < f->live_n ?
+	    f->live_acked : 0;
 	conn_data(&f->conn, &ch);
 }
 
@@ -472,6 +481,22 @@ flow_pp(struct flow *f, const uint8_t *p, size_t n, int64_t ts_us)
 	f->pp_hold = NULL;
 	f->pp_held = 0;
 	return k;
+}
+
+/* The stream offset (struct conn pos) up to which an ACK covers direction
+ * d: the next byte expected there is at pos[d], so the ACK's distance from
+ * it moves that offset. 0 when not known. */
+static uint64_t
+flow_acked_pos(const struct flow *f, int d, uint32_t ack, uint8_t fl)
+{
+	int32_t	ahead;
+
+	if (!(fl & TH_ACK) || !f->r[d].started)
+		return 0;
+	ahead = (int32_t)(ack - f->r[d].next);
+	if (ahead < 0 && (uint64_t)-(int64_t)ahead > f->conn.pos[d])
+		return 0;
+	return f->conn.pos[d] + (uint64_t)(int64_t)ahead;
 }
 
 /* Bytes in order from reassembly, on to the decoder. */
@@ -592,9 +617,15 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 	 * the one before it). */
 	if (fl & TH_ACK)
 		reasm_acked(&ft->rx, &f->r[1 - d], f, pk->ack, ts_us);
-	if (pk->wire_len > 0)
+	if (pk->wire_len > 0) {
+		f->live_p = pk->payload;
+		f->live_n = pk->len;
+		f->live_acked = flow_acked_pos(f, 1 - d, pk->ack, fl);
 		reasm_add(&ft->rx, &f->r[d], f, seq, pk->payload, pk->len,
 		    pk->wire_len, ts_us);
+		f->live_p = NULL;
+		f->live_n = 0;
+	}
 fin:
 	if (fl & TH_FIN) {
 		reasm_fin(&f->r[d], seq + pk->wire_len);

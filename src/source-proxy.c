@@ -409,6 +409,7 @@ px_forward(struct session *s, int from, const uint8_t *p, size_t n,
 		ch.p = p + off;
 		ch.n = n - off < PX_CHUNK ? n - off : PX_CHUNK;
 		ch.seq = s->seq++;
+		ch.peer_acked = 0;
 		if (!in_arena) {
 			conn_data(&s->c, &ch);
 			continue;

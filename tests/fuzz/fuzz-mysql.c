@@ -64,6 +64,7 @@ feed(struct conn *c, enum dir d, uint8_t seq, const uint8_t *p, size_t n)
 	ch.dir = d;
 	ch.ts_us = 1;
 	ch.seq = 0;
+	ch.peer_acked = 0;
 	conn_data(c, &ch);
 }
 
@@ -139,6 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ch.dir = ctl & 1 ? DIR_S2C : DIR_C2S;
 		ch.ts_us = (int64_t)i;
 		ch.seq = i;
+		ch.peer_acked = 0;
 		conn_data(&c, &ch);
 		i += n;
 	}

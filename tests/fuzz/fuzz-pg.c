@@ -75,6 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		ch.dir = (enum dir)(ctl & 1);
 		ch.ts_us = ts;
 		ch.seq = 0;
+		ch.peer_acked = 0;
 		conn_data(&c, &ch);
 		off += len;
 	}

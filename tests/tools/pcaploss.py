@@ -4,7 +4,8 @@
   pcaploss.py drop IN OUT RATE SEED   copies a classic pcap, leaving out
                                       each packet with probability RATE
                                       (seeded: the same loss every run)
-  pcaploss.py check CLEAN DAMAGED     decoder records (JSON lines) of the
+  pcaploss.py check CLEAN DAMAGED [MAXLOST]
+                                      decoder records (JSON lines) of the
                                       whole capture and of the damaged one:
                                       every damaged record that has a
                                       response (a "status" key) must be a
@@ -14,7 +15,9 @@
                                       response given to the wrong request
                                       makes a record the clean capture does
                                       not have. Prints the counts; exits 1
-                                      on any such record.
+                                      on any such record, or when more
+                                      than the fraction MAXLOST of the
+                                      records have no response.
   pcaploss.py order RECORDS           a connection's records (JSON lines)
                                       never go back in time; exits 1 if
                                       one does.
@@ -70,7 +73,7 @@ def key(r, values=True):
     return json.dumps(r, sort_keys=True)
 
 
-def check(clean, damaged):
+def check(clean, damaged, maxlost):
     recs = load(clean)
     have = collections.Counter(key(r) for r in recs)
     have_nv = collections.Counter(key(r, False) for r in recs)
@@ -90,6 +93,9 @@ def check(clean, damaged):
             if bad <= 5:
                 print("not in the clean capture:", k[:400])
     print(f"answered {answered}, without response {lost}, wrong {bad}")
+    if lost > maxlost * (answered + lost):
+        print(f"more than {maxlost:.1%} of the records without a response")
+        return 1
     return 1 if bad else 0
 
 
@@ -115,4 +121,5 @@ if __name__ == "__main__":
     elif sys.argv[1] == "order":
         sys.exit(order(sys.argv[2]))
     else:
-        sys.exit(check(sys.argv[2], sys.argv[3]))
+        sys.exit(check(sys.argv[2], sys.argv[3],
+                       float(sys.argv[4]) if len(sys.argv) > 4 else 1.0))

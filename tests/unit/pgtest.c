@@ -19,6 +19,7 @@ struct step {
 	int64_t		 ts;
 	size_t		 off, n;
 	uint64_t	 gap;	/* > 0: a gap of that many bytes */
+	uint64_t	 acked;	/* struct chunk peer_acked */
 };
 
 static struct step	 steps[MAXSTEP];
@@ -49,6 +50,19 @@ s_step(int d)
 	s->off = bytes.len;
 	s->n = 0;
 	s->gap = 0;
+	s->acked = 0;
+}
+
+void
+s_acked(uint64_t ahead)
+{
+	uint64_t	srv = 0;
+	int		i;
+
+	for (i = 0; i < nsteps - 1; i++)
+		if (steps[i].dir == DIR_S2C)
+			srv += steps[i].gap + steps[i].n;
+	steps[nsteps - 1].acked = srv + ahead;
 }
 
 void
@@ -160,6 +174,7 @@ feed(struct conn *c, const struct step *s, size_t from, size_t to)
 	ch.dir = (enum dir)s->dir;
 	ch.ts_us = s->ts;
 	ch.seq = (uint64_t)(s - steps);
+	ch.peer_acked = s->acked;
 	conn_data(c, &ch);
 }
 

@@ -598,6 +598,7 @@ TEST(decode_hex_columns)
 			ch.dir = DIR_C2S;
 			ch.ts_us = 0;
 			ch.seq = 0;
+			ch.peer_acked = 0;
 			conn_data(&c, &ch);
 			buf_reset(&want);
 			for (i = 0; i < n; i++)

@@ -26,6 +26,7 @@ struct coll {
 	int		syn_seen;
 	char		events[256];	/* chunks' bytes, ' ' between, '|' a gap */
 	int64_t		last_ts[2];	/* of the last chunk per direction */
+	uint64_t	last_acked[2];	/* its peer_acked */
 };
 
 static struct coll	*coll;
@@ -65,6 +66,7 @@ coll_data(struct conn *c, void *st, const struct chunk *ch)
 	}
 	coll->chunks[ch->dir]++;
 	coll->last_ts[ch->dir] = ch->ts_us;
+	coll->last_acked[ch->dir] = ch->peer_acked;
 	coll_event((const char *)ch->p, ch->n);
 }
 
@@ -311,6 +313,39 @@ TEST(flow_ack_passes_held_request_before_response)
 	CHECK_INT(g.c.gap_bytes[DIR_C2S], 2);
 	CHECK_INT(g.c.last_ts[DIR_C2S], t_q3);
 	CHECK_INT(g.c.last_ts[DIR_S2C], t_q3 + 100);
+	rig_free(&g);
+}
+
+/* How far into the other direction a chunk's packet acknowledged, in
+ * stream offsets that count lost bytes too; not known for held bytes. */
+TEST(flow_chunk_peer_acked)
+{
+	struct rig	g;
+
+	rig_init(&g, "3306", 4, 0);
+	rig_handshake(&g);
+	rig_send_ack(&g, 1, TH_ACK | TH_PUSH, 0, 0, "Q1");
+	CHECK_INT(g.c.last_acked[DIR_C2S], 0);
+	rig_send_ack(&g, 0, TH_ACK | TH_PUSH, 0, 2, "R1");
+	CHECK_INT(g.c.last_acked[DIR_S2C], 2);
+	rig_send_ack(&g, 1, TH_ACK | TH_PUSH, 2, 2, "Q2");
+	CHECK_INT(g.c.last_acked[DIR_C2S], 2);
+	/* "R2" (server bytes 2-3) lost in capture: Q3 acknowledges it */
+	rig_send_ack(&g, 1, TH_ACK | TH_PUSH, 4, 4, "Q3");
+	CHECK_INT(g.c.last_acked[DIR_C2S], 4);
+	/* R3 waits behind the lost R2; Q4's ACK releases it */
+	rig_send_ack(&g, 0, TH_ACK | TH_PUSH, 4, 6, "R3");
+	CHECK_STR(g.c.events, "Q1 R1 Q2 Q3");
+	rig_send_ack(&g, 1, TH_ACK | TH_PUSH, 6, 6, "Q4");
+	CHECK_STR(g.c.events, "Q1 R1 Q2 Q3 | R3 Q4");
+	CHECK_INT(g.c.last_acked[DIR_S2C], 0);
+	CHECK_INT(g.c.last_acked[DIR_C2S], 6);
+	/* Q6 waits behind the lost Q5; released by the server's ACK, the
+	 * ACK of its own packet is not known. */
+	rig_send_ack(&g, 1, TH_ACK | TH_PUSH, 10, 6, "Q6");
+	rig_send_ack(&g, 0, TH_ACK, 6, 12, NULL);
+	CHECK_STR(g.c.events, "Q1 R1 Q2 Q3 | R3 Q4 | Q6");
+	CHECK_INT(g.c.last_acked[DIR_C2S], 0);
 	rig_free(&g);
 }
 

@@ -192,6 +192,7 @@ TEST(hexdump_records_every_format)
 				ch.dir = DIR_S2C;
 				ch.ts_us = 1000;
 				ch.seq = 0;
+				ch.peer_acked = 0;
 				conn_data(&c, &ch);
 				/* The composed record, values as rec_str. */
 				hn = ht_model_hex(hx, data, n);

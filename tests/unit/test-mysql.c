@@ -24,6 +24,7 @@ struct sc_ev {
 	int64_t		 ts;
 	struct buf	 b;
 	int		 gap;	/* a gap event instead of data */
+	uint64_t	 acked;	/* struct chunk peer_acked */
 };
 
 struct script {
@@ -120,6 +121,20 @@ sc_gap(struct script *s, enum dir d)
 	sc_new(s, d, 0)->gap = 1;
 }
 
+/* The last (client) event was sent having read every server byte before
+ * it (a gap is 100 bytes) and `ahead` more (struct chunk peer_acked). */
+static void
+sc_acked(struct script *s, uint64_t ahead)
+{
+	uint64_t	srv = 0;
+	int		i;
+
+	for (i = 0; i < s->nev - 1; i++)
+		if (s->ev[i].d == DIR_S2C)
+			srv += s->ev[i].gap ? 100 : s->ev[i].b.len;
+	s->ev[s->nev - 1].acked = srv + ahead;
+}
+
 static void
 sc_free(struct script *s)
 {
@@ -177,6 +192,7 @@ sc_run(const struct script *s, int split, bool syn, char **meta)
 			ch.dir = e->d;
 			ch.ts_us = e->ts;
 			ch.seq = (uint64_t)i;
+			ch.peer_acked = e->acked;
 			conn_data(&c, &ch);
 		}
 	}
@@ -789,6 +805,39 @@ TEST(mysql_gap)
 	CHECK_INT(count(out, "\n"), 3);
 	free(out);
 	sc_free(&s);
+}
+
+/*
+ * One server packet lost in capture: the answer to "a". The client read it
+ * and sent "b"; the loss shows only when b's answer comes. b was sent
+ * after the lost bytes were read (its ACK), so it keeps its place and gets
+ * its answer; only "a" goes without. Sent before them, or not known, b
+ * goes too (it may have had its answer in them).
+ */
+TEST(mysql_server_loss_keeps_later_requests)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	int		 ahead;
+
+	for (ahead = 100; ahead >= 99; ahead--) {
+		sc_login(&s, HS41);
+		sc_pkt(&s, DIR_C2S, 10000, 0, "0361");
+		sc_acked(&s, 0);
+		sc_pkt(&s, DIR_C2S, 20000, 0, "0362");
+		sc_acked(&s, (uint64_t)ahead);
+		sc_gap(&s, DIR_S2C);
+		sc_pkt(&s, DIR_S2C, 20100, 1, "00000002000000");
+		out = sc_run(&s, 0, true, NULL);
+		CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\"}\n");
+		if (ahead == 100)
+			CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":100,");
+		else
+			CHECK_INT(count(out, "response_first_us"), 0);
+		CHECK_INT(count(out, "\n"), 2);
+		free(out);
+		sc_free(&s);
+	}
 }
 
 /* A query of 16 MiB + 10 bytes: two packets, the first 0xffffff long. */
