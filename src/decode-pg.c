@@ -93,6 +93,8 @@ struct pg_slot {
 	uint64_t	acked;		/* the server's bytes the client had
 					 * when it sent this (struct chunk
 					 * peer_acked); 0: not known */
+	uint64_t	gen;		/* Describe of a statement: which
+					 * definition (pg_stmt gen), else 0 */
 };
 
 /* What the server said so far about the oldest pending request; cleared
@@ -162,6 +164,7 @@ pg_keep_init(void)
 	keep_s['Z'] = 1;
 	keep_s['R'] = 256;
 	keep_s['T'] = 2;
+	keep_s['t'] = 2 + 4 * 65535;	/* every parameter's type OID */
 }
 
 /* Records. */
@@ -379,6 +382,7 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->ts = ts;
 	s->seq = seq;
 	s->acked = st->peer_acked;
+	s->gen = 0;
 	st->qlen++;
 }
 
@@ -721,10 +725,14 @@ pg_execute(struct pg_state *st, const struct pg_msg *m)
 static void
 pg_describe_close(struct pg_state *st, const struct pg_msg *m)
 {
+	struct pg_stmt	*s;
 	struct rd	 rd;
 	const char	*name;
 	size_t		 nn;
 	uint8_t		 what;
+
+	uint32_t	 qlen = st->qlen;
+	uint64_t	 gen = 0;
 
 	rd_init(&rd, m->p, m->n);
 	what = rd_u8(&rd);
@@ -735,7 +743,41 @@ pg_describe_close(struct pg_state *st, const struct pg_msg *m)
 		pg_stmt_close(&st->stmts, name, nn);
 	else if (m->type == 'C')
 		pg_portal_close(&st->stmts, name, nn);
+	else if (what == 'S' && (s = pg_stmt_find(&st->stmts, name, nn)) != NULL)
+		gen = s->gen;
 	pg_submit(st, m->type == 'C' ? K_C : K_D, NULL, -1, m);
+	if (st->qlen > qlen)
+		pg_slot_at(st, st->qlen - 1)->gen = gen;
+}
+
+/* ParameterDescription answering a Describe of a statement: the types
+ * the server resolved. asyncpg, postgres.js and pgjdbc Parse with no (or
+ * 0) type OIDs, learn the types here, then Bind binary values: without
+ * them those values could only be shown as hex. The server's types
+ * replace the Parse's (they agree where the Parse gave one). */
+static void
+pg_param_desc(struct pg_state *st, const struct pg_msg *m)
+{
+	struct pg_stmt	*s;
+	struct rd	 rd;
+	uint64_t	 gen;
+	int		 np, i;
+
+	if (!pg_align(st, M(K_D), m) || (gen = pg_slot_at(st, 0)->gen) == 0)
+		return;
+	if ((s = pg_stmt_by_gen(&st->stmts, gen)) == NULL)
+		return;		/* redefined since: the types are not its */
+	if (m->n < m->len)
+		return;		/* cut short (memory budget): not all known */
+	rd_init(&rd, m->p, m->n);
+	np = rd_be16(&rd);
+	if (!rd_ok(&rd) || rd_left(&rd) != (size_t)np * 4) {
+		pg_malformed(st, NULL, "ParameterDescription");
+		return;
+	}
+	s->noids = 0;
+	for (i = 0; i < np; i++)
+		pg_stmt_add_oid(s, rd_be32(&rd));
 }
 
 static void
@@ -1216,7 +1258,7 @@ pg_on_server(void *arg, const struct pg_msg *m)
 			pg_pop(st, NULL, m->ts);
 		break;
 	case 't':
-		pg_align(st, M(K_D), m);
+		pg_param_desc(st, m);
 		break;
 	case 'T':
 		if (pg_align(st, M(K_D) | M(K_Q), m) &&

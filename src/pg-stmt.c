@@ -116,6 +116,17 @@ pg_stmt_find(struct pg_stmts *t, const char *name, size_t n)
 	return s;
 }
 
+struct pg_stmt *
+pg_stmt_by_gen(struct pg_stmts *t, uint64_t gen)
+{
+	uint32_t	i;
+
+	for (i = 0; i < t->ns; i++)
+		if (t->s[i].live && t->s[i].gen == gen)
+			return &t->s[i];
+	return NULL;
+}
+
 void
 pg_stmt_close(struct pg_stmts *t, const char *name, size_t n)
 {

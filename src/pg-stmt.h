@@ -55,6 +55,8 @@ struct pg_stmt	*pg_stmt_define(struct pg_stmts *, const char *name, size_t,
 		    const char *query, size_t qlen, size_t max);
 void		 pg_stmt_add_oid(struct pg_stmt *, uint32_t oid);
 struct pg_stmt	*pg_stmt_find(struct pg_stmts *, const char *name, size_t);
+/* The live statement of that definition (pg_stmt gen), if still so. */
+struct pg_stmt	*pg_stmt_by_gen(struct pg_stmts *, uint64_t gen);
 void		 pg_stmt_close(struct pg_stmts *, const char *name, size_t);
 void		 pg_portal_bind(struct pg_stmts *, const char *name, size_t,
 		    const char *stmt, size_t);

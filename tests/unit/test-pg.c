@@ -254,6 +254,55 @@ TEST(pg_bind_binary_values)
 	/* 1.25 is exact in float4; 23.4 is a double. */
 }
 
+/* asyncpg (and postgres.js, pgjdbc) Parse with no type OIDs, Describe
+ * the statement, and Bind binary values of the types the server's
+ * ParameterDescription gave: those render by type, not as hex. A
+ * statement redefined before the answer does not take its types. */
+TEST(pg_bind_types_from_param_desc)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__");
+	s_cstr("SELECT $1::int + 1, $2::text"); s_be16(0); s_end();
+	s_msg('D'); s_u8('S'); s_cstr("__asyncpg_stmt_1__"); s_end();
+	s_msg('P'); s_cstr(""); s_cstr("SELECT $1::int8"); s_be16(1);
+	s_be32(0); s_end();
+	s_msg('D'); s_u8('S'); s_cstr(""); s_end();
+	s_msg('P'); s_cstr(""); s_cstr("SELECT $1::bool"); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end();
+	s_msg('t'); s_be16(2); s_be32(23); s_be32(25); s_end();
+	srv_rowdesc();
+	s_msg('1'); s_end();
+	s_msg('t'); s_be16(1); s_be32(20); s_end();
+	srv_rowdesc();
+	s_msg('1'); s_end();
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(2); s_be32(4); s_be32(41); s_be32(7);
+	s_raw("h\xc3\xa9 \xe2\x9c\x93", 7); s_be16(1); s_be16(1); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(1); s_be16(1); s_be16(1);
+	s_be32(1); s_u8(1); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('2'); s_end(); srv_row("42"); srv_tag("SELECT 1");
+	s_msg('2'); s_end(); srv_row("t"); srv_tag("SELECT 1");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"stmt_name\":\"__asyncpg_stmt_1__\","
+	    "\"bind_values\":[41,\"hé ✓\"],\"message_type\":\"B\"");
+	/* The unnamed statement was parsed again (bool) before its int8
+	 * description came: its value stays hex. */
+	CHECK_HAS(o, "\"bind_values\":[\"\\\\x01\"]");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
 TEST(pg_bind_formats)
 {
 	const char *o;
