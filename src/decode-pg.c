@@ -48,7 +48,9 @@
  * Sync the server ignores (sent during an Execute's COPY FROM STDIN) is
  * not waited for. Requests are matched to responses in order through a
  * bounded queue; a response that cannot belong to the oldest pending
- * request is not for anything we saw and is ignored. */
+ * request is not for anything we saw and is ignored. Picked up
+ * mid-stream (or past a gap), matches are tentative until a
+ * ReadyForQuery confirms them (pg_hold_commit, pg_hold_undo). */
 #include <stdio.h>
 #include <string.h>
 
@@ -95,6 +97,8 @@ struct pg_slot {
 					 * peer_acked); 0: not known */
 	uint64_t	gen;		/* Describe of a statement: which
 					 * definition (pg_stmt gen), else 0 */
+	uint32_t	mark;		/* held: the record's fields before
+					 * its response keys */
 };
 
 /* What the server said so far about the oldest pending request; cleared
@@ -127,6 +131,14 @@ struct pg_state {
 	bool		 sasl_mech_seen;
 	bool		 streaming;	/* a CopyBoth stream runs, its request
 					 * already written (pg_copy_both) */
+	bool		 drain;		/* PH_UNKNOWN: responses to requests
+					 * before the capture still come;
+					 * ignored up to a ReadyForQuery */
+	bool		 drain_hit;	/* one of them could answer the
+					 * oldest pending request */
+	uint32_t	 nheld;		/* PH_UNKNOWN: popped, not yet
+					 * emitted (the nheld slots before
+					 * qhead), see pg_hold */
 	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
 	int64_t		 ssl_ts;
 	uint64_t	 ssl_seq;
@@ -317,9 +329,11 @@ pg_sync_error(struct pg_state *st, const struct pg_slot *s, int64_t ts_last)
 }
 
 /* Completes the oldest pending request: emits its record, with the
- * response keys unless status is NULL (its response was not seen). */
+ * response keys unless status is NULL. answered: a response completed
+ * it (else it is given up: gap, close, overflow). */
 static void
-pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
+pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
+    bool answered)
 {
 	struct pg_slot	*s;
 	struct record	*r;
@@ -331,7 +345,20 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 	 * CopyDone was seen first. */
 	if (s->kind == K_E)
 		st->copy_in = false;
-	if (s->rec >= 0) {
+	if (answered && st->phase == PH_UNKNOWN) {
+		/* Matched tentatively: held until a ReadyForQuery confirms
+		 * the match (pg_hold_commit) or a response that fits no
+		 * request shows it was wrong (pg_hold_undo). Every slot is
+		 * held, with a record or not, so the held ones stay just
+		 * before qhead. */
+		if (s->rec >= 0) {
+			r = pg_rec(st, s->rec);
+			s->mark = r->nf;
+			if (status != NULL)
+				pg_resp_keys(st, r, s, status, ts_last);
+		}
+		st->nheld++;
+	} else if (s->rec >= 0) {
 		r = pg_rec(st, s->rec);
 		if (status != NULL)
 			pg_resp_keys(st, r, s, status, ts_last);
@@ -346,12 +373,86 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 	pg_resp_reset(&st->resp);
 }
 
+static void
+pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
+{
+	pg_pop_x(st, status, ts_last, true);
+}
+
+/* The oldest pending request will get no response we can match. */
+static void
+pg_pop_lost(struct pg_state *st)
+{
+	pg_pop_x(st, NULL, 0, false);
+}
+
+/* A capture that begins inside a connection (PH_UNKNOWN) may see the
+ * server still answering requests sent before it began: a pipeline's
+ * ParseComplete, BindComplete, CommandComplete can fit the first
+ * requests we saw as well as theirs, and taking them would give every
+ * later request its predecessor's response. So until a ReadyForQuery
+ * confirms the matching, the requests it completed are held (kept in
+ * the ring before qhead, response keys added); a response that fits no
+ * pending request proves the matching wrong and puts them back. */
+static struct pg_slot *
+pg_held_at(struct pg_state *st, uint32_t i)
+{
+	return &st->q[(st->qhead - st->nheld + i) & (st->qcap - 1)];
+}
+
+static void
+pg_hold_commit(struct pg_state *st)
+{
+	struct pg_slot	*s;
+	struct record	*r;
+	uint32_t	 i;
+
+	for (i = 0; i < st->nheld; i++) {
+		s = pg_held_at(st, i);
+		if (s->rec < 0)
+			continue;
+		r = pg_rec(st, s->rec);
+		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
+		pg_rec_done(r);
+		pg_rec_put(st, s->rec);
+	}
+	st->nheld = 0;
+}
+
+/* The held requests' responses were another's: they go back to the
+ * queue without them, and responses are ignored up to the next
+ * ReadyForQuery (pg_drain_ready). */
+static void
+pg_hold_undo(struct pg_state *st)
+{
+	struct pg_slot	*s;
+	uint32_t	 i;
+
+	for (i = 0; i < st->nheld; i++) {
+		s = pg_held_at(st, i);
+		if (s->rec >= 0)
+			rec_truncate(pg_rec(st, s->rec), s->mark);
+	}
+	if (st->nheld > 0)
+		st->drain_hit = true;	/* the head had a response */
+	st->qhead = (st->qhead - st->nheld) & (st->qcap - 1);
+	st->qlen += st->nheld;
+	st->nheld = 0;
+	st->skip_open = false;
+	st->copy_in = false;
+	st->drain = true;
+	pg_resp_reset(&st->resp);
+}
+
 /* Everything pending lost its response (gap, resync, close). */
 static void
 pg_flush(struct pg_state *st)
 {
+	pg_hold_commit(st);
+	st->drain = false;
+	st->drain_hit = false;
 	while (st->qlen > 0)
-		pg_pop(st, NULL, 0);
+		pg_pop_lost(st);
 	st->skip_open = false;
 	st->copy_in = false;
 	st->streaming = false;
@@ -364,17 +465,19 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	struct pg_slot	*nq, *s;
 	uint32_t	 i, ncap;
 
+	if (st->qlen + st->nheld >= PG_QUEUE_MAX)
+		pg_hold_commit(st);
 	if (st->qlen == PG_QUEUE_MAX)
-		pg_pop(st, NULL, 0);
-	if (st->qlen == st->qcap) {
+		pg_pop_lost(st);
+	if (st->qlen + st->nheld == st->qcap) {
 		ncap = st->qcap ? st->qcap * 2 : 16;
 		nq = xreallocarray(NULL, ncap, sizeof *nq);
-		for (i = 0; i < st->qlen; i++)
-			nq[i] = *pg_slot_at(st, i);
+		for (i = 0; i < st->nheld + st->qlen; i++)
+			nq[i] = *pg_held_at(st, i);
 		free(st->q);
 		st->q = nq;
 		st->qcap = ncap;
-		st->qhead = 0;
+		st->qhead = st->nheld;
 	}
 	s = &st->q[(st->qhead + st->qlen) & (st->qcap - 1)];
 	s->kind = kind;
@@ -423,11 +526,33 @@ pg_align(struct pg_state *st, unsigned mask, const struct pg_msg *m)
 {
 	struct pg_slot	*s;
 
-	if (st->qlen == 0)
+	if (st->drain) {
+		if (st->qlen == 0 || !(mask & M(pg_slot_at(st, 0)->kind)))
+			return false;
+		/* It fits our oldest request. An error fits anything: not
+		 * a sign. A response of the kind the request wants is
+		 * (pg-cursor's Execute/Flush rounds have no Sync for long):
+		 * matching starts again from it, tentatively as before. */
+		st->drain_hit = true;
+		if (mask == ~0u || m->ts_first < pg_slot_at(st, 0)->ts)
+			return false;
+		st->drain = false;
+	}
+	if (st->qlen == 0) {
+		if (st->nheld > 0)
+			pg_hold_undo(st);
 		return false;
+	}
 	s = pg_slot_at(st, 0);
-	if (m->ts_first < s->ts || !(mask & M(s->kind)))
+	if (m->ts_first < s->ts)
 		return false;
+	if (!(mask & M(s->kind))) {
+		/* Mid-stream, this answers a request we did not see: so may
+		 * the responses before it, up to a ReadyForQuery. */
+		if (st->phase == PH_UNKNOWN)
+			pg_hold_undo(st);
+		return false;
+	}
 	if (!st->resp.any) {
 		st->resp.any = true;
 		st->resp.first_ts = m->ts_first;
@@ -826,6 +951,10 @@ pg_lost(struct pg_state *st)
 {
 	pg_flush(st);
 	st->sslreq = 0;
+	/* Past a gap, as at a mid-stream start, the server may still be
+	 * answering requests we did not see. */
+	if (st->phase == PH_READY)
+		st->phase = PH_UNKNOWN;
 }
 
 /*
@@ -841,11 +970,12 @@ pg_lost_responses(struct pg_state *st, uint64_t upto)
 {
 	struct pg_slot	*s;
 
+	pg_hold_commit(st);
 	while (st->qlen > 0) {
 		s = pg_slot_at(st, 0);
 		if (s->acked != 0 && s->acked >= upto)
 			break;
-		pg_pop(st, NULL, 0);
+		pg_pop_lost(st);
 	}
 	if (st->qlen == 0)
 		pg_lost(st);
@@ -1066,7 +1196,7 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 		pg_startup_failed(st, m);
 		return;
 	}
-	if (st->qlen == 0) {
+	if (st->qlen == 0 && st->nheld == 0) {
 		pg_lone_error(st, m);
 		return;
 	}
@@ -1081,6 +1211,8 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 		/* The server closes the connection: no ReadyForQuery will
 		 * complete the request, and at close it would lose its
 		 * error. Later requests are never answered. */
+		pg_hold_commit(st);
+		st->phase = PH_READY;
 		pg_pop(st, "error", m->ts);
 		return;
 	}
@@ -1147,20 +1279,72 @@ pg_complete(struct pg_state *st, const struct pg_msg *m)
 		pg_pop(st, rp->err ? "error" : "ok", m->ts);
 }
 
+/* The ReadyForQuery that ends a drain (pg_hold_undo) ends a Sync group:
+ * one sent before the capture began, or our first (the requests up to
+ * our first Sync, Query or FunctionCall, if the capture began inside
+ * that group). It is not ours if nothing in the drain could answer our
+ * oldest request (its answer comes first), nor if it began before our
+ * first Sync was sent: then our requests wait on. Otherwise it may be
+ * either, and our group's requests are written without a response
+ * rather than risk taking the next group's. */
+static void
+pg_drain_ready(struct pg_state *st, const struct pg_msg *m)
+{
+	uint32_t	i, j;
+	uint8_t		k;
+	bool		hit = st->drain_hit;
+
+	st->drain = false;
+	st->drain_hit = false;
+	if (st->qlen == 0)
+		return;
+	if (!hit && pg_slot_at(st, 0)->kind != K_S)
+		return;
+	for (j = 0; j < st->qlen; j++) {
+		k = pg_slot_at(st, j)->kind;
+		if (k == K_S || k == K_Q || k == K_F)
+			break;
+	}
+	if (j == st->qlen || pg_slot_at(st, j)->ts > m->ts_first)
+		return;
+	for (i = 0; i <= j; i++)
+		pg_pop_lost(st);
+}
+
 static void
 pg_ready(struct pg_state *st, const struct pg_msg *m)
 {
 	struct pg_resp	*rp = &st->resp;
+	unsigned	 mask = M(K_Q) | M(K_S) | M(K_F);
 	uint8_t		 k;
 
 	st->streaming = false;
-	if (st->phase != PH_READY) {
+	if (st->phase == PH_UNKNOWN) {
+		if (!st->drain && st->qlen == 0) {
+			/* Nothing left it could be for but the held ones
+			 * (whose Sync an Execute's COPY made the server
+			 * ignore). */
+			pg_hold_commit(st);
+			st->phase = PH_READY;
+			return;
+		}
+		if (!pg_align(st, mask, m)) {
+			if (st->drain)
+				pg_drain_ready(st, m);
+			return;
+		}
+		/* The responses fitted up to a Sync: the matching holds. */
+		pg_hold_commit(st);
 		st->phase = PH_READY;
-		if (st->qlen == 0)
+	} else {
+		if (st->phase != PH_READY) {
+			st->phase = PH_READY;
+			if (st->qlen == 0)
+				return;
+		}
+		if (!pg_align(st, mask, m))
 			return;
 	}
-	if (!pg_align(st, M(K_Q) | M(K_S) | M(K_F), m))
-		return;
 	st->skip_open = false;
 	k = pg_head_kind(st);
 	rp->tx = m->n > 0 ? (char)m->p[0] : 0;
@@ -1181,8 +1365,13 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 static void
 pg_copy_in_begin(struct pg_state *st)
 {
-	struct pg_slot	head = *pg_slot_at(st, 0);
+	struct pg_slot	head;
 	uint32_t	n = 0;
+
+	/* The Syncs are dropped from the ring: nothing may be held
+	 * before them. */
+	pg_hold_commit(st);
+	head = *pg_slot_at(st, 0);
 
 	while (n + 1 < st->qlen && pg_slot_at(st, n + 1)->kind == K_S)
 		n++;
@@ -1203,6 +1392,9 @@ pg_copy_both(struct pg_state *st, const struct pg_msg *m)
 {
 	if (!pg_align(st, M(K_Q) | M(K_E), m))
 		return;
+	/* No ReadyForQuery comes to confirm a mid-stream match: this does. */
+	pg_hold_commit(st);
+	st->phase = PH_READY;
 	pg_pop(st, "ok", m->ts);
 	st->streaming = true;
 }

@@ -833,6 +833,72 @@ TEST(pg_midstream_pickup)
 	}
 }
 
+/* A capture that begins while the server still answers a pipeline sent
+ * before it (libpq pipeline mode, Ruby pg): those ParseComplete,
+ * BindComplete, CommandComplete fit our first requests too. They were
+ * taken for ours: the SELECT got the unseen INSERT's tag and a record
+ * "S" the unseen statement's error. Now they are held until a
+ * ReadyForQuery confirms them; a response that fits nothing pending
+ * puts them back, and a group that cannot be told apart is written
+ * without a response rather than a wrong one. */
+TEST(pg_midstream_pipeline_no_shift)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELECT count(*) FROM rb"); s_be16(0);
+	s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); s_msg('n'); s_end();
+	srv_tag("INSERT 0 1");
+	s_msg('1'); s_end(); s_msg('2'); s_end(); s_msg('n'); s_end();
+	srv_error("23505", "duplicate key");
+	srv_ready('I');
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_rowdesc(); srv_row("2");
+	srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_NOT(o, "INSERT");
+	CHECK_NOT(o, "23505");
+	CHECK_NOT(o, "\"message_type\":\"S\"");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+
+	/* pg-cursor: the capture begins inside Parse/Bind/Describe/Execute/
+	 * Flush rounds that have no Sync until the cursor is done. The
+	 * ParseComplete and BindComplete of the unseen messages fit nothing
+	 * pending; the RowDescription answers our Describe, and matching
+	 * goes on from there. */
+	s_reset();
+	s_step(C);
+	s_msg('D'); s_u8('P'); s_cstr("C_1"); s_end();
+	s_msg('H'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_rowdesc();
+	s_step(C);
+	s_msg('E'); s_cstr("C_1"); s_be32(2); s_end();
+	s_msg('H'); s_end();
+	s_step(S);
+	srv_row("1"); srv_row("2"); s_msg('s'); s_end();
+	s_step(C);
+	s_msg('E'); s_cstr("C_1"); s_be32(2); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_row("3"); srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"row_limit\":2,\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"rows\":2,\"status\":\"suspended\"}");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\","
+	    "\"status\":\"ok\"}");
+}
+
 TEST(pg_gap_flushes_and_resyncs)
 {
 	const char *o;
