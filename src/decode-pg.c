@@ -681,6 +681,10 @@ pg_query(struct pg_state *st, const struct pg_msg *m)
 	else if (z == NULL)
 		pg_malformed(st, r, "Query without terminator");
 	pg_stmts_unnamed_reset(&st->stmts);
+	/* pgbouncer's DISCARD ALL between two clients' transactions,
+	 * PDO's DEALLOCATE, asyncpg's CLOSE ALL: a later Bind of that name
+	 * is another statement (or none), not the one we kept. */
+	pg_stmts_sql(&st->stmts, (const char *)m->p, n);
 	st->c->st.requests++;
 	pg_submit(st, K_Q, r, idx, m);
 }

@@ -1,4 +1,5 @@
 /* pg-stmt.c - prepared statements and portals (see pg-stmt.h). */
+#include <ctype.h>
 #include <string.h>
 
 #include "pg-stmt.h"
@@ -230,4 +231,114 @@ pg_portal_close(struct pg_stmts *t, const char *name, size_t n)
 
 	if (p != NULL)
 		p->live = false;
+}
+
+/* SQL that drops statements or portals (pg_stmts_sql). */
+
+static void
+pg_stmts_drop_all(struct pg_stmts *t, bool stmts, bool portals)
+{
+	uint32_t	i;
+
+	for (i = 0; stmts && i < t->ns; i++)
+		t->s[i].live = false;
+	for (i = 0; portals && i < t->np; i++)
+		t->p[i].live = false;
+}
+
+/* The next word of s[*i..n): an identifier, keyword or "quoted name"
+ * (with "" for a quote; up to PG_NAME_MAX bytes kept, unquoted ones
+ * lowercased as the server folds them). */
+static size_t
+pg_sql_word(const char *s, size_t n, size_t *i, char *w)
+{
+	size_t	len = 0;
+
+	while (*i < n && isspace((unsigned char)s[*i]))
+		(*i)++;
+	if (*i < n && s[*i] == '"') {
+		for ((*i)++; *i < n; (*i)++) {
+			if (s[*i] == '"') {
+				if (*i + 1 < n && s[*i + 1] == '"')
+					(*i)++;
+				else {
+					(*i)++;
+					break;
+				}
+			}
+			if (len < PG_NAME_MAX)
+				w[len++] = s[*i];
+		}
+		return len;
+	}
+	for (; *i < n && (isalnum((unsigned char)s[*i]) || s[*i] == '_' ||
+	    s[*i] == '$' || (unsigned char)s[*i] >= 0x80); (*i)++)
+		if (len < PG_NAME_MAX)
+			w[len++] = (char)tolower((unsigned char)s[*i]);
+	return len;
+}
+
+static bool
+pg_sql_is(const char *w, size_t n, const char *kw)
+{
+	return n == strlen(kw) && memcmp(w, kw, n) == 0;
+}
+
+/* One statement of a simple Query (no comments, text up to its ';'). */
+static void
+pg_stmts_sql1(struct pg_stmts *t, const char *s, size_t n)
+{
+	char	w[PG_NAME_MAX];
+	size_t	i = 0, k;
+
+	k = pg_sql_word(s, n, &i, w);
+	if (pg_sql_is(w, k, "discard")) {
+		k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "all"))
+			pg_stmts_drop_all(t, true, true);
+	} else if (pg_sql_is(w, k, "deallocate")) {
+		k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "prepare"))
+			k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "all"))
+			pg_stmts_drop_all(t, true, false);
+		else if (k > 0)
+			pg_stmt_close(t, w, k);
+	} else if (pg_sql_is(w, k, "close")) {
+		k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "all"))
+			pg_stmts_drop_all(t, false, true);
+		else if (k > 0)
+			pg_portal_close(t, w, k);
+	}
+}
+
+void
+pg_stmts_sql(struct pg_stmts *t, const char *q, size_t n)
+{
+	size_t	i, start = 0;
+	char	quote = 0;
+
+	if (t->s == NULL)
+		return;
+	/* Split at the ';' outside quotes; a comment ends the scan (what
+	 * follows it is not worth a full lexer). */
+	for (i = 0; i <= n; i++) {
+		if (i < n && quote != 0) {
+			if (q[i] == quote)
+				quote = 0;
+			continue;
+		}
+		if (i < n && (q[i] == '\'' || q[i] == '"')) {
+			quote = q[i];
+			continue;
+		}
+		if (i < n && (q[i] == '-' || q[i] == '/') && i + 1 < n &&
+		    q[i + 1] == (q[i] == '-' ? '-' : '*'))
+			n = i;
+		if (i >= n || q[i] == ';') {
+			pg_stmts_sql1(t, q + start, i - start);
+			start = i + 1;
+		}
+	}
 }

@@ -66,5 +66,8 @@ struct pg_stmt	*pg_portal_stmt(struct pg_stmts *, const char *name, size_t);
 void		 pg_portal_close(struct pg_stmts *, const char *name, size_t);
 /* A simple Query drops the unnamed statement and portal. */
 void		 pg_stmts_unnamed_reset(struct pg_stmts *);
+/* The statements and portals a simple Query's SQL drops: DISCARD ALL,
+ * DEALLOCATE [PREPARE] ALL|name, CLOSE ALL|name. */
+void		 pg_stmts_sql(struct pg_stmts *, const char *q, size_t n);
 
 #endif

@@ -303,6 +303,64 @@ TEST(pg_bind_types_from_param_desc)
 	CHECK_INT(pgt_stats()->decode_errors, 0);
 }
 
+/* pgbouncer (transaction pooling) runs DISCARD ALL on the server
+ * connection between two clients' transactions; PDO DEALLOCATEs its
+ * statements. A Bind of that name afterwards is not the statement we
+ * kept: asyncpg behind pgbouncer binds __asyncpg_stmt_1__ again and the
+ * server says it does not exist. The record showed the forgotten
+ * statement's text and rendered the values by its types. */
+TEST(pg_discard_all_drops_statements)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::int");
+	s_be16(1); s_be32(23); s_end();
+	s_msg('P'); s_cstr("pdo_stmt_1"); s_cstr("SELECT $1::int8");
+	s_be16(1); s_be32(20); s_end();
+	s_msg('P'); s_cstr("keep"); s_cstr("SELECT $1::int4");
+	s_be16(1); s_be32(23); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('1'); s_end(); s_msg('1'); s_end();
+	srv_ready('I');
+	s_step(C);
+	s_msg('Q'); s_cstr("SELECT 'x;DISCARD ALL'; DEALLOCATE \"pdo_stmt_1\""); s_end();
+	s_step(S);
+	srv_rowdesc(); srv_row("x"); srv_tag("SELECT 1"); srv_tag("DEALLOCATE");
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("pdo_stmt_1"); s_be16(1); s_be16(1);
+	s_be16(1); s_be32(8); s_be32(0); s_be32(7); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr("keep"); s_be16(1); s_be16(1);
+	s_be16(1); s_be32(4); s_be32(5); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("26000", "prepared statement \"pdo_stmt_1\" does not exist");
+	srv_ready('I');
+	s_step(C);
+	s_msg('Q'); s_cstr("discard all"); s_end();
+	s_step(S); srv_tag("DISCARD ALL"); srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(4); s_be32(1); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("26000", "prepared statement does not exist");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	/* The quoted DISCARD ALL is a string: "keep" lives on. */
+	CHECK_HAS(o, "\"stmt_name\":\"keep\",\"bind_values\":[5],"
+	    "\"message_type\":\"B\",\"stmt_query\":\"SELECT $1::int4\"");
+	CHECK_HAS(o, "\"stmt_name\":\"pdo_stmt_1\",\"bind_values\":"
+	    "[\"\\\\x0000000000000007\"],\"message_type\":\"B\","
+	    "\"response_first_us\"");
+	CHECK_HAS(o, "\"stmt_name\":\"__asyncpg_stmt_1__\",\"bind_values\":"
+	    "[\"\\\\x00000001\"],\"message_type\":\"B\","
+	    "\"response_first_us\"");
+}
+
 TEST(pg_bind_formats)
 {
 	const char *o;
