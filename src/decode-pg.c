@@ -779,7 +779,18 @@ pg_bind(struct pg_state *st, const struct pg_msg *m)
 			rec_el_null(r);
 			continue;
 		}
-		if (vlen < 0 || (v = rd_take(&rd, (size_t)vlen)) == NULL) {
+		if (vlen < 0) {
+			bad = true;
+			break;
+		}
+		if ((size_t)vlen > rd_left(&rd) && m->n < m->len) {
+			/* The value runs past what we keep (a 2 MB bytea):
+			 * its first bytes, as a cut query shows its start
+			 * ("truncated" says so), rather than no value. */
+			vlen = (int32_t)rd_left(&rd);
+			np = i + 1;
+		}
+		if ((v = rd_take(&rd, (size_t)vlen)) == NULL) {
 			bad = true;
 			break;
 		}

@@ -1125,6 +1125,27 @@ TEST(pg_huge_messages)
 	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\"");
 	CHECK(strcmp(pgt_run(1, 70000, false), o) == 0);
 	CHECK(strcmp(pgt_run(0, 1024 * 1024 + 3, false), o) == 0);
+
+	/* A Bind whose value runs past the kept 1 MB (asyncpg binding a
+	 * 2 MB bytea): the values before it, then its first bytes, not an
+	 * empty bind_values. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELECT length($2::text)"); s_be16(2);
+	s_be32(23); s_be32(25); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(1); s_be16(1); s_be16(3);
+	s_be32(4); s_be32(7); s_be32((uint32_t)n); s_raw(big, n);
+	s_be32(1); s_raw("z", 1); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_row("9");
+	srv_tag("SELECT 1"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_HAS(o, "\"bind_values\":[7,\"abcdefghijklmnopqrstuvwxyzabc");
+	CHECK_HAS(o, "\"],\"message_type\":\"B\",\"stmt_query\":"
+	    "\"SELECT length($2::text)\",\"truncated\":true,");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
 	free(big);
 }
 
