@@ -345,6 +345,9 @@ pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
 	 * CopyDone was seen first. */
 	if (s->kind == K_E)
 		st->copy_in = false;
+	if (s->kind == K_P && s->gen != 0)
+		pg_stmt_settle(&st->stmts, s->gen, answered && status != NULL &&
+		    strcmp(status, "ok") == 0);
 	if (answered && st->phase == PH_UNKNOWN) {
 		/* Matched tentatively: held until a ReadyForQuery confirms
 		 * the match (pg_hold_commit) or a response that fits no
@@ -701,7 +704,8 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	int32_t		 idx;
 	int		 np, i;
 	enum resc	 esc;
-	uint32_t	 oid;
+	uint32_t	 oid, qlen;
+	uint64_t	 pend = 0;
 
 	r = pg_rec_get(st, &idx);
 	rd_init(&rd, m->p, m->n);
@@ -715,8 +719,17 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	rec_str_esc(r, "parse_query", query, qn, esc);
 	rec_lit(r, "message_type", "P");
 	rec_mark_ext(r);
-	s = pg_stmt_define(&st->stmts, name != NULL ? name : "", nn,
-	    query, qn, nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
+	/* A named statement must be closed before it is parsed again: a
+	 * Parse of a name in use fails (42P05: behind pgbouncer, another
+	 * client's statement of that name), and the statement stays the
+	 * old one. The new text waits for the ParseComplete. */
+	if (nn > 0 && pg_stmt_find(&st->stmts, name, nn) != NULL) {
+		s = pg_stmt_define_pending(&st->stmts, name, nn, query, qn,
+		    PG_KEEP_STMT);
+		pend = s->gen;
+	} else
+		s = pg_stmt_define(&st->stmts, name != NULL ? name : "", nn,
+		    query, qn, nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
 	s->esc = (uint8_t)esc;
 	if (m->n < m->len)
 		s->truncated = true;
@@ -738,7 +751,12 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 		rec_bool(r, "truncated", true);
 	else if (!rd_ok(&rd) || rd_left(&rd) != 0)
 		pg_malformed(st, r, "Parse");
+	qlen = st->qlen;
 	pg_submit(st, K_P, r, idx, m);
+	if (pend != 0 && st->qlen > qlen)
+		pg_slot_at(st, st->qlen - 1)->gen = pend;
+	else if (pend != 0)
+		pg_stmt_settle(&st->stmts, pend, false);	/* skipped */
 }
 
 static void
@@ -1032,8 +1050,10 @@ pg_on_client(void *arg, const struct pg_msg *m)
 		/* In copy-in mode the server ignores a Sync: it gets no
 		 * ReadyForQuery, so queueing it would shift every later
 		 * response onto the wrong request. */
-		if (!st->copy_in)
+		if (!st->copy_in) {
+			pg_stmts_sync(&st->stmts);
 			pg_submit(st, K_S, NULL, -1, m);
+		}
 		break;
 	case 'F':
 		pg_function(st, m);

@@ -40,8 +40,10 @@ pg_stmts_alloc(struct pg_stmts *t)
 	t->np = 1;
 }
 
+/* fresh: a new slot even if the name is live (pg_stmt_define_pending). */
 static struct pg_stmt *
-pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
+pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create,
+    bool fresh)
 {
 	struct pg_stmt	*s, *old = NULL;
 	uint32_t	 i;
@@ -50,7 +52,7 @@ pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
 	n = pg_name_clip(n);
 	if (n == 0)
 		return &t->s[0];
-	for (i = 1; i < t->ns; i++) {
+	for (i = 1; !fresh && i < t->ns; i++) {
 		s = &t->s[i];
 		if (s->live && s->namelen == n && memcmp(s->name, name, n) == 0)
 			return s;
@@ -59,7 +61,7 @@ pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
 		return NULL;
 	for (i = 1; i < t->ns; i++) {
 		s = &t->s[i];
-		if (!s->live)
+		if (!s->live && !s->pending)
 			goto found;
 		if (old == NULL || s->used < old->used)
 			old = s;
@@ -77,13 +79,15 @@ found:
 	return s;
 }
 
-struct pg_stmt *
-pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
-    const char *query, size_t qlen, size_t max)
+static struct pg_stmt *
+pg_stmt_define_x(struct pg_stmts *t, const char *name, size_t n,
+    const char *query, size_t qlen, size_t max, bool pending)
 {
-	struct pg_stmt	*s = pg_stmt_slot(t, name, n, true);
+	struct pg_stmt	*s = pg_stmt_slot(t, name, n, true, pending);
 
-	s->live = true;
+	s->live = !pending;
+	s->pending = pending;
+	s->synced = false;
 	s->gen = ++t->gen;
 	s->used = ++t->clock;
 	s->truncated = qlen > max;
@@ -92,6 +96,40 @@ pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
 	buf_add(&s->query, query, s->truncated ? max : qlen);
 	s->noids = 0;
 	return s;
+}
+
+struct pg_stmt *
+pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
+    const char *query, size_t qlen, size_t max)
+{
+	return pg_stmt_define_x(t, name, n, query, qlen, max, false);
+}
+
+struct pg_stmt *
+pg_stmt_define_pending(struct pg_stmts *t, const char *name, size_t n,
+    const char *query, size_t qlen, size_t max)
+{
+	return pg_stmt_define_x(t, name, n, query, qlen, max, n > 0);
+}
+
+void
+pg_stmt_settle(struct pg_stmts *t, uint64_t gen, bool ok)
+{
+	struct pg_stmt	*s = NULL, *old;
+	uint32_t	 i;
+
+	for (i = 1; i < t->ns; i++)
+		if (t->s[i].pending && t->s[i].gen == gen)
+			s = &t->s[i];
+	if (s == NULL)
+		return;
+	s->pending = false;
+	if (!ok)
+		return;
+	old = pg_stmt_slot(t, s->name, s->namelen, false, false);
+	if (old != NULL)
+		old->live = false;
+	s->live = true;
 }
 
 void
@@ -106,10 +144,34 @@ pg_stmt_add_oid(struct pg_stmt *s, uint32_t oid)
 	s->oids[s->noids++] = oid;
 }
 
+void
+pg_stmts_sync(struct pg_stmts *t)
+{
+	uint32_t	i;
+
+	for (i = 1; i < t->ns; i++)
+		if (t->s[i].pending)
+			t->s[i].synced = true;
+}
+
 struct pg_stmt *
 pg_stmt_find(struct pg_stmts *t, const char *name, size_t n)
 {
-	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false);
+	struct pg_stmt	*s = NULL, *p;
+	uint32_t	 i;
+
+	n = pg_name_clip(n);
+	for (i = 1; n > 0 && i < t->ns; i++) {
+		p = &t->s[i];
+		if (p->pending && !p->synced && p->namelen == n &&
+		    memcmp(p->name, name, n) == 0 && (s == NULL || p->gen > s->gen))
+			s = p;
+	}
+	if (s != NULL) {
+		s->used = ++t->clock;
+		return s;
+	}
+	s = pg_stmt_slot(t, name, n, false, false);
 
 	if (s == NULL || !s->live)
 		return NULL;
@@ -131,7 +193,7 @@ pg_stmt_by_gen(struct pg_stmts *t, uint64_t gen)
 void
 pg_stmt_close(struct pg_stmts *t, const char *name, size_t n)
 {
-	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false);
+	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false, false);
 
 	if (s != NULL)
 		s->live = false;
@@ -241,7 +303,7 @@ pg_stmts_drop_all(struct pg_stmts *t, bool stmts, bool portals)
 	uint32_t	i;
 
 	for (i = 0; stmts && i < t->ns; i++)
-		t->s[i].live = false;
+		t->s[i].live = t->s[i].pending = false;
 	for (i = 0; portals && i < t->np; i++)
 		t->p[i].live = false;
 }

@@ -21,6 +21,9 @@ struct pg_stmt {
 	char		 name[PG_NAME_MAX];
 	uint8_t		 namelen;
 	bool		 live;
+	bool		 pending;	/* a Parse of a name in use: not live
+					 * until its ParseComplete */
+	bool		 synced;	/* pending, and a Sync followed */
 	bool		 truncated;	/* query longer than kept */
 	uint8_t		 esc;		/* enum resc of the query */
 	uint64_t	 gen;		/* changes on each (re)definition */
@@ -53,7 +56,20 @@ void		 pg_stmts_free(struct pg_stmts *);
 /* (Re)defines a statement; text is kept up to max bytes. */
 struct pg_stmt	*pg_stmt_define(struct pg_stmts *, const char *name, size_t,
 		    const char *query, size_t qlen, size_t max);
+/* A Parse of a name already defined: the server refuses it unless the
+ * old one was dropped unseen, so the new text waits, not live, for the
+ * Parse's answer (pg_stmt_settle). */
+struct pg_stmt	*pg_stmt_define_pending(struct pg_stmts *, const char *name,
+		    size_t, const char *query, size_t qlen, size_t max);
+/* ParseComplete (ok) makes the pending definition gen the statement of
+ * its name; an error (or no answer) forgets it. */
+void		 pg_stmt_settle(struct pg_stmts *, uint64_t gen, bool ok);
+/* A Sync: messages after it run even if a pending Parse failed. */
+void		 pg_stmts_sync(struct pg_stmts *);
 void		 pg_stmt_add_oid(struct pg_stmt *, uint32_t oid);
+/* The statement a message naming it now uses: a pending definition
+ * before the next Sync (the message runs only if that Parse succeeded),
+ * else the live one. */
 struct pg_stmt	*pg_stmt_find(struct pg_stmts *, const char *name, size_t);
 /* The live statement of that definition (pg_stmt gen), if still so. */
 struct pg_stmt	*pg_stmt_by_gen(struct pg_stmts *, uint64_t gen);

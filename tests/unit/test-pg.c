@@ -361,6 +361,51 @@ TEST(pg_discard_all_drops_statements)
 	    "\"response_first_us\"");
 }
 
+/* Behind pgbouncer (transaction pooling) two asyncpg processes both
+ * Parse __asyncpg_stmt_1__ on one server connection: the second Parse
+ * fails (42P05 already exists) and the name stays the first one's. We
+ * took the failed text, so the next Bind showed the other client's
+ * query and rendered its values by the wrong types. A Parse of a name
+ * in use now waits for its ParseComplete (taken if the old one was
+ * dropped unseen). */
+TEST(pg_parse_of_name_in_use)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::int");
+	s_be16(1); s_be32(23); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); srv_ready('I');
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::text");
+	s_be16(1); s_be32(25); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("42P05", "prepared statement already exists");
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(4); s_be32(9); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('2'); s_end(); srv_ready('I');
+	/* Dropped unseen (DEALLOCATE in a function): the new Parse
+	 * succeeds and its text is the statement's. */
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::bool");
+	s_be16(1); s_be32(16); s_end();
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(1); s_u8(1); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('2'); s_end(); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"bind_values\":[9],\"message_type\":\"B\","
+	    "\"stmt_query\":\"SELECT $1::int\"");
+	CHECK_NOT(o, "\"stmt_query\":\"SELECT $1::text\"");
+	CHECK_HAS(o, "\"stmt_query\":\"SELECT $1::bool\"");
+}
+
 TEST(pg_bind_formats)
 {
 	const char *o;
