@@ -136,6 +136,10 @@ struct pg_state {
 					 * ignored up to a ReadyForQuery */
 	bool		 drain_hit;	/* one of them could answer the
 					 * oldest pending request */
+	bool		 seg_err;	/* an ErrorResponse since the last
+					 * ReadyForQuery */
+	uint32_t	 seg_done;	/* responses since then that each
+					 * complete one request (pg_seg) */
 	uint32_t	 nheld;		/* PH_UNKNOWN: popped, not yet
 					 * emitted (the nheld slots before
 					 * qhead), see pg_hold */
@@ -346,8 +350,10 @@ pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
 	if (s->kind == K_E)
 		st->copy_in = false;
 	if (s->kind == K_P && s->gen != 0)
-		pg_stmt_settle(&st->stmts, s->gen, answered && status != NULL &&
-		    strcmp(status, "ok") == 0);
+		pg_stmt_settle(&st->stmts, s->gen, !answered || status == NULL ?
+		    PG_PARSE_UNKNOWN : strcmp(status, "ok") == 0 ? PG_PARSE_OK :
+		    strcmp(status, "error") == 0 ? PG_PARSE_FAILED :
+		    PG_PARSE_UNKNOWN);
 	if (answered && st->phase == PH_UNKNOWN) {
 		/* Matched tentatively: held until a ReadyForQuery confirms
 		 * the match (pg_hold_commit) or a response that fits no
@@ -705,7 +711,7 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	int		 np, i;
 	enum resc	 esc;
 	uint32_t	 oid, qlen;
-	uint64_t	 pend = 0;
+	uint64_t	 gen;
 
 	r = pg_rec_get(st, &idx);
 	rd_init(&rd, m->p, m->n);
@@ -723,13 +729,13 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	 * Parse of a name in use fails (42P05: behind pgbouncer, another
 	 * client's statement of that name), and the statement stays the
 	 * old one. The new text waits for the ParseComplete. */
-	if (nn > 0 && pg_stmt_find(&st->stmts, name, nn) != NULL) {
+	if (nn > 0 && pg_stmt_find(&st->stmts, name, nn) != NULL)
 		s = pg_stmt_define_pending(&st->stmts, name, nn, query, qn,
 		    PG_KEEP_STMT);
-		pend = s->gen;
-	} else
+	else
 		s = pg_stmt_define(&st->stmts, name != NULL ? name : "", nn,
 		    query, qn, nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
+	gen = s->gen;
 	s->esc = (uint8_t)esc;
 	if (m->n < m->len)
 		s->truncated = true;
@@ -753,10 +759,10 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 		pg_malformed(st, r, "Parse");
 	qlen = st->qlen;
 	pg_submit(st, K_P, r, idx, m);
-	if (pend != 0 && st->qlen > qlen)
-		pg_slot_at(st, st->qlen - 1)->gen = pend;
-	else if (pend != 0)
-		pg_stmt_settle(&st->stmts, pend, false);	/* skipped */
+	if (st->qlen > qlen)
+		pg_slot_at(st, st->qlen - 1)->gen = gen;
+	else		/* skipped after an error: its Binds are too */
+		pg_stmt_settle(&st->stmts, gen, PG_PARSE_UNKNOWN);
 }
 
 static void
@@ -1329,6 +1335,8 @@ pg_drain_ready(struct pg_state *st, const struct pg_msg *m)
 	uint8_t		k;
 	bool		hit = st->drain_hit;
 
+	uint32_t	need = 0;
+
 	st->drain = false;
 	st->drain_hit = false;
 	if (st->qlen == 0)
@@ -1339,8 +1347,16 @@ pg_drain_ready(struct pg_state *st, const struct pg_msg *m)
 		k = pg_slot_at(st, j)->kind;
 		if (k == K_S || k == K_Q || k == K_F)
 			break;
+		need++;
 	}
 	if (j == st->qlen || pg_slot_at(st, j)->ts > m->ts_first)
+		return;
+	/* Each of our Parse, Bind, Describe, Execute, Close gets exactly
+	 * one completing response before its Sync's ReadyForQuery unless
+	 * an error skips the rest: fewer since the last ReadyForQuery, and
+	 * this one cannot end our group. */
+	if (pg_slot_at(st, j)->kind == K_S && !st->seg_err &&
+	    st->seg_done < need)
 		return;
 	for (i = 0; i <= j; i++)
 		pg_pop_lost(st);
@@ -1434,11 +1450,28 @@ pg_copy_both(struct pg_state *st, const struct pg_msg *m)
 	st->streaming = true;
 }
 
+/* Counts, between two ReadyForQuery, the responses that complete one
+ * extended-protocol request each (pg_drain_ready). */
+static void
+pg_seg(struct pg_state *st, uint8_t type)
+{
+	switch (type) {
+	case '1': case '2': case '3': case 'n': case 'T': case 'C':
+	case 'I': case 's':
+		st->seg_done++;
+		break;
+	case 'E':
+		st->seg_err = true;
+		break;
+	}
+}
+
 static void
 pg_on_server(void *arg, const struct pg_msg *m)
 {
 	struct pg_state	*st = arg;
 
+	pg_seg(st, m->type);
 	switch (m->type) {
 	case PG_MSG_SSLANS:
 		if (st->sslreq != 0 && (m->code == 'S' || m->code == 'G'))
@@ -1460,6 +1493,8 @@ pg_on_server(void *arg, const struct pg_msg *m)
 		break;
 	case 'Z':
 		pg_ready(st, m);
+		st->seg_done = 0;
+		st->seg_err = false;
 		break;
 	case 'C':
 		pg_complete(st, m);

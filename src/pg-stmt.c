@@ -113,18 +113,26 @@ pg_stmt_define_pending(struct pg_stmts *t, const char *name, size_t n,
 }
 
 void
-pg_stmt_settle(struct pg_stmts *t, uint64_t gen, bool ok)
+pg_stmt_settle(struct pg_stmts *t, uint64_t gen, enum pg_parse_outcome o)
 {
 	struct pg_stmt	*s = NULL, *old;
 	uint32_t	 i;
 
-	for (i = 1; i < t->ns; i++)
-		if (t->s[i].pending && t->s[i].gen == gen)
+	for (i = 0; i < t->ns; i++)
+		if ((t->s[i].pending || t->s[i].live) && t->s[i].gen == gen)
 			s = &t->s[i];
 	if (s == NULL)
 		return;
+	if (s->live) {
+		/* Taken at once (the name was free): a refused Parse
+		 * leaves it undefined, as a capture begun after another
+		 * client's Parse of that name shows (42P05). */
+		if (o == PG_PARSE_FAILED)
+			s->live = false;
+		return;
+	}
 	s->pending = false;
-	if (!ok)
+	if (o != PG_PARSE_OK)
 		return;
 	old = pg_stmt_slot(t, s->name, s->namelen, false, false);
 	if (old != NULL)

@@ -61,9 +61,17 @@ struct pg_stmt	*pg_stmt_define(struct pg_stmts *, const char *name, size_t,
  * Parse's answer (pg_stmt_settle). */
 struct pg_stmt	*pg_stmt_define_pending(struct pg_stmts *, const char *name,
 		    size_t, const char *query, size_t qlen, size_t max);
-/* ParseComplete (ok) makes the pending definition gen the statement of
- * its name; an error (or no answer) forgets it. */
-void		 pg_stmt_settle(struct pg_stmts *, uint64_t gen, bool ok);
+/* The answer to the Parse of definition gen: PG_PARSE_OK makes a
+ * pending one the statement of its name; PG_PARSE_FAILED (its error)
+ * forgets it, pending or not (the server defined nothing);
+ * PG_PARSE_UNKNOWN (not seen, or skipped after another's error, when
+ * the Binds that would use it are skipped too and still show its text)
+ * forgets only a pending one. */
+enum pg_parse_outcome {
+	PG_PARSE_OK, PG_PARSE_FAILED, PG_PARSE_UNKNOWN,
+};
+void		 pg_stmt_settle(struct pg_stmts *, uint64_t gen,
+		    enum pg_parse_outcome);
 /* A Sync: messages after it run even if a pending Parse failed. */
 void		 pg_stmts_sync(struct pg_stmts *);
 void		 pg_stmt_add_oid(struct pg_stmt *, uint32_t oid);

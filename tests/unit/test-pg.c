@@ -404,6 +404,25 @@ TEST(pg_parse_of_name_in_use)
 	    "\"stmt_query\":\"SELECT $1::int\"");
 	CHECK_NOT(o, "\"stmt_query\":\"SELECT $1::text\"");
 	CHECK_HAS(o, "\"stmt_query\":\"SELECT $1::bool\"");
+
+	/* The capture began after the other client's Parse: the refused
+	 * one is all we saw of the name, and it defines nothing either. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::text");
+	s_be16(1); s_be32(25); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("42P05", "prepared statement already exists");
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(4); s_be32(9); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('2'); s_end(); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"bind_values\":[\"\\\\x00000009\"],"
+	    "\"message_type\":\"B\",\"response_first_us\"");
 }
 
 TEST(pg_bind_formats)
@@ -972,6 +991,33 @@ TEST(pg_midstream_pipeline_no_shift)
 	CHECK_NOT(o, "23505");
 	CHECK_NOT(o, "\"message_type\":\"S\"");
 	CHECK_INT(pgt_stats()->decode_errors, 0);
+
+	/* The unseen group was a shorter one (Parse/Bind/Execute/Sync):
+	 * its ParseComplete and BindComplete fit ours, its CommandComplete
+	 * does not fit our Describe. Three completions before that
+	 * ReadyForQuery cannot answer our four requests: it is not ours,
+	 * and ours get their own responses after it. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELECT count(*) FROM rb"); s_be16(0);
+	s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_tag("INSERT 0 1");
+	srv_ready('I');
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_rowdesc(); srv_row("2");
+	srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_NOT(o, "INSERT");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\","
+	    "\"status\":\"ok\"}");
+	CHECK_INT(count(o, "\"status\":\"ok\""), 3);
 
 	/* pg-cursor: the capture begins inside Parse/Bind/Describe/Execute/
 	 * Flush rounds that have no Sync until the cursor is done. The
