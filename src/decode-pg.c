@@ -48,7 +48,9 @@
  * Sync the server ignores (sent during an Execute's COPY FROM STDIN) is
  * not waited for. Requests are matched to responses in order through a
  * bounded queue; a response that cannot belong to the oldest pending
- * request is not for anything we saw and is ignored. */
+ * request is not for anything we saw and is ignored. Picked up
+ * mid-stream (or past a gap), matches are tentative until a
+ * ReadyForQuery confirms them (pg_hold_commit, pg_hold_undo). */
 #include <stdio.h>
 #include <string.h>
 
@@ -93,6 +95,10 @@ struct pg_slot {
 	uint64_t	acked;		/* the server's bytes the client had
 					 * when it sent this (struct chunk
 					 * peer_acked); 0: not known */
+	uint64_t	gen;		/* Describe of a statement: which
+					 * definition (pg_stmt gen), else 0 */
+	uint32_t	mark;		/* held: the record's fields before
+					 * its response keys */
 };
 
 /* What the server said so far about the oldest pending request; cleared
@@ -125,6 +131,18 @@ struct pg_state {
 	bool		 sasl_mech_seen;
 	bool		 streaming;	/* a CopyBoth stream runs, its request
 					 * already written (pg_copy_both) */
+	bool		 drain;		/* PH_UNKNOWN: responses to requests
+					 * before the capture still come;
+					 * ignored up to a ReadyForQuery */
+	bool		 drain_hit;	/* one of them could answer the
+					 * oldest pending request */
+	bool		 seg_err;	/* an ErrorResponse since the last
+					 * ReadyForQuery */
+	uint32_t	 seg_done;	/* responses since then that each
+					 * complete one request (pg_seg) */
+	uint32_t	 nheld;		/* PH_UNKNOWN: popped, not yet
+					 * emitted (the nheld slots before
+					 * qhead), see pg_hold */
 	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
 	int64_t		 ssl_ts;
 	uint64_t	 ssl_seq;
@@ -162,6 +180,7 @@ pg_keep_init(void)
 	keep_s['Z'] = 1;
 	keep_s['R'] = 256;
 	keep_s['T'] = 2;
+	keep_s['t'] = 2 + 4 * 65535;	/* every parameter's type OID */
 }
 
 /* Records. */
@@ -314,9 +333,11 @@ pg_sync_error(struct pg_state *st, const struct pg_slot *s, int64_t ts_last)
 }
 
 /* Completes the oldest pending request: emits its record, with the
- * response keys unless status is NULL (its response was not seen). */
+ * response keys unless status is NULL. answered: a response completed
+ * it (else it is given up: gap, close, overflow). */
 static void
-pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
+pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
+    bool answered)
 {
 	struct pg_slot	*s;
 	struct record	*r;
@@ -328,7 +349,25 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 	 * CopyDone was seen first. */
 	if (s->kind == K_E)
 		st->copy_in = false;
-	if (s->rec >= 0) {
+	if (s->kind == K_P && s->gen != 0)
+		pg_stmt_settle(&st->stmts, s->gen, !answered || status == NULL ?
+		    PG_PARSE_UNKNOWN : strcmp(status, "ok") == 0 ? PG_PARSE_OK :
+		    strcmp(status, "error") == 0 ? PG_PARSE_FAILED :
+		    PG_PARSE_UNKNOWN);
+	if (answered && st->phase == PH_UNKNOWN) {
+		/* Matched tentatively: held until a ReadyForQuery confirms
+		 * the match (pg_hold_commit) or a response that fits no
+		 * request shows it was wrong (pg_hold_undo). Every slot is
+		 * held, with a record or not, so the held ones stay just
+		 * before qhead. */
+		if (s->rec >= 0) {
+			r = pg_rec(st, s->rec);
+			s->mark = r->nf;
+			if (status != NULL)
+				pg_resp_keys(st, r, s, status, ts_last);
+		}
+		st->nheld++;
+	} else if (s->rec >= 0) {
 		r = pg_rec(st, s->rec);
 		if (status != NULL)
 			pg_resp_keys(st, r, s, status, ts_last);
@@ -343,12 +382,86 @@ pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
 	pg_resp_reset(&st->resp);
 }
 
+static void
+pg_pop(struct pg_state *st, const char *status, int64_t ts_last)
+{
+	pg_pop_x(st, status, ts_last, true);
+}
+
+/* The oldest pending request will get no response we can match. */
+static void
+pg_pop_lost(struct pg_state *st)
+{
+	pg_pop_x(st, NULL, 0, false);
+}
+
+/* A capture that begins inside a connection (PH_UNKNOWN) may see the
+ * server still answering requests sent before it began: a pipeline's
+ * ParseComplete, BindComplete, CommandComplete can fit the first
+ * requests we saw as well as theirs, and taking them would give every
+ * later request its predecessor's response. So until a ReadyForQuery
+ * confirms the matching, the requests it completed are held (kept in
+ * the ring before qhead, response keys added); a response that fits no
+ * pending request proves the matching wrong and puts them back. */
+static struct pg_slot *
+pg_held_at(struct pg_state *st, uint32_t i)
+{
+	return &st->q[(st->qhead - st->nheld + i) & (st->qcap - 1)];
+}
+
+static void
+pg_hold_commit(struct pg_state *st)
+{
+	struct pg_slot	*s;
+	struct record	*r;
+	uint32_t	 i;
+
+	for (i = 0; i < st->nheld; i++) {
+		s = pg_held_at(st, i);
+		if (s->rec < 0)
+			continue;
+		r = pg_rec(st, s->rec);
+		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
+		pg_rec_done(r);
+		pg_rec_put(st, s->rec);
+	}
+	st->nheld = 0;
+}
+
+/* The held requests' responses were another's: they go back to the
+ * queue without them, and responses are ignored up to the next
+ * ReadyForQuery (pg_drain_ready). */
+static void
+pg_hold_undo(struct pg_state *st)
+{
+	struct pg_slot	*s;
+	uint32_t	 i;
+
+	for (i = 0; i < st->nheld; i++) {
+		s = pg_held_at(st, i);
+		if (s->rec >= 0)
+			rec_truncate(pg_rec(st, s->rec), s->mark);
+	}
+	if (st->nheld > 0)
+		st->drain_hit = true;	/* the head had a response */
+	st->qhead = (st->qhead - st->nheld) & (st->qcap - 1);
+	st->qlen += st->nheld;
+	st->nheld = 0;
+	st->skip_open = false;
+	st->copy_in = false;
+	st->drain = true;
+	pg_resp_reset(&st->resp);
+}
+
 /* Everything pending lost its response (gap, resync, close). */
 static void
 pg_flush(struct pg_state *st)
 {
+	pg_hold_commit(st);
+	st->drain = false;
+	st->drain_hit = false;
 	while (st->qlen > 0)
-		pg_pop(st, NULL, 0);
+		pg_pop_lost(st);
 	st->skip_open = false;
 	st->copy_in = false;
 	st->streaming = false;
@@ -361,17 +474,19 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	struct pg_slot	*nq, *s;
 	uint32_t	 i, ncap;
 
+	if (st->qlen + st->nheld >= PG_QUEUE_MAX)
+		pg_hold_commit(st);
 	if (st->qlen == PG_QUEUE_MAX)
-		pg_pop(st, NULL, 0);
-	if (st->qlen == st->qcap) {
+		pg_pop_lost(st);
+	if (st->qlen + st->nheld == st->qcap) {
 		ncap = st->qcap ? st->qcap * 2 : 16;
 		nq = xreallocarray(NULL, ncap, sizeof *nq);
-		for (i = 0; i < st->qlen; i++)
-			nq[i] = *pg_slot_at(st, i);
+		for (i = 0; i < st->nheld + st->qlen; i++)
+			nq[i] = *pg_held_at(st, i);
 		free(st->q);
 		st->q = nq;
 		st->qcap = ncap;
-		st->qhead = 0;
+		st->qhead = st->nheld;
 	}
 	s = &st->q[(st->qhead + st->qlen) & (st->qcap - 1)];
 	s->kind = kind;
@@ -379,6 +494,7 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->ts = ts;
 	s->seq = seq;
 	s->acked = st->peer_acked;
+	s->gen = 0;
 	st->qlen++;
 }
 
@@ -419,11 +535,33 @@ pg_align(struct pg_state *st, unsigned mask, const struct pg_msg *m)
 {
 	struct pg_slot	*s;
 
-	if (st->qlen == 0)
+	if (st->drain) {
+		if (st->qlen == 0 || !(mask & M(pg_slot_at(st, 0)->kind)))
+			return false;
+		/* It fits our oldest request. An error fits anything: not
+		 * a sign. A response of the kind the request wants is
+		 * (pg-cursor's Execute/Flush rounds have no Sync for long):
+		 * matching starts again from it, tentatively as before. */
+		st->drain_hit = true;
+		if (mask == ~0u || m->ts_first < pg_slot_at(st, 0)->ts)
+			return false;
+		st->drain = false;
+	}
+	if (st->qlen == 0) {
+		if (st->nheld > 0)
+			pg_hold_undo(st);
 		return false;
+	}
 	s = pg_slot_at(st, 0);
-	if (m->ts_first < s->ts || !(mask & M(s->kind)))
+	if (m->ts_first < s->ts)
 		return false;
+	if (!(mask & M(s->kind))) {
+		/* Mid-stream, this answers a request we did not see: so may
+		 * the responses before it, up to a ReadyForQuery. */
+		if (st->phase == PH_UNKNOWN)
+			pg_hold_undo(st);
+		return false;
+	}
 	if (!st->resp.any) {
 		st->resp.any = true;
 		st->resp.first_ts = m->ts_first;
@@ -552,6 +690,10 @@ pg_query(struct pg_state *st, const struct pg_msg *m)
 	else if (z == NULL)
 		pg_malformed(st, r, "Query without terminator");
 	pg_stmts_unnamed_reset(&st->stmts);
+	/* pgbouncer's DISCARD ALL between two clients' transactions,
+	 * PDO's DEALLOCATE, asyncpg's CLOSE ALL: a later Bind of that name
+	 * is another statement (or none), not the one we kept. */
+	pg_stmts_sql(&st->stmts, (const char *)m->p, n);
 	st->c->st.requests++;
 	pg_submit(st, K_Q, r, idx, m);
 }
@@ -568,7 +710,8 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	int32_t		 idx;
 	int		 np, i;
 	enum resc	 esc;
-	uint32_t	 oid;
+	uint32_t	 oid, qlen;
+	uint64_t	 gen;
 
 	r = pg_rec_get(st, &idx);
 	rd_init(&rd, m->p, m->n);
@@ -582,8 +725,17 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	rec_str_esc(r, "parse_query", query, qn, esc);
 	rec_lit(r, "message_type", "P");
 	rec_mark_ext(r);
-	s = pg_stmt_define(&st->stmts, name != NULL ? name : "", nn,
-	    query, qn, nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
+	/* A named statement must be closed before it is parsed again: a
+	 * Parse of a name in use fails (42P05: behind pgbouncer, another
+	 * client's statement of that name), and the statement stays the
+	 * old one. The new text waits for the ParseComplete. */
+	if (nn > 0 && pg_stmt_find(&st->stmts, name, nn) != NULL)
+		s = pg_stmt_define_pending(&st->stmts, name, nn, query, qn,
+		    PG_KEEP_STMT);
+	else
+		s = pg_stmt_define(&st->stmts, name != NULL ? name : "", nn,
+		    query, qn, nn == 0 ? PG_KEEP_TEXT : PG_KEEP_STMT);
+	gen = s->gen;
 	s->esc = (uint8_t)esc;
 	if (m->n < m->len)
 		s->truncated = true;
@@ -605,7 +757,12 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 		rec_bool(r, "truncated", true);
 	else if (!rd_ok(&rd) || rd_left(&rd) != 0)
 		pg_malformed(st, r, "Parse");
+	qlen = st->qlen;
 	pg_submit(st, K_P, r, idx, m);
+	if (st->qlen > qlen)
+		pg_slot_at(st, st->qlen - 1)->gen = gen;
+	else		/* skipped after an error: its Binds are too */
+		pg_stmt_settle(&st->stmts, gen, PG_PARSE_UNKNOWN);
 }
 
 static void
@@ -646,7 +803,18 @@ pg_bind(struct pg_state *st, const struct pg_msg *m)
 			rec_el_null(r);
 			continue;
 		}
-		if (vlen < 0 || (v = rd_take(&rd, (size_t)vlen)) == NULL) {
+		if (vlen < 0) {
+			bad = true;
+			break;
+		}
+		if ((size_t)vlen > rd_left(&rd) && m->n < m->len) {
+			/* The value runs past what we keep (a 2 MB bytea):
+			 * its first bytes, as a cut query shows its start
+			 * ("truncated" says so), rather than no value. */
+			vlen = (int32_t)rd_left(&rd);
+			np = i + 1;
+		}
+		if ((v = rd_take(&rd, (size_t)vlen)) == NULL) {
 			bad = true;
 			break;
 		}
@@ -721,10 +889,14 @@ pg_execute(struct pg_state *st, const struct pg_msg *m)
 static void
 pg_describe_close(struct pg_state *st, const struct pg_msg *m)
 {
+	struct pg_stmt	*s;
 	struct rd	 rd;
 	const char	*name;
 	size_t		 nn;
 	uint8_t		 what;
+
+	uint32_t	 qlen = st->qlen;
+	uint64_t	 gen = 0;
 
 	rd_init(&rd, m->p, m->n);
 	what = rd_u8(&rd);
@@ -735,7 +907,41 @@ pg_describe_close(struct pg_state *st, const struct pg_msg *m)
 		pg_stmt_close(&st->stmts, name, nn);
 	else if (m->type == 'C')
 		pg_portal_close(&st->stmts, name, nn);
+	else if (what == 'S' && (s = pg_stmt_find(&st->stmts, name, nn)) != NULL)
+		gen = s->gen;
 	pg_submit(st, m->type == 'C' ? K_C : K_D, NULL, -1, m);
+	if (st->qlen > qlen)
+		pg_slot_at(st, st->qlen - 1)->gen = gen;
+}
+
+/* ParameterDescription answering a Describe of a statement: the types
+ * the server resolved. asyncpg, postgres.js and pgjdbc Parse with no (or
+ * 0) type OIDs, learn the types here, then Bind binary values: without
+ * them those values could only be shown as hex. The server's types
+ * replace the Parse's (they agree where the Parse gave one). */
+static void
+pg_param_desc(struct pg_state *st, const struct pg_msg *m)
+{
+	struct pg_stmt	*s;
+	struct rd	 rd;
+	uint64_t	 gen;
+	int		 np, i;
+
+	if (!pg_align(st, M(K_D), m) || (gen = pg_slot_at(st, 0)->gen) == 0)
+		return;
+	if ((s = pg_stmt_by_gen(&st->stmts, gen)) == NULL)
+		return;		/* redefined since: the types are not its */
+	if (m->n < m->len)
+		return;		/* cut short (memory budget): not all known */
+	rd_init(&rd, m->p, m->n);
+	np = rd_be16(&rd);
+	if (!rd_ok(&rd) || rd_left(&rd) != (size_t)np * 4) {
+		pg_malformed(st, NULL, "ParameterDescription");
+		return;
+	}
+	s->noids = 0;
+	for (i = 0; i < np; i++)
+		pg_stmt_add_oid(s, rd_be32(&rd));
 }
 
 static void
@@ -784,6 +990,10 @@ pg_lost(struct pg_state *st)
 {
 	pg_flush(st);
 	st->sslreq = 0;
+	/* Past a gap, as at a mid-stream start, the server may still be
+	 * answering requests we did not see. */
+	if (st->phase == PH_READY)
+		st->phase = PH_UNKNOWN;
 }
 
 /*
@@ -799,11 +1009,12 @@ pg_lost_responses(struct pg_state *st, uint64_t upto)
 {
 	struct pg_slot	*s;
 
+	pg_hold_commit(st);
 	while (st->qlen > 0) {
 		s = pg_slot_at(st, 0);
 		if (s->acked != 0 && s->acked >= upto)
 			break;
-		pg_pop(st, NULL, 0);
+		pg_pop_lost(st);
 	}
 	if (st->qlen == 0)
 		pg_lost(st);
@@ -845,8 +1056,10 @@ pg_on_client(void *arg, const struct pg_msg *m)
 		/* In copy-in mode the server ignores a Sync: it gets no
 		 * ReadyForQuery, so queueing it would shift every later
 		 * response onto the wrong request. */
-		if (!st->copy_in)
+		if (!st->copy_in) {
+			pg_stmts_sync(&st->stmts);
 			pg_submit(st, K_S, NULL, -1, m);
+		}
 		break;
 	case 'F':
 		pg_function(st, m);
@@ -1024,7 +1237,7 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 		pg_startup_failed(st, m);
 		return;
 	}
-	if (st->qlen == 0) {
+	if (st->qlen == 0 && st->nheld == 0) {
 		pg_lone_error(st, m);
 		return;
 	}
@@ -1039,6 +1252,8 @@ pg_error(struct pg_state *st, const struct pg_msg *m)
 		/* The server closes the connection: no ReadyForQuery will
 		 * complete the request, and at close it would lose its
 		 * error. Later requests are never answered. */
+		pg_hold_commit(st);
+		st->phase = PH_READY;
 		pg_pop(st, "error", m->ts);
 		return;
 	}
@@ -1105,20 +1320,82 @@ pg_complete(struct pg_state *st, const struct pg_msg *m)
 		pg_pop(st, rp->err ? "error" : "ok", m->ts);
 }
 
+/* The ReadyForQuery that ends a drain (pg_hold_undo) ends a Sync group:
+ * one sent before the capture began, or our first (the requests up to
+ * our first Sync, Query or FunctionCall, if the capture began inside
+ * that group). It is not ours if nothing in the drain could answer our
+ * oldest request (its answer comes first), nor if it began before our
+ * first Sync was sent: then our requests wait on. Otherwise it may be
+ * either, and our group's requests are written without a response
+ * rather than risk taking the next group's. */
+static void
+pg_drain_ready(struct pg_state *st, const struct pg_msg *m)
+{
+	uint32_t	i, j;
+	uint8_t		k;
+	bool		hit = st->drain_hit;
+
+	uint32_t	need = 0;
+
+	st->drain = false;
+	st->drain_hit = false;
+	if (st->qlen == 0)
+		return;
+	if (!hit && pg_slot_at(st, 0)->kind != K_S)
+		return;
+	for (j = 0; j < st->qlen; j++) {
+		k = pg_slot_at(st, j)->kind;
+		if (k == K_S || k == K_Q || k == K_F)
+			break;
+		need++;
+	}
+	if (j == st->qlen || pg_slot_at(st, j)->ts > m->ts_first)
+		return;
+	/* Each of our Parse, Bind, Describe, Execute, Close gets exactly
+	 * one completing response before its Sync's ReadyForQuery unless
+	 * an error skips the rest: fewer since the last ReadyForQuery, and
+	 * this one cannot end our group. */
+	if (pg_slot_at(st, j)->kind == K_S && !st->seg_err &&
+	    st->seg_done < need)
+		return;
+	for (i = 0; i <= j; i++)
+		pg_pop_lost(st);
+}
+
 static void
 pg_ready(struct pg_state *st, const struct pg_msg *m)
 {
 	struct pg_resp	*rp = &st->resp;
+	unsigned	 mask = M(K_Q) | M(K_S) | M(K_F);
 	uint8_t		 k;
 
 	st->streaming = false;
-	if (st->phase != PH_READY) {
+	if (st->phase == PH_UNKNOWN) {
+		if (!st->drain && st->qlen == 0) {
+			/* Nothing left it could be for but the held ones
+			 * (whose Sync an Execute's COPY made the server
+			 * ignore). */
+			pg_hold_commit(st);
+			st->phase = PH_READY;
+			return;
+		}
+		if (!pg_align(st, mask, m)) {
+			if (st->drain)
+				pg_drain_ready(st, m);
+			return;
+		}
+		/* The responses fitted up to a Sync: the matching holds. */
+		pg_hold_commit(st);
 		st->phase = PH_READY;
-		if (st->qlen == 0)
+	} else {
+		if (st->phase != PH_READY) {
+			st->phase = PH_READY;
+			if (st->qlen == 0)
+				return;
+		}
+		if (!pg_align(st, mask, m))
 			return;
 	}
-	if (!pg_align(st, M(K_Q) | M(K_S) | M(K_F), m))
-		return;
 	st->skip_open = false;
 	k = pg_head_kind(st);
 	rp->tx = m->n > 0 ? (char)m->p[0] : 0;
@@ -1139,8 +1416,13 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 static void
 pg_copy_in_begin(struct pg_state *st)
 {
-	struct pg_slot	head = *pg_slot_at(st, 0);
+	struct pg_slot	head;
 	uint32_t	n = 0;
+
+	/* The Syncs are dropped from the ring: nothing may be held
+	 * before them. */
+	pg_hold_commit(st);
+	head = *pg_slot_at(st, 0);
 
 	while (n + 1 < st->qlen && pg_slot_at(st, n + 1)->kind == K_S)
 		n++;
@@ -1161,8 +1443,27 @@ pg_copy_both(struct pg_state *st, const struct pg_msg *m)
 {
 	if (!pg_align(st, M(K_Q) | M(K_E), m))
 		return;
+	/* No ReadyForQuery comes to confirm a mid-stream match: this does. */
+	pg_hold_commit(st);
+	st->phase = PH_READY;
 	pg_pop(st, "ok", m->ts);
 	st->streaming = true;
+}
+
+/* Counts, between two ReadyForQuery, the responses that complete one
+ * extended-protocol request each (pg_drain_ready). */
+static void
+pg_seg(struct pg_state *st, uint8_t type)
+{
+	switch (type) {
+	case '1': case '2': case '3': case 'n': case 'T': case 'C':
+	case 'I': case 's':
+		st->seg_done++;
+		break;
+	case 'E':
+		st->seg_err = true;
+		break;
+	}
 }
 
 static void
@@ -1170,6 +1471,7 @@ pg_on_server(void *arg, const struct pg_msg *m)
 {
 	struct pg_state	*st = arg;
 
+	pg_seg(st, m->type);
 	switch (m->type) {
 	case PG_MSG_SSLANS:
 		if (st->sslreq != 0 && (m->code == 'S' || m->code == 'G'))
@@ -1191,6 +1493,8 @@ pg_on_server(void *arg, const struct pg_msg *m)
 		break;
 	case 'Z':
 		pg_ready(st, m);
+		st->seg_done = 0;
+		st->seg_err = false;
 		break;
 	case 'C':
 		pg_complete(st, m);
@@ -1216,7 +1520,7 @@ pg_on_server(void *arg, const struct pg_msg *m)
 			pg_pop(st, NULL, m->ts);
 		break;
 	case 't':
-		pg_align(st, M(K_D), m);
+		pg_param_desc(st, m);
 		break;
 	case 'T':
 		if (pg_align(st, M(K_D) | M(K_Q), m) &&

@@ -1,4 +1,5 @@
 /* pg-stmt.c - prepared statements and portals (see pg-stmt.h). */
+#include <ctype.h>
 #include <string.h>
 
 #include "pg-stmt.h"
@@ -39,8 +40,10 @@ pg_stmts_alloc(struct pg_stmts *t)
 	t->np = 1;
 }
 
+/* fresh: a new slot even if the name is live (pg_stmt_define_pending). */
 static struct pg_stmt *
-pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
+pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create,
+    bool fresh)
 {
 	struct pg_stmt	*s, *old = NULL;
 	uint32_t	 i;
@@ -49,7 +52,7 @@ pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
 	n = pg_name_clip(n);
 	if (n == 0)
 		return &t->s[0];
-	for (i = 1; i < t->ns; i++) {
+	for (i = 1; !fresh && i < t->ns; i++) {
 		s = &t->s[i];
 		if (s->live && s->namelen == n && memcmp(s->name, name, n) == 0)
 			return s;
@@ -58,7 +61,7 @@ pg_stmt_slot(struct pg_stmts *t, const char *name, size_t n, bool create)
 		return NULL;
 	for (i = 1; i < t->ns; i++) {
 		s = &t->s[i];
-		if (!s->live)
+		if (!s->live && !s->pending)
 			goto found;
 		if (old == NULL || s->used < old->used)
 			old = s;
@@ -76,13 +79,15 @@ found:
 	return s;
 }
 
-struct pg_stmt *
-pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
-    const char *query, size_t qlen, size_t max)
+static struct pg_stmt *
+pg_stmt_define_x(struct pg_stmts *t, const char *name, size_t n,
+    const char *query, size_t qlen, size_t max, bool pending)
 {
-	struct pg_stmt	*s = pg_stmt_slot(t, name, n, true);
+	struct pg_stmt	*s = pg_stmt_slot(t, name, n, true, pending);
 
-	s->live = true;
+	s->live = !pending;
+	s->pending = pending;
+	s->synced = false;
 	s->gen = ++t->gen;
 	s->used = ++t->clock;
 	s->truncated = qlen > max;
@@ -91,6 +96,48 @@ pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
 	buf_add(&s->query, query, s->truncated ? max : qlen);
 	s->noids = 0;
 	return s;
+}
+
+struct pg_stmt *
+pg_stmt_define(struct pg_stmts *t, const char *name, size_t n,
+    const char *query, size_t qlen, size_t max)
+{
+	return pg_stmt_define_x(t, name, n, query, qlen, max, false);
+}
+
+struct pg_stmt *
+pg_stmt_define_pending(struct pg_stmts *t, const char *name, size_t n,
+    const char *query, size_t qlen, size_t max)
+{
+	return pg_stmt_define_x(t, name, n, query, qlen, max, n > 0);
+}
+
+void
+pg_stmt_settle(struct pg_stmts *t, uint64_t gen, enum pg_parse_outcome o)
+{
+	struct pg_stmt	*s = NULL, *old;
+	uint32_t	 i;
+
+	for (i = 0; i < t->ns; i++)
+		if ((t->s[i].pending || t->s[i].live) && t->s[i].gen == gen)
+			s = &t->s[i];
+	if (s == NULL)
+		return;
+	if (s->live) {
+		/* Taken at once (the name was free): a refused Parse
+		 * leaves it undefined, as a capture begun after another
+		 * client's Parse of that name shows (42P05). */
+		if (o == PG_PARSE_FAILED)
+			s->live = false;
+		return;
+	}
+	s->pending = false;
+	if (o != PG_PARSE_OK)
+		return;
+	old = pg_stmt_slot(t, s->name, s->namelen, false, false);
+	if (old != NULL)
+		old->live = false;
+	s->live = true;
 }
 
 void
@@ -105,10 +152,34 @@ pg_stmt_add_oid(struct pg_stmt *s, uint32_t oid)
 	s->oids[s->noids++] = oid;
 }
 
+void
+pg_stmts_sync(struct pg_stmts *t)
+{
+	uint32_t	i;
+
+	for (i = 1; i < t->ns; i++)
+		if (t->s[i].pending)
+			t->s[i].synced = true;
+}
+
 struct pg_stmt *
 pg_stmt_find(struct pg_stmts *t, const char *name, size_t n)
 {
-	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false);
+	struct pg_stmt	*s = NULL, *p;
+	uint32_t	 i;
+
+	n = pg_name_clip(n);
+	for (i = 1; n > 0 && i < t->ns; i++) {
+		p = &t->s[i];
+		if (p->pending && !p->synced && p->namelen == n &&
+		    memcmp(p->name, name, n) == 0 && (s == NULL || p->gen > s->gen))
+			s = p;
+	}
+	if (s != NULL) {
+		s->used = ++t->clock;
+		return s;
+	}
+	s = pg_stmt_slot(t, name, n, false, false);
 
 	if (s == NULL || !s->live)
 		return NULL;
@@ -116,10 +187,21 @@ pg_stmt_find(struct pg_stmts *t, const char *name, size_t n)
 	return s;
 }
 
+struct pg_stmt *
+pg_stmt_by_gen(struct pg_stmts *t, uint64_t gen)
+{
+	uint32_t	i;
+
+	for (i = 0; i < t->ns; i++)
+		if (t->s[i].live && t->s[i].gen == gen)
+			return &t->s[i];
+	return NULL;
+}
+
 void
 pg_stmt_close(struct pg_stmts *t, const char *name, size_t n)
 {
-	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false);
+	struct pg_stmt	*s = pg_stmt_slot(t, name, n, false, false);
 
 	if (s != NULL)
 		s->live = false;
@@ -219,4 +301,114 @@ pg_portal_close(struct pg_stmts *t, const char *name, size_t n)
 
 	if (p != NULL)
 		p->live = false;
+}
+
+/* SQL that drops statements or portals (pg_stmts_sql). */
+
+static void
+pg_stmts_drop_all(struct pg_stmts *t, bool stmts, bool portals)
+{
+	uint32_t	i;
+
+	for (i = 0; stmts && i < t->ns; i++)
+		t->s[i].live = t->s[i].pending = false;
+	for (i = 0; portals && i < t->np; i++)
+		t->p[i].live = false;
+}
+
+/* The next word of s[*i..n): an identifier, keyword or "quoted name"
+ * (with "" for a quote; up to PG_NAME_MAX bytes kept, unquoted ones
+ * lowercased as the server folds them). */
+static size_t
+pg_sql_word(const char *s, size_t n, size_t *i, char *w)
+{
+	size_t	len = 0;
+
+	while (*i < n && isspace((unsigned char)s[*i]))
+		(*i)++;
+	if (*i < n && s[*i] == '"') {
+		for ((*i)++; *i < n; (*i)++) {
+			if (s[*i] == '"') {
+				if (*i + 1 < n && s[*i + 1] == '"')
+					(*i)++;
+				else {
+					(*i)++;
+					break;
+				}
+			}
+			if (len < PG_NAME_MAX)
+				w[len++] = s[*i];
+		}
+		return len;
+	}
+	for (; *i < n && (isalnum((unsigned char)s[*i]) || s[*i] == '_' ||
+	    s[*i] == '$' || (unsigned char)s[*i] >= 0x80); (*i)++)
+		if (len < PG_NAME_MAX)
+			w[len++] = (char)tolower((unsigned char)s[*i]);
+	return len;
+}
+
+static bool
+pg_sql_is(const char *w, size_t n, const char *kw)
+{
+	return n == strlen(kw) && memcmp(w, kw, n) == 0;
+}
+
+/* One statement of a simple Query (no comments, text up to its ';'). */
+static void
+pg_stmts_sql1(struct pg_stmts *t, const char *s, size_t n)
+{
+	char	w[PG_NAME_MAX];
+	size_t	i = 0, k;
+
+	k = pg_sql_word(s, n, &i, w);
+	if (pg_sql_is(w, k, "discard")) {
+		k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "all"))
+			pg_stmts_drop_all(t, true, true);
+	} else if (pg_sql_is(w, k, "deallocate")) {
+		k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "prepare"))
+			k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "all"))
+			pg_stmts_drop_all(t, true, false);
+		else if (k > 0)
+			pg_stmt_close(t, w, k);
+	} else if (pg_sql_is(w, k, "close")) {
+		k = pg_sql_word(s, n, &i, w);
+		if (pg_sql_is(w, k, "all"))
+			pg_stmts_drop_all(t, false, true);
+		else if (k > 0)
+			pg_portal_close(t, w, k);
+	}
+}
+
+void
+pg_stmts_sql(struct pg_stmts *t, const char *q, size_t n)
+{
+	size_t	i, start = 0;
+	char	quote = 0;
+
+	if (t->s == NULL)
+		return;
+	/* Split at the ';' outside quotes; a comment ends the scan (what
+	 * follows it is not worth a full lexer). */
+	for (i = 0; i <= n; i++) {
+		if (i < n && quote != 0) {
+			if (q[i] == quote)
+				quote = 0;
+			continue;
+		}
+		if (i < n && (q[i] == '\'' || q[i] == '"')) {
+			quote = q[i];
+			continue;
+		}
+		if (i < n && (q[i] == '-' || q[i] == '/') && i + 1 < n &&
+		    q[i + 1] == (q[i] == '-' ? '-' : '*'))
+			n = i;
+		if (i >= n || q[i] == ';') {
+			pg_stmts_sql1(t, q + start, i - start);
+			start = i + 1;
+		}
+	}
 }

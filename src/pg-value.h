@@ -1,7 +1,8 @@
 /* pg-value.h - a Bind parameter as a record array element.
  *
  * Text-format values are kept as strings. Binary-format values are
- * rendered by the parameter's type OID when the Parse declared it (the
+ * rendered by the parameter's type OID when the Parse declared it or a
+ * ParameterDescription answering a Describe of the statement gave it (the
  * integer, float, bool, bytea, text, uuid, date and timestamp families);
  * anything else, or a value whose length does not fit its type, is shown
  * as PostgreSQL shows bytea: "\x" and lowercase hex. */

@@ -33,6 +33,17 @@ rec_reset(struct record *r)
 	r->gen++;
 }
 
+void
+rec_truncate(struct record *r, uint32_t nf)
+{
+	if (nf >= r->nf)
+		return;
+	r->nf = nf;
+	if (r->ext > nf)
+		r->ext = nf;
+	r->gen++;
+}
+
 struct rval *
 rec_slot_grow(struct record *r, const char *key)
 {

@@ -119,6 +119,9 @@ struct rview {
 void	 rec_init(struct record *);
 void	 rec_free(struct record *);
 void	 rec_reset(struct record *);
+/* Drops the fields added after the first nf (keys appended later, such
+ * as a response's, taken back). */
+void	 rec_truncate(struct record *, uint32_t nf);
 
 void	 rec_str(struct record *, const char *key, const void *p, size_t n);
 void	 rec_cstr(struct record *, const char *key, const char *s);

@@ -254,6 +254,177 @@ TEST(pg_bind_binary_values)
 	/* 1.25 is exact in float4; 23.4 is a double. */
 }
 
+/* asyncpg (and postgres.js, pgjdbc) Parse with no type OIDs, Describe
+ * the statement, and Bind binary values of the types the server's
+ * ParameterDescription gave: those render by type, not as hex. A
+ * statement redefined before the answer does not take its types. */
+TEST(pg_bind_types_from_param_desc)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__");
+	s_cstr("SELECT $1::int + 1, $2::text"); s_be16(0); s_end();
+	s_msg('D'); s_u8('S'); s_cstr("__asyncpg_stmt_1__"); s_end();
+	s_msg('P'); s_cstr(""); s_cstr("SELECT $1::int8"); s_be16(1);
+	s_be32(0); s_end();
+	s_msg('D'); s_u8('S'); s_cstr(""); s_end();
+	s_msg('P'); s_cstr(""); s_cstr("SELECT $1::bool"); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end();
+	s_msg('t'); s_be16(2); s_be32(23); s_be32(25); s_end();
+	srv_rowdesc();
+	s_msg('1'); s_end();
+	s_msg('t'); s_be16(1); s_be32(20); s_end();
+	srv_rowdesc();
+	s_msg('1'); s_end();
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(2); s_be32(4); s_be32(41); s_be32(7);
+	s_raw("h\xc3\xa9 \xe2\x9c\x93", 7); s_be16(1); s_be16(1); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(1); s_be16(1); s_be16(1);
+	s_be32(1); s_u8(1); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('2'); s_end(); srv_row("42"); srv_tag("SELECT 1");
+	s_msg('2'); s_end(); srv_row("t"); srv_tag("SELECT 1");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"stmt_name\":\"__asyncpg_stmt_1__\","
+	    "\"bind_values\":[41,\"hé ✓\"],\"message_type\":\"B\"");
+	/* The unnamed statement was parsed again (bool) before its int8
+	 * description came: its value stays hex. */
+	CHECK_HAS(o, "\"bind_values\":[\"\\\\x01\"]");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+}
+
+/* pgbouncer (transaction pooling) runs DISCARD ALL on the server
+ * connection between two clients' transactions; PDO DEALLOCATEs its
+ * statements. A Bind of that name afterwards is not the statement we
+ * kept: asyncpg behind pgbouncer binds __asyncpg_stmt_1__ again and the
+ * server says it does not exist. The record showed the forgotten
+ * statement's text and rendered the values by its types. */
+TEST(pg_discard_all_drops_statements)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::int");
+	s_be16(1); s_be32(23); s_end();
+	s_msg('P'); s_cstr("pdo_stmt_1"); s_cstr("SELECT $1::int8");
+	s_be16(1); s_be32(20); s_end();
+	s_msg('P'); s_cstr("keep"); s_cstr("SELECT $1::int4");
+	s_be16(1); s_be32(23); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('1'); s_end(); s_msg('1'); s_end();
+	srv_ready('I');
+	s_step(C);
+	s_msg('Q'); s_cstr("SELECT 'x;DISCARD ALL'; DEALLOCATE \"pdo_stmt_1\""); s_end();
+	s_step(S);
+	srv_rowdesc(); srv_row("x"); srv_tag("SELECT 1"); srv_tag("DEALLOCATE");
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("pdo_stmt_1"); s_be16(1); s_be16(1);
+	s_be16(1); s_be32(8); s_be32(0); s_be32(7); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr("keep"); s_be16(1); s_be16(1);
+	s_be16(1); s_be32(4); s_be32(5); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("26000", "prepared statement \"pdo_stmt_1\" does not exist");
+	srv_ready('I');
+	s_step(C);
+	s_msg('Q'); s_cstr("discard all"); s_end();
+	s_step(S); srv_tag("DISCARD ALL"); srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(4); s_be32(1); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("26000", "prepared statement does not exist");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	/* The quoted DISCARD ALL is a string: "keep" lives on. */
+	CHECK_HAS(o, "\"stmt_name\":\"keep\",\"bind_values\":[5],"
+	    "\"message_type\":\"B\",\"stmt_query\":\"SELECT $1::int4\"");
+	CHECK_HAS(o, "\"stmt_name\":\"pdo_stmt_1\",\"bind_values\":"
+	    "[\"\\\\x0000000000000007\"],\"message_type\":\"B\","
+	    "\"response_first_us\"");
+	CHECK_HAS(o, "\"stmt_name\":\"__asyncpg_stmt_1__\",\"bind_values\":"
+	    "[\"\\\\x00000001\"],\"message_type\":\"B\","
+	    "\"response_first_us\"");
+}
+
+/* Behind pgbouncer (transaction pooling) two asyncpg processes both
+ * Parse __asyncpg_stmt_1__ on one server connection: the second Parse
+ * fails (42P05 already exists) and the name stays the first one's. We
+ * took the failed text, so the next Bind showed the other client's
+ * query and rendered its values by the wrong types. A Parse of a name
+ * in use now waits for its ParseComplete (taken if the old one was
+ * dropped unseen). */
+TEST(pg_parse_of_name_in_use)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::int");
+	s_be16(1); s_be32(23); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); srv_ready('I');
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::text");
+	s_be16(1); s_be32(25); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("42P05", "prepared statement already exists");
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(4); s_be32(9); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('2'); s_end(); srv_ready('I');
+	/* Dropped unseen (DEALLOCATE in a function): the new Parse
+	 * succeeds and its text is the statement's. */
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::bool");
+	s_be16(1); s_be32(16); s_end();
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(1); s_u8(1); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('2'); s_end(); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"bind_values\":[9],\"message_type\":\"B\","
+	    "\"stmt_query\":\"SELECT $1::int\"");
+	CHECK_NOT(o, "\"stmt_query\":\"SELECT $1::text\"");
+	CHECK_HAS(o, "\"stmt_query\":\"SELECT $1::bool\"");
+
+	/* The capture began after the other client's Parse: the refused
+	 * one is all we saw of the name, and it defines nothing either. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("__asyncpg_stmt_1__"); s_cstr("SELECT $1::text");
+	s_be16(1); s_be32(25); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_error("42P05", "prepared statement already exists");
+	srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("__asyncpg_stmt_1__"); s_be16(1);
+	s_be16(1); s_be16(1); s_be32(4); s_be32(9); s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('2'); s_end(); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"bind_values\":[\"\\\\x00000009\"],"
+	    "\"message_type\":\"B\",\"response_first_us\"");
+}
+
 TEST(pg_bind_formats)
 {
 	const char *o;
@@ -784,6 +955,99 @@ TEST(pg_midstream_pickup)
 	}
 }
 
+/* A capture that begins while the server still answers a pipeline sent
+ * before it (libpq pipeline mode, Ruby pg): those ParseComplete,
+ * BindComplete, CommandComplete fit our first requests too. They were
+ * taken for ours: the SELECT got the unseen INSERT's tag and a record
+ * "S" the unseen statement's error. Now they are held until a
+ * ReadyForQuery confirms them; a response that fits nothing pending
+ * puts them back, and a group that cannot be told apart is written
+ * without a response rather than a wrong one. */
+TEST(pg_midstream_pipeline_no_shift)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELECT count(*) FROM rb"); s_be16(0);
+	s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); s_msg('n'); s_end();
+	srv_tag("INSERT 0 1");
+	s_msg('1'); s_end(); s_msg('2'); s_end(); s_msg('n'); s_end();
+	srv_error("23505", "duplicate key");
+	srv_ready('I');
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_rowdesc(); srv_row("2");
+	srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_NOT(o, "INSERT");
+	CHECK_NOT(o, "23505");
+	CHECK_NOT(o, "\"message_type\":\"S\"");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
+
+	/* The unseen group was a shorter one (Parse/Bind/Execute/Sync):
+	 * its ParseComplete and BindComplete fit ours, its CommandComplete
+	 * does not fit our Describe. Three completions before that
+	 * ReadyForQuery cannot answer our four requests: it is not ours,
+	 * and ours get their own responses after it. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELECT count(*) FROM rb"); s_be16(0);
+	s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_tag("INSERT 0 1");
+	srv_ready('I');
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_rowdesc(); srv_row("2");
+	srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_NOT(o, "INSERT");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\","
+	    "\"status\":\"ok\"}");
+	CHECK_INT(count(o, "\"status\":\"ok\""), 3);
+
+	/* pg-cursor: the capture begins inside Parse/Bind/Describe/Execute/
+	 * Flush rounds that have no Sync until the cursor is done. The
+	 * ParseComplete and BindComplete of the unseen messages fit nothing
+	 * pending; the RowDescription answers our Describe, and matching
+	 * goes on from there. */
+	s_reset();
+	s_step(C);
+	s_msg('D'); s_u8('P'); s_cstr("C_1"); s_end();
+	s_msg('H'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_rowdesc();
+	s_step(C);
+	s_msg('E'); s_cstr("C_1"); s_be32(2); s_end();
+	s_msg('H'); s_end();
+	s_step(S);
+	srv_row("1"); srv_row("2"); s_msg('s'); s_end();
+	s_step(C);
+	s_msg('E'); s_cstr("C_1"); s_be32(2); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	srv_row("3"); srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"row_limit\":2,\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"rows\":2,\"status\":\"suspended\"}");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\","
+	    "\"status\":\"ok\"}");
+}
+
 TEST(pg_gap_flushes_and_resyncs)
 {
 	const char *o;
@@ -952,6 +1216,27 @@ TEST(pg_huge_messages)
 	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\"");
 	CHECK(strcmp(pgt_run(1, 70000, false), o) == 0);
 	CHECK(strcmp(pgt_run(0, 1024 * 1024 + 3, false), o) == 0);
+
+	/* A Bind whose value runs past the kept 1 MB (asyncpg binding a
+	 * 2 MB bytea): the values before it, then its first bytes, not an
+	 * empty bind_values. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("SELECT length($2::text)"); s_be16(2);
+	s_be32(23); s_be32(25); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(1); s_be16(1); s_be16(3);
+	s_be32(4); s_be32(7); s_be32((uint32_t)n); s_raw(big, n);
+	s_be32(1); s_raw("z", 1); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_row("9");
+	srv_tag("SELECT 1"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_HAS(o, "\"bind_values\":[7,\"abcdefghijklmnopqrstuvwxyzabc");
+	CHECK_HAS(o, "\"],\"message_type\":\"B\",\"stmt_query\":"
+	    "\"SELECT length($2::text)\",\"truncated\":true,");
+	CHECK_INT(pgt_stats()->decode_errors, 0);
 	free(big);
 }
 
