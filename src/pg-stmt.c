@@ -87,6 +87,7 @@ pg_stmt_define_x(struct pg_stmts *t, const char *name, size_t n,
 
 	s->live = !pending;
 	s->pending = pending;
+	t->any_pending |= pending;
 	s->synced = false;
 	s->gen = ++t->gen;
 	s->used = ++t->clock;
@@ -117,10 +118,18 @@ pg_stmt_settle(struct pg_stmts *t, uint64_t gen, enum pg_parse_outcome o)
 {
 	struct pg_stmt	*s = NULL, *old;
 	uint32_t	 i;
+	bool		 pend = false;
 
-	for (i = 0; i < t->ns; i++)
+	/* Without a pending one only a refusal changes anything. */
+	if (!t->any_pending && o != PG_PARSE_FAILED)
+		return;
+	for (i = 0; i < t->ns; i++) {
 		if ((t->s[i].pending || t->s[i].live) && t->s[i].gen == gen)
 			s = &t->s[i];
+		else if (t->s[i].pending)
+			pend = true;
+	}
+	t->any_pending = pend;
 	if (s == NULL)
 		return;
 	if (s->live) {
@@ -156,10 +165,16 @@ void
 pg_stmts_sync(struct pg_stmts *t)
 {
 	uint32_t	i;
+	bool		pend = false;
 
+	if (!t->any_pending)
+		return;
 	for (i = 1; i < t->ns; i++)
-		if (t->s[i].pending)
+		if (t->s[i].pending) {
 			t->s[i].synced = true;
+			pend = true;
+		}
+	t->any_pending = pend;
 }
 
 struct pg_stmt *
@@ -169,7 +184,7 @@ pg_stmt_find(struct pg_stmts *t, const char *name, size_t n)
 	uint32_t	 i;
 
 	n = pg_name_clip(n);
-	for (i = 1; n > 0 && i < t->ns; i++) {
+	for (i = 1; t->any_pending && n > 0 && i < t->ns; i++) {
 		p = &t->s[i];
 		if (p->pending && !p->synced && p->namelen == n &&
 		    memcmp(p->name, name, n) == 0 && (s == NULL || p->gen > s->gen))

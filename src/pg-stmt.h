@@ -50,6 +50,10 @@ struct pg_stmts {
 	uint32_t	  np;
 	uint64_t	  clock;
 	uint64_t	  gen;
+	bool		  any_pending;	/* a statement may be pending: the
+					 * walks for them are skipped when
+					 * none can be (every Parse and Sync
+					 * would pay for them) */
 };
 
 void		 pg_stmts_free(struct pg_stmts *);

@@ -75,7 +75,10 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		ch.dir = (enum dir)(ctl & 1);
 		ch.ts_us = ts;
 		ch.seq = 0;
-		ch.peer_acked = 0;
+		/* how far the client had read: unknown, all the server's
+		 * bytes so far, or past bytes a gap may lose next */
+		ch.peer_acked = (ctl >> 1 & 3) == 0 ? 0 :
+		    c.pos[DIR_S2C] + ((ctl >> 1 & 3) == 1 ? 64 : 0);
 		conn_data(&c, &ch);
 		off += len;
 	}
