@@ -59,7 +59,12 @@
 #define MYSQL_STMT_MAX		256		/* prepared statements remembered */
 _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define MYSQL_STMT_TEXT_MAX	4096		/* of each statement's text */
-#define MYSQL_PARAMS_MAX	4096		/* params whose types are kept */
+/* Params whose types are kept: all a statement can have (the prepare's
+ * count is 16 bits). mysqlnd and libmariadb send the types with the first
+ * execute only; a multi-row INSERT batch of more than 4096 placeholders
+ * executed again had "parameter types unknown" while this was 4096. The
+ * types of a statement the server prepared are at most 128 KB. */
+#define MYSQL_PARAMS_MAX	65535
 #define MYSQL_INFER_MAX		64		/* params tried for unknown stmts */
 #define MYSQL_BUF_SHRINK	(64u << 10)
 #define MYSQL_MSG_SHRINK	(16u << 10)	/* message buffer kept idle */

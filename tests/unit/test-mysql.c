@@ -1644,3 +1644,81 @@ TEST(mysql_midstream_tls_records)
 		sc_free(&s);
 	}
 }
+
+/* Appends one packet of n bytes (header built here) to the last event. */
+static void
+sc_add_bin(struct script *s, uint8_t seq, const uint8_t *p, size_t n)
+{
+	uint8_t	h[4] = { (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16),
+		    seq };
+
+	buf_add(&s->ev[s->nev - 1].b, h, 4);
+	buf_add(&s->ev[s->nev - 1].b, p, n);
+}
+
+/* A COM_STMT_EXECUTE of statement 9 with np LONG params v0, v0 + 1, ...,
+ * the types sent only if bound (mysqlnd, libmariadb: first execute). */
+static void
+sc_exec_longs(struct script *s, int64_t ts, unsigned np, bool bound,
+    uint32_t v0)
+{
+	struct buf	b;
+	unsigned	i;
+	uint8_t		v[4];
+
+	buf_init(&b);
+	buf_add(&b, "\x17\x09\x00\x00\x00\x00\x01\x00\x00\x00", 10);
+	for (i = 0; i < (np + 7) / 8; i++)
+		buf_addc(&b, 0);			/* no NULLs */
+	buf_addc(&b, bound ? 1 : 0);
+	for (i = 0; bound && i < np; i++)
+		buf_add(&b, "\x03\x00", 2);		/* LONG */
+	for (i = 0; i < np; i++) {
+		v[0] = (uint8_t)(v0 + i);
+		v[1] = (uint8_t)((v0 + i) >> 8);
+		v[2] = (uint8_t)((v0 + i) >> 16);
+		v[3] = 0;
+		buf_add(&b, v, 4);
+	}
+	sc_new(s, DIR_C2S, ts);
+	sc_add_bin(s, 0, (const uint8_t *)b.p, b.len);
+	buf_free(&b);
+}
+
+/* A statement of more than 4096 parameters (a multi-row INSERT batch from
+ * PHP mysqli or a libmariadb program) executed again without its types:
+ * only 4096 params' types were kept, so the second execute had
+ * "parameter types unknown" and no values. */
+TEST(mysql_many_params_types_kept)
+{
+	struct script	 s = { 0 };
+	const unsigned	 np = 5000;
+	uint8_t		 ok[12] = { 0x00, 0x09, 0, 0, 0, 0, 0,
+			    (uint8_t)np, (uint8_t)(np >> 8), 0, 0, 0 };
+	uint8_t		 def[64];
+	size_t		 dn;
+	unsigned	 i;
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1678");		/* prepare "x" */
+	sc_new(&s, DIR_S2C, 1010);
+	sc_add_bin(&s, 1, ok, sizeof ok);
+	dn = test_unhex(COLDEF, def, sizeof def);
+	for (i = 0; i < np; i++)
+		sc_add_bin(&s, (uint8_t)(2 + i), def, dn);
+	sc_add(&s, (uint8_t)(2 + np), EOF5);
+	sc_exec_longs(&s, 2000, np, true, 1);
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00010002000000");
+	sc_exec_longs(&s, 3000, np, false, 10001);
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00010002000000");
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[1,2,3,");
+	CHECK_HAS(out, ",4999,5000],\"seq_num\":0,\"command_id\":23,");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[10001,10002,");
+	CHECK_HAS(out, ",14999,15000],\"seq_num\":0,\"command_id\":23,");
+	CHECK_NOT(out, "values_error");
+	CHECK_INT(count(out, "\n"), 3);
+	free(out);
+	sc_free(&s);
+}
