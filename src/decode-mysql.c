@@ -7,11 +7,13 @@
  *   stmt_prepare_query, seq_num, command_id
  *   stmt_id, stmt_execute_values, seq_num, command_id
  * then the connection values, then our extension keys, each only when known:
- *   stmt_query          execute: text of the prepared statement
+ *   stmt_query          execute: text of the prepared statement (its
+ *                       first MYSQL_STMT_TEXT_MAX bytes)
  *   values_error        execute: why stmt_execute_values is empty or short
  *                       ("statement not seen", "parameter types unknown",
  *                       "malformed", "truncated")
  *   truncated_bytes     request bytes beyond MYSQL_TEXT_MAX, not kept
+ *                       (with those of a character the cut split)
  *   response_first_us   microseconds from the request to the first and
  *   response_last_us    the last packet of the response
  *   status              "ok" or "error"
@@ -484,6 +486,24 @@ my_text(struct my_state *st, struct record *r, const char *key,
 	rec_str(r, key, s, on);
 }
 
+/* my_text of a command's text; cut: the command was longer than what was
+ * kept, and a character the cut splits is dropped rather than written as
+ * U+FFFD. Returns the bytes dropped. */
+static size_t
+my_text_cut(struct my_state *st, struct record *r, const char *key,
+    const uint8_t *p, size_t n, bool cut)
+{
+	size_t		 on, drop = 0;
+	const char	*s = mysql_text(&st->scratch, st->charset, p, n, &on);
+
+	if (cut) {
+		drop = mysql_utf8_partial(s, on);
+		on -= drop;
+	}
+	rec_str(r, key, s, on);
+	return drop;
+}
+
 /* Checks n params of the given types (NULL bitmap nb; ld, if not NULL,
  * those sent before as long data) fit the rest of r exactly; adds them to
  * rec unless it is NULL. */
@@ -910,7 +930,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	struct my_stmt		*s;
 	struct rd		 r;
 	const uint8_t		*q;
-	size_t			 n, qn;
+	size_t			 n, qn, drop = 0;
 	uint8_t			 cmd;
 
 	if (m->n == 0)
@@ -944,14 +964,16 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		q = m->p + 1;
 		qn = m->n - 1;
 		my_query_text(c, st, &q, &qn);
-		my_text(st, &p->rec, "query", q, qn);
+		drop = my_text_cut(st, &p->rec, "query", q, qn,
+		    m->n < m->total);
 		rec_int(&p->rec, "seq_num", m->seq);
 		rec_int(&p->rec, "command_id", cmd);
 		rec_mark_ext(&p->rec);
 		p->emit = true;
 		break;
 	case COM_STMT_PREPARE:
-		my_text(st, &p->rec, "stmt_prepare_query", m->p + 1, m->n - 1);
+		drop = my_text_cut(st, &p->rec, "stmt_prepare_query", m->p + 1,
+		    m->n - 1, m->n < m->total);
 		rec_int(&p->rec, "seq_num", m->seq);
 		rec_int(&p->rec, "command_id", cmd);
 		rec_mark_ext(&p->rec);
@@ -1008,7 +1030,8 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	if (p->emit) {
 		c->st.requests++;
 		if (m->n < m->total)
-			rec_uint(&p->rec, "truncated_bytes", m->total - m->n);
+			rec_uint(&p->rec, "truncated_bytes",
+			    m->total - m->n + drop);
 		my_hold(c, st);
 	}
 }
@@ -1369,8 +1392,11 @@ my_done(struct conn *c, struct my_state *st, struct my_pending *p,
 		st->last_stmt = p->stmt_id;
 		if ((f = rec_find(&p->rec, "stmt_prepare_query")) != NULL) {
 			txt = rec_sval(&p->rec, &f->val, &n);
-			if (n > MYSQL_STMT_TEXT_MAX)
+			if (n > MYSQL_STMT_TEXT_MAX) {
+				/* not ending in half a character */
 				n = MYSQL_STMT_TEXT_MAX;
+				n -= mysql_utf8_partial(txt, n);
+			}
 			s->text = xmalloc(n + 1);
 			memcpy(s->text, txt, n);
 			s->textlen = n;

@@ -1722,3 +1722,70 @@ TEST(mysql_many_params_types_kept)
 	free(out);
 	sc_free(&s);
 }
+
+TEST(mysql_utf8_partial)
+{
+	CHECK_INT((int)mysql_utf8_partial("abc", 3), 0);
+	CHECK_INT((int)mysql_utf8_partial("", 0), 0);
+	CHECK_INT((int)mysql_utf8_partial("a\xc3", 2), 1);
+	CHECK_INT((int)mysql_utf8_partial("a\xc3\xa9", 3), 0);
+	CHECK_INT((int)mysql_utf8_partial("\xe2\x98", 2), 2);
+	CHECK_INT((int)mysql_utf8_partial("\xe2\x98\x83", 3), 0);
+	CHECK_INT((int)mysql_utf8_partial("x\xf0\x9f\x98", 4), 3);
+	CHECK_INT((int)mysql_utf8_partial("\xf0\x9f\x98\x80", 4), 0);
+	/* not UTF-8 (latin1 bytes): left alone */
+	CHECK_INT((int)mysql_utf8_partial("\xa9\xa9\xa9\xa9", 4), 0);
+	CHECK_INT((int)mysql_utf8_partial("ab\xff", 3), 0);
+}
+
+/* A prepared statement's text is kept to 4096 bytes for its executes'
+ * stmt_query, and a COM_QUERY to 1 MB: a cut through a multibyte
+ * character left its first bytes, written as U+FFFD at the text's end. */
+TEST(mysql_text_cut_on_character)
+{
+	struct script	 s = { 0 };
+	struct buf	 b;
+	uint8_t		 ok[12] = { 0x00, 0x07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	size_t		 i;
+	char		*out;
+
+	sc_login(&s, HS41);
+	/* prepare "a" and 2100 é's: the first 4096 bytes end inside the
+	 * 2048th é */
+	buf_init(&b);
+	buf_add(&b, "\x16" "a", 2);
+	for (i = 0; i < 2100; i++)
+		buf_add(&b, "\xc3\xa9", 2);
+	sc_new(&s, DIR_C2S, 1000);
+	sc_add_bin(&s, 0, (const uint8_t *)b.p, b.len);
+	sc_new(&s, DIR_S2C, 1010);
+	sc_add_bin(&s, 1, ok, sizeof ok);
+	sc_pkt(&s, DIR_C2S, 2000, 0, "17070000000001000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	/* a COM_QUERY of 1 MB + 13 bytes: "bb", then é's; the kept 1 MB - 1
+	 * bytes of text end inside one */
+	buf_reset(&b);
+	buf_add(&b, "\x03" "bb", 3);
+	while (b.len < (1u << 20) + 12)
+		buf_add(&b, "\xc3\xa9", 2);
+	sc_new(&s, DIR_C2S, 3000);
+	sc_add_bin(&s, 0, (const uint8_t *)b.p, b.len);
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00000002000000");
+	buf_free(&b);
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_NOT(out, "\\ufffd");
+	/* 4096 bytes: "a", 2047 é's (4094), and not the first byte of one */
+	CHECK_HAS(out, "\xc3\xa9\",\"response_first_us\":10,");
+	CHECK(strstr(out, "\"stmt_query\":\"a\xc3\xa9") != NULL);
+	{
+		const char *q = strstr(out, "\"stmt_query\":\"");
+		const char *e = q != NULL ? strchr(q + 14, '"') : NULL;
+
+		CHECK(e != NULL && e - (q + 14) == 4095);
+	}
+	/* 1048589 bytes, 1048576 kept, less the half é */
+	CHECK_HAS(out, "\"truncated_bytes\":14,");
+	CHECK_INT(count(out, "\n"), 3);
+	free(out);
+	sc_free(&s);
+}
