@@ -544,11 +544,18 @@ my_exec_values(struct my_state *st, struct record *rec, struct rd *r,
  * query at a time, and one thread. */
 static uint8_t	my_qa_types[2 * MYSQL_PARAMS_MAX];
 
-static bool
-my_qa_on(const struct my_state *st)
+/* Whether attributes are on: 1, 0, or -1 if not known, which is also the
+ * case when only the client's half of the handshake was seen: MySQL2 for
+ * Node.js (and libmysqlclient 8) ask for them whatever the server offers,
+ * and MariaDB never takes them. Taking the client's word for it, executes
+ * were read in the attributes layout and lost their values. */
+static int
+my_qa_state(const struct my_state *st)
 {
-	return st->ccaps_known && (st->ccaps & CLIENT_QUERY_ATTRS) &&
-	    (!st->scaps_known || (st->scaps & CLIENT_QUERY_ATTRS));
+	if ((st->ccaps_known && !(st->ccaps & CLIENT_QUERY_ATTRS)) ||
+	    (st->scaps_known && !(st->scaps & CLIENT_QUERY_ATTRS)))
+		return 0;
+	return st->ccaps_known && st->scaps_known ? 1 : -1;
 }
 
 /* cnt (type, name) pairs into my_qa_types; NULL if they do not fit. */
@@ -603,15 +610,16 @@ my_query_text(struct conn *c, struct my_state *st, const uint8_t **q,
     size_t *qn)
 {
 	struct rd	r;
+	int		qa = my_qa_state(st);
 
-	if (!my_qa_on(st) && (st->ccaps_known || *qn < 2 || (*q)[0] >= 0x20 ||
-	    (*q)[1] != 1))
+	if (qa == 0 || (qa < 0 && (*qn < 2 || (*q)[0] >= 0x20 ||
+	    (*q)[1] != 1)))
 		return;
 	rd_init(&r, *q, *qn);
 	if (my_qa_query_skip(st, &r)) {
 		*q = rd_ptr(&r);
 		*qn = rd_left(&r);
-	} else if (st->ccaps_known)
+	} else if (qa == 1)
 		c->st.decode_errors++;
 }
 
@@ -797,11 +805,10 @@ my_exec_is_qa(struct my_state *st, struct my_stmt *s, uint32_t id,
     uint8_t flags, const struct rd *r)
 {
 	struct rd	t = *r;
+	int		qa = my_qa_state(st);
 
-	if (my_qa_on(st))
-		return true;
-	if (st->ccaps_known || rd_left(r) == 0)
-		return false;
+	if (qa >= 0 || rd_left(r) == 0)
+		return qa == 1;
 	if (s != NULL ? s->nparams > 0 &&
 	    my_exec_known(st, NULL, &t, s, false) == NULL && rd_left(&t) == 0 :
 	    my_exec_infer(st, rd_ptr(r), rd_left(r)) > 0)

@@ -1789,3 +1789,34 @@ TEST(mysql_text_cut_on_character)
 	free(out);
 	sc_free(&s);
 }
+
+/* MySQL2 for Node.js asks for CLIENT_QUERY_ATTRIBUTES whatever the server
+ * offers; MariaDB never takes them. With the greeting missed (a capture
+ * begun during the handshake) the client's word was taken, executes were
+ * read in the attributes layout, and their values were lost without a
+ * values_error. */
+TEST(mysql_query_attributes_client_only)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	/* the handshake response with bit 27 set, no greeting */
+	sc_pkt(&s, DIR_C2S, 2000, 1, HS41);
+	memcpy(s.ev[0].b.p + 4, "\x8d\xa6\x0f\x08", 4);
+	sc_pkt(&s, DIR_S2C, 3000, 2, OK_AUTH);
+	sc_prepare(&s, 4000, 7, 2);
+	sc_pkt(&s, DIR_C2S, 5000, 0, "17070000000001000000" "00" "01" "0300fe00" "05000000" "026162");
+	sc_pkt(&s, DIR_S2C, 5010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 6000, 0, "030001" "73656c6563742031");
+	sc_pkt(&s, DIR_S2C, 6010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 7000, 0, "0373656c6563742032");
+	sc_pkt(&s, DIR_S2C, 7010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_execute_values\":[5,\"ab\"],");
+	CHECK_NOT(out, "values_error");
+	/* the query's shape still tells a block when there is one */
+	CHECK_HAS(out, "\"query\":\"select 1\",");
+	CHECK_HAS(out, "\"query\":\"select 2\",");
+	free(out);
+	sc_free(&s);
+}
