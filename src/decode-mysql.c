@@ -152,6 +152,11 @@ struct my_dir {
 	bool		 zraw;		/* frame stored uncompressed */
 	bool		 zbad;		/* inflate failed: skip the frame */
 	bool		 zresync;
+	bool		 zfirst;	/* no output of this frame yet */
+	bool		 zpend_on;	/* zpend holds a lone frame header */
+	uint8_t		 zpend[7];
+	int64_t		 zpend_ts;
+	uint64_t	 zpend_cseq;
 	uint8_t		 zhdr[7];
 	uint8_t		 zhave;
 	uint32_t	 zleft;
@@ -215,6 +220,7 @@ struct my_state {
 	enum phase	 phase;
 	bool		 hs_resp;	/* handshake response seen */
 	bool		 probed;	/* mid-stream compression check done */
+	bool		 zmaybe;	/* and the server's first chunk to see */
 	bool		 compress;
 	uint32_t	 ccaps, scaps;
 	bool		 ccaps_known, scaps_known;
@@ -1900,6 +1906,7 @@ my_reset_dir(struct my_dir *d)
 	d->total = 0;
 	d->zhave = 0;
 	d->zleft = 0;
+	d->zpend_on = false;
 }
 
 /* ---------------------------------------------------------------------
@@ -1922,6 +1929,69 @@ my_zplausible(const uint8_t *p, size_t n, bool exact)
 		return clen >= 4 &&
 		    (uint32_t)(p[7] | p[8] << 8 | p[9] << 16) + 4 <= clen;
 	return p[7] == 0x78 && ((p[7] << 8) | p[8]) % 31 == 0 && ulen >= clen / 2;
+}
+
+/* MySQL2 for Node.js writes each compressed frame's 7-byte header in a
+ * segment of its own, its body in the next: a chunk of only a header
+ * cannot be judged alone. Whether it may be one (held, then judged with
+ * the next chunk of its direction by my_zpend_fits). */
+static bool
+my_zhdr_only(const uint8_t *p, size_t n)
+{
+	uint32_t	clen, ulen;
+
+	if (n != 7)
+		return false;
+	clen = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
+	ulen = p[4] | p[5] << 8 | (uint32_t)p[6] << 16;
+	return clen >= 4 && (ulen == 0 || ulen >= clen / 2);
+}
+
+static void
+my_zpend_hold(struct my_dir *d, const uint8_t *p, int64_t ts, uint64_t cseq)
+{
+	memcpy(d->zpend, p, 7);
+	d->zpend_on = true;
+	d->zpend_ts = ts;
+	d->zpend_cseq = cseq;
+}
+
+/* my_zplausible of the held header followed by the chunk p[0..n). */
+static bool
+my_zpend_fits(const struct my_dir *d, const uint8_t *p, size_t n, bool exact)
+{
+	uint8_t	t[11];
+
+	if (n < 4)
+		return false;
+	memcpy(t, d->zpend, 7);
+	memcpy(t + 7, p, 4);
+	return my_zplausible(t, 7 + n, exact);
+}
+
+/*
+ * Whether a frame's output (p, n) goes to the packet layer. A frame holds
+ * any part of the packets: after a gap (or a capture begun mid-session)
+ * the first frames found go on in the middle of one. While the packets are
+ * out of step, a frame is taken only if its output begins with a packet
+ * that fits (my_plausible, as for uncompressed chunks); its other frames
+ * are dropped. Without this a gap inside a compressed result read a row's
+ * bytes as a packet header of megabytes, and every later response of the
+ * session was lost.
+ */
+static bool
+my_zsync(const struct my_state *st, enum dir dir, struct my_dir *d,
+    const uint8_t *p, size_t n)
+{
+	bool	first = d->zfirst;
+
+	d->zfirst = false;
+	if (!d->resync)
+		return true;
+	if (!first || !my_plausible(st, dir, p, n))
+		return false;
+	d->resync = false;
+	return true;
 }
 
 static size_t
@@ -1947,6 +2017,7 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 			d->zraw = ulen == 0;
 			d->zulen = ulen;
 			d->zbad = false;
+			d->zfirst = true;
 			if (!d->zraw) {
 				if (!d->zinit) {
 					memset(&d->z, 0, sizeof d->z);
@@ -1967,7 +2038,8 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 			continue;
 		}
 		if (d->zraw) {
-			my_pfeed(c, st, dir, p + off, k, ts, cseq, true);
+			if (my_zsync(st, dir, d, p + off, k))
+				my_pfeed(c, st, dir, p + off, k, ts, cseq, true);
 			off += k;
 			continue;
 		}
@@ -1987,7 +2059,7 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 				out = d->zulen;
 			}
 			d->zulen -= (uint32_t)out;
-			if (out > 0)
+			if (out > 0 && my_zsync(st, dir, d, st->zout, out))
 				my_pfeed(c, st, dir, st->zout, out, ts, cseq,
 				    true);
 			if (rc != Z_OK && rc != Z_BUF_ERROR) {
@@ -2028,36 +2100,96 @@ my_pfeed_all(struct conn *c, struct my_state *st, enum dir dir,
 	}
 }
 
+/* A chunk past the compression probes: resync, then the layers. */
+static void
+my_data_rest(struct conn *c, struct my_state *st, enum dir dir,
+    const uint8_t *p, size_t n, int64_t ts, uint64_t cseq)
+{
+	struct my_dir	*d = &st->d[dir];
+
+	if (d->zon && d->zresync) {
+		if (my_zhdr_only(p, n)) {
+			my_zpend_hold(d, p, ts, cseq);
+			return;
+		}
+		if (!my_zplausible(p, n, false))
+			return;
+		/* the packets inside resync at a frame (my_zsync) */
+		d->zresync = false;
+	} else if (!d->zon && d->resync) {
+		if (!my_plausible(st, dir, p, n))
+			return;
+		d->resync = false;
+	}
+	my_pfeed_all(c, st, dir, p, n, ts, cseq);
+}
+
 static void
 my_data(struct conn *c, void *vst, const struct chunk *ch)
 {
 	struct my_state	*st = vst;
 	struct my_dir	*d = &st->d[ch->dir];
+	bool		 held;
 
 	if (st->phase == PH_OFF || ch->n == 0)
 		return;
 	if (ch->dir == DIR_C2S)
 		st->peer_acked = ch->peer_acked;
+	held = d->zpend_on;
+	d->zpend_on = false;
 	if (!st->probed && ch->dir == DIR_C2S && st->phase == PH_INIT) {
 		/* capture began after the handshake of a compressed
-		 * session: the first client chunk is one whole frame */
+		 * session: the first client chunk is one whole frame, or
+		 * its header alone and then its body */
+		if (!held && my_zhdr_only(ch->p, ch->n) &&
+		    !my_plausible(st, DIR_C2S, ch->p, ch->n)) {
+			my_zpend_hold(d, ch->p, ch->ts_us, ch->seq);
+			return;
+		}
 		st->probed = true;
-		if (my_zplausible(ch->p, ch->n, true) &&
+		if (held ? my_zpend_fits(d, ch->p, ch->n, true) :
+		    my_zplausible(ch->p, ch->n, true) &&
 		    !my_plausible(st, DIR_C2S, ch->p, ch->n)) {
 			st->compress = true;
 			st->phase = PH_CMD;
 			st->d[0].zon = st->d[1].zon = true;
 			my_reset_dir(&st->d[1]);
 			st->d[1].zresync = true;
+			if (held)
+				my_pfeed_all(c, st, ch->dir, d->zpend, 7,
+				    d->zpend_ts, d->zpend_cseq);
+		} else {
+			st->zmaybe = true;
+			if (held)	/* not a header: as it came */
+				my_data_rest(c, st, ch->dir, d->zpend, 7,
+				    d->zpend_ts, d->zpend_cseq);
+		}
+		held = false;
+	} else if (st->zmaybe && ch->dir == DIR_S2C && st->phase == PH_CMD) {
+		/* The client's chunk was a packet: the body of a frame whose
+		 * header, a segment of its own (MySQL2 for Node.js), was
+		 * before the capture, or a session without compression.
+		 * The server tells: its chunk is a frame, not a packet. */
+		st->zmaybe = false;
+		if (my_zplausible(ch->p, ch->n, false) &&
+		    !my_plausible(st, DIR_S2C, ch->p, ch->n)) {
+			st->compress = true;
+			st->d[0].zon = st->d[1].zon = true;
+			my_reset_dir(&st->d[0]);
+			my_reset_dir(&st->d[1]);
+			st->d[1].zresync = false;
+			st->d[1].resync = true;
 		}
 	}
-	if (d->zon ? d->zresync : d->resync) {
-		if (d->zon ? !my_zplausible(ch->p, ch->n, false) :
-		    !my_plausible(st, ch->dir, ch->p, ch->n))
-			return;
-		d->zresync = d->resync = false;
+	if (held && d->zon && d->zresync &&
+	    my_zpend_fits(d, ch->p, ch->n, false)) {
+		d->zresync = false;
+		my_pfeed_all(c, st, ch->dir, d->zpend, 7, d->zpend_ts,
+		    d->zpend_cseq);
 	}
-	my_pfeed_all(c, st, ch->dir, ch->p, ch->n, ch->ts_us, ch->seq);
+	/* (a held header the chunk does not fit is dropped, as any chunk
+	 * that does not start a frame while resyncing) */
+	my_data_rest(c, st, ch->dir, ch->p, ch->n, ch->ts_us, ch->seq);
 }
 
 /*
@@ -2093,8 +2225,7 @@ my_gap(struct conn *c, void *vst, enum dir dir, uint64_t nbytes,
 	my_reset_dir(d);
 	if (d->zon)
 		d->zresync = true;
-	else
-		d->resync = true;
+	d->resync = true;
 }
 
 static void

@@ -1790,6 +1790,88 @@ TEST(mysql_text_cut_on_character)
 	sc_free(&s);
 }
 
+/* A gap inside a compressed result: the frames after it go on in the
+ * middle of a packet. Their bytes were read as a packet header of
+ * megabytes (here 0x414141) that swallowed the responses after it, so
+ * every later request of the session had no response keys. A frame is
+ * taken again once one begins with a packet that fits. */
+TEST(mysql_compressed_gap_mid_packet)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_Z);
+	sc_new(&s, DIR_C2S, 10000);
+	sc_zframe(&s, 0, "14000000" Q_POSTS);
+	sc_new(&s, DIR_S2C, 10100);
+	sc_zframe(&s, 1, "0100000101" "19000002" COLDEF "0500000330");
+	sc_gap(&s, DIR_S2C);
+	/* the rest of a long row, then the EOF */
+	sc_new(&s, DIR_S2C, 10300);
+	sc_zframe(&s, 5, "41414141414141414141414141414141" "07000005fe000002000000");
+	sc_new(&s, DIR_C2S, 20000);
+	sc_zframe(&s, 0, "020000000361");
+	sc_new(&s, DIR_S2C, 20100);
+	sc_zframe(&s, 1, "0700000100010002000000");
+	sc_new(&s, DIR_C2S, 30000);
+	sc_zframe(&s, 0, "020000000362");
+	sc_new(&s, DIR_S2C, 30100);
+	sc_zframe(&s, 1, "0700000100020002000000");
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":2,");
+	CHECK_INT(count(out, "\n"), 3);
+	free(out);
+	sc_free(&s);
+}
+
+/* MySQL2 for Node.js writes a compressed frame's header and its body in
+ * two segments. In a capture begun after the handshake the first client
+ * chunk was then a lone header (or, cut between the two, a body that reads
+ * as a packet), compression was never noticed, and no response was
+ * decoded; after a gap in the client direction no lone header was taken
+ * for a frame's start, and no request was decoded again. */
+TEST(mysql_compressed_split_header_midstream)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	int		 round;
+
+	for (round = 0; round < 3; round++) {
+		if (round < 2) {
+			/* header, then body: an uncompressed frame of
+			 * COM_QUERY "a" */
+			if (round == 0)
+				sc_raw(&s, DIR_C2S, 100, "06000000000000");
+			sc_raw(&s, DIR_C2S, 101, "020000000361");
+		} else {
+			/* in step, then a gap; a lone header after it */
+			sc_login(&s, HS41_Z);
+			sc_new(&s, DIR_C2S, 50);
+			sc_zframe(&s, 0, "020000000378");
+			sc_new(&s, DIR_S2C, 60);
+			sc_zframe(&s, 1, "0700000100090002000000");
+			sc_gap(&s, DIR_C2S);
+			sc_raw(&s, DIR_C2S, 100, "06000003000000");
+			sc_raw(&s, DIR_C2S, 101, "020000000361");
+		}
+		sc_new(&s, DIR_S2C, 200);
+		sc_zframe(&s, 1, "0700000100010002000000");
+		sc_raw(&s, DIR_C2S, 300, "06000000000000");
+		sc_raw(&s, DIR_C2S, 301, "020000000362");
+		sc_new(&s, DIR_S2C, 400);
+		sc_zframe(&s, 1, "0700000100020002000000");
+		out = sc_run(&s, 0, round == 2, NULL);
+		CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,");
+		CHECK_HAS(out, "\"response_first_us\":99,\"response_last_us\":99,\"status\":\"ok\",\"affected_rows\":1,");
+		CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,");
+		CHECK_HAS(out, "\"response_first_us\":99,\"response_last_us\":99,\"status\":\"ok\",\"affected_rows\":2,");
+		CHECK_INT(count(out, "\n"), round == 2 ? 3 : 2);
+		free(out);
+		sc_free(&s);
+	}
+}
+
 /* MySQL2 for Node.js asks for CLIENT_QUERY_ATTRIBUTES whatever the server
  * offers; MariaDB never takes them. With the greeting missed (a capture
  * begun during the handshake) the client's word was taken, executes were
