@@ -2100,6 +2100,23 @@ my_pfeed_all(struct conn *c, struct my_state *st, enum dir dir,
 	}
 }
 
+/* Whether a server chunk that is not the start of a packet answering the
+ * request held is the start of a frame that is: for a frame stored
+ * uncompressed, its first packet must continue the request's sequence
+ * (rows of an uncompressed result can look like a frame's header). */
+static bool
+my_zanswer(struct my_state *st, const uint8_t *p, size_t n)
+{
+	const struct my_pending	*q = my_head(st);
+
+	if (q == NULL || !my_zplausible(p, n, false) ||
+	    my_plausible(st, DIR_S2C, p, n))
+		return false;
+	if ((p[4] | p[5] | p[6]) == 0)
+		return p[10] == q->rseq;
+	return true;
+}
+
 /* A chunk past the compression probes: resync, then the layers. */
 static void
 my_data_rest(struct conn *c, struct my_state *st, enum dir dir,
@@ -2171,8 +2188,7 @@ my_data(struct conn *c, void *vst, const struct chunk *ch)
 		 * before the capture, or a session without compression.
 		 * The server tells: its chunk is a frame, not a packet. */
 		st->zmaybe = false;
-		if (my_zplausible(ch->p, ch->n, false) &&
-		    !my_plausible(st, DIR_S2C, ch->p, ch->n)) {
+		if (my_zanswer(st, ch->p, ch->n)) {
 			st->compress = true;
 			st->d[0].zon = st->d[1].zon = true;
 			my_reset_dir(&st->d[0]);

@@ -1902,3 +1902,24 @@ TEST(mysql_query_attributes_client_only)
 	free(out);
 	sc_free(&s);
 }
+
+/* A capture begun in an uncompressed session: when the first request's
+ * packet could be a stored frame's body, the server's first chunk decides.
+ * The tail of an earlier binary result (rows start 00 and a NULL bitmap)
+ * reads as a stored frame's header; it must not turn compression on. */
+TEST(mysql_midstream_not_compressed)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_pkt(&s, DIR_C2S, 100, 0, "0378");
+	sc_raw(&s, DIR_S2C, 150, "0a000005000000030000070102");
+	sc_pkt(&s, DIR_S2C, 200, 1, "00050002000000");
+	sc_pkt(&s, DIR_C2S, 300, 0, "0379");
+	sc_pkt(&s, DIR_S2C, 400, 1, "00060002000000");
+	out = sc_run(&s, 0, false, NULL);
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":5,");
+	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":6,");
+	free(out);
+	sc_free(&s);
+}
