@@ -7,11 +7,13 @@
  *   stmt_prepare_query, seq_num, command_id
  *   stmt_id, stmt_execute_values, seq_num, command_id
  * then the connection values, then our extension keys, each only when known:
- *   stmt_query          execute: text of the prepared statement
+ *   stmt_query          execute: text of the prepared statement (its
+ *                       first MYSQL_STMT_TEXT_MAX bytes)
  *   values_error        execute: why stmt_execute_values is empty or short
  *                       ("statement not seen", "parameter types unknown",
  *                       "malformed", "truncated")
  *   truncated_bytes     request bytes beyond MYSQL_TEXT_MAX, not kept
+ *                       (with those of a character the cut split)
  *   response_first_us   microseconds from the request to the first and
  *   response_last_us    the last packet of the response
  *   status              "ok" or "error"
@@ -59,7 +61,12 @@
 #define MYSQL_STMT_MAX		256		/* prepared statements remembered */
 _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define MYSQL_STMT_TEXT_MAX	4096		/* of each statement's text */
-#define MYSQL_PARAMS_MAX	4096		/* params whose types are kept */
+/* Params whose types are kept: all a statement can have (the prepare's
+ * count is 16 bits). mysqlnd and libmariadb send the types with the first
+ * execute only; a multi-row INSERT batch of more than 4096 placeholders
+ * executed again had "parameter types unknown" while this was 4096. The
+ * types of a statement the server prepared are at most 128 KB. */
+#define MYSQL_PARAMS_MAX	65535
 #define MYSQL_INFER_MAX		64		/* params tried for unknown stmts */
 #define MYSQL_BUF_SHRINK	(64u << 10)
 #define MYSQL_MSG_SHRINK	(16u << 10)	/* message buffer kept idle */
@@ -145,6 +152,11 @@ struct my_dir {
 	bool		 zraw;		/* frame stored uncompressed */
 	bool		 zbad;		/* inflate failed: skip the frame */
 	bool		 zresync;
+	bool		 zfirst;	/* no output of this frame yet */
+	bool		 zpend_on;	/* zpend holds a lone frame header */
+	uint8_t		 zpend[7];
+	int64_t		 zpend_ts;
+	uint64_t	 zpend_cseq;
 	uint8_t		 zhdr[7];
 	uint8_t		 zhave;
 	uint32_t	 zleft;
@@ -208,6 +220,7 @@ struct my_state {
 	enum phase	 phase;
 	bool		 hs_resp;	/* handshake response seen */
 	bool		 probed;	/* mid-stream compression check done */
+	bool		 zmaybe;	/* and the server's first chunk to see */
 	bool		 compress;
 	uint32_t	 ccaps, scaps;
 	bool		 ccaps_known, scaps_known;
@@ -479,6 +492,24 @@ my_text(struct my_state *st, struct record *r, const char *key,
 	rec_str(r, key, s, on);
 }
 
+/* my_text of a command's text; cut: the command was longer than what was
+ * kept, and a character the cut splits is dropped rather than written as
+ * U+FFFD. Returns the bytes dropped. */
+static size_t
+my_text_cut(struct my_state *st, struct record *r, const char *key,
+    const uint8_t *p, size_t n, bool cut)
+{
+	size_t		 on, drop = 0;
+	const char	*s = mysql_text(&st->scratch, st->charset, p, n, &on);
+
+	if (cut) {
+		drop = mysql_utf8_partial(s, on);
+		on -= drop;
+	}
+	rec_str(r, key, s, on);
+	return drop;
+}
+
 /* Checks n params of the given types (NULL bitmap nb; ld, if not NULL,
  * those sent before as long data) fit the rest of r exactly; adds them to
  * rec unless it is NULL. */
@@ -519,11 +550,18 @@ my_exec_values(struct my_state *st, struct record *rec, struct rd *r,
  * query at a time, and one thread. */
 static uint8_t	my_qa_types[2 * MYSQL_PARAMS_MAX];
 
-static bool
-my_qa_on(const struct my_state *st)
+/* Whether attributes are on: 1, 0, or -1 if not known, which is also the
+ * case when only the client's half of the handshake was seen: MySQL2 for
+ * Node.js (and libmysqlclient 8) ask for them whatever the server offers,
+ * and MariaDB never takes them. Taking the client's word for it, executes
+ * were read in the attributes layout and lost their values. */
+static int
+my_qa_state(const struct my_state *st)
 {
-	return st->ccaps_known && (st->ccaps & CLIENT_QUERY_ATTRS) &&
-	    (!st->scaps_known || (st->scaps & CLIENT_QUERY_ATTRS));
+	if ((st->ccaps_known && !(st->ccaps & CLIENT_QUERY_ATTRS)) ||
+	    (st->scaps_known && !(st->scaps & CLIENT_QUERY_ATTRS)))
+		return 0;
+	return st->ccaps_known && st->scaps_known ? 1 : -1;
 }
 
 /* cnt (type, name) pairs into my_qa_types; NULL if they do not fit. */
@@ -578,15 +616,16 @@ my_query_text(struct conn *c, struct my_state *st, const uint8_t **q,
     size_t *qn)
 {
 	struct rd	r;
+	int		qa = my_qa_state(st);
 
-	if (!my_qa_on(st) && (st->ccaps_known || *qn < 2 || (*q)[0] >= 0x20 ||
-	    (*q)[1] != 1))
+	if (qa == 0 || (qa < 0 && (*qn < 2 || (*q)[0] >= 0x20 ||
+	    (*q)[1] != 1)))
 		return;
 	rd_init(&r, *q, *qn);
 	if (my_qa_query_skip(st, &r)) {
 		*q = rd_ptr(&r);
 		*qn = rd_left(&r);
-	} else if (st->ccaps_known)
+	} else if (qa == 1)
 		c->st.decode_errors++;
 }
 
@@ -772,11 +811,10 @@ my_exec_is_qa(struct my_state *st, struct my_stmt *s, uint32_t id,
     uint8_t flags, const struct rd *r)
 {
 	struct rd	t = *r;
+	int		qa = my_qa_state(st);
 
-	if (my_qa_on(st))
-		return true;
-	if (st->ccaps_known || rd_left(r) == 0)
-		return false;
+	if (qa >= 0 || rd_left(r) == 0)
+		return qa == 1;
 	if (s != NULL ? s->nparams > 0 &&
 	    my_exec_known(st, NULL, &t, s, false) == NULL && rd_left(&t) == 0 :
 	    my_exec_infer(st, rd_ptr(r), rd_left(r)) > 0)
@@ -905,7 +943,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	struct my_stmt		*s;
 	struct rd		 r;
 	const uint8_t		*q;
-	size_t			 n, qn;
+	size_t			 n, qn, drop = 0;
 	uint8_t			 cmd;
 
 	if (m->n == 0)
@@ -939,14 +977,16 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		q = m->p + 1;
 		qn = m->n - 1;
 		my_query_text(c, st, &q, &qn);
-		my_text(st, &p->rec, "query", q, qn);
+		drop = my_text_cut(st, &p->rec, "query", q, qn,
+		    m->n < m->total);
 		rec_int(&p->rec, "seq_num", m->seq);
 		rec_int(&p->rec, "command_id", cmd);
 		rec_mark_ext(&p->rec);
 		p->emit = true;
 		break;
 	case COM_STMT_PREPARE:
-		my_text(st, &p->rec, "stmt_prepare_query", m->p + 1, m->n - 1);
+		drop = my_text_cut(st, &p->rec, "stmt_prepare_query", m->p + 1,
+		    m->n - 1, m->n < m->total);
 		rec_int(&p->rec, "seq_num", m->seq);
 		rec_int(&p->rec, "command_id", cmd);
 		rec_mark_ext(&p->rec);
@@ -1003,7 +1043,8 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	if (p->emit) {
 		c->st.requests++;
 		if (m->n < m->total)
-			rec_uint(&p->rec, "truncated_bytes", m->total - m->n);
+			rec_uint(&p->rec, "truncated_bytes",
+			    m->total - m->n + drop);
 		my_hold(c, st);
 	}
 }
@@ -1364,8 +1405,11 @@ my_done(struct conn *c, struct my_state *st, struct my_pending *p,
 		st->last_stmt = p->stmt_id;
 		if ((f = rec_find(&p->rec, "stmt_prepare_query")) != NULL) {
 			txt = rec_sval(&p->rec, &f->val, &n);
-			if (n > MYSQL_STMT_TEXT_MAX)
+			if (n > MYSQL_STMT_TEXT_MAX) {
+				/* not ending in half a character */
 				n = MYSQL_STMT_TEXT_MAX;
+				n -= mysql_utf8_partial(txt, n);
+			}
 			s->text = xmalloc(n + 1);
 			memcpy(s->text, txt, n);
 			s->textlen = n;
@@ -1862,6 +1906,7 @@ my_reset_dir(struct my_dir *d)
 	d->total = 0;
 	d->zhave = 0;
 	d->zleft = 0;
+	d->zpend_on = false;
 }
 
 /* ---------------------------------------------------------------------
@@ -1884,6 +1929,69 @@ my_zplausible(const uint8_t *p, size_t n, bool exact)
 		return clen >= 4 &&
 		    (uint32_t)(p[7] | p[8] << 8 | p[9] << 16) + 4 <= clen;
 	return p[7] == 0x78 && ((p[7] << 8) | p[8]) % 31 == 0 && ulen >= clen / 2;
+}
+
+/* MySQL2 for Node.js writes each compressed frame's 7-byte header in a
+ * segment of its own, its body in the next: a chunk of only a header
+ * cannot be judged alone. Whether it may be one (held, then judged with
+ * the next chunk of its direction by my_zpend_fits). */
+static bool
+my_zhdr_only(const uint8_t *p, size_t n)
+{
+	uint32_t	clen, ulen;
+
+	if (n != 7)
+		return false;
+	clen = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
+	ulen = p[4] | p[5] << 8 | (uint32_t)p[6] << 16;
+	return clen >= 4 && (ulen == 0 || ulen >= clen / 2);
+}
+
+static void
+my_zpend_hold(struct my_dir *d, const uint8_t *p, int64_t ts, uint64_t cseq)
+{
+	memcpy(d->zpend, p, 7);
+	d->zpend_on = true;
+	d->zpend_ts = ts;
+	d->zpend_cseq = cseq;
+}
+
+/* my_zplausible of the held header followed by the chunk p[0..n). */
+static bool
+my_zpend_fits(const struct my_dir *d, const uint8_t *p, size_t n, bool exact)
+{
+	uint8_t	t[11];
+
+	if (n < 4)
+		return false;
+	memcpy(t, d->zpend, 7);
+	memcpy(t + 7, p, 4);
+	return my_zplausible(t, 7 + n, exact);
+}
+
+/*
+ * Whether a frame's output (p, n) goes to the packet layer. A frame holds
+ * any part of the packets: after a gap (or a capture begun mid-session)
+ * the first frames found go on in the middle of one. While the packets are
+ * out of step, a frame is taken only if its output begins with a packet
+ * that fits (my_plausible, as for uncompressed chunks); its other frames
+ * are dropped. Without this a gap inside a compressed result read a row's
+ * bytes as a packet header of megabytes, and every later response of the
+ * session was lost.
+ */
+static bool
+my_zsync(const struct my_state *st, enum dir dir, struct my_dir *d,
+    const uint8_t *p, size_t n)
+{
+	bool	first = d->zfirst;
+
+	d->zfirst = false;
+	if (!d->resync)
+		return true;
+	if (!first || !my_plausible(st, dir, p, n))
+		return false;
+	d->resync = false;
+	return true;
 }
 
 static size_t
@@ -1909,6 +2017,7 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 			d->zraw = ulen == 0;
 			d->zulen = ulen;
 			d->zbad = false;
+			d->zfirst = true;
 			if (!d->zraw) {
 				if (!d->zinit) {
 					memset(&d->z, 0, sizeof d->z);
@@ -1929,7 +2038,8 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 			continue;
 		}
 		if (d->zraw) {
-			my_pfeed(c, st, dir, p + off, k, ts, cseq, true);
+			if (my_zsync(st, dir, d, p + off, k))
+				my_pfeed(c, st, dir, p + off, k, ts, cseq, true);
 			off += k;
 			continue;
 		}
@@ -1949,7 +2059,7 @@ my_zfeed(struct conn *c, struct my_state *st, enum dir dir,
 				out = d->zulen;
 			}
 			d->zulen -= (uint32_t)out;
-			if (out > 0)
+			if (out > 0 && my_zsync(st, dir, d, st->zout, out))
 				my_pfeed(c, st, dir, st->zout, out, ts, cseq,
 				    true);
 			if (rc != Z_OK && rc != Z_BUF_ERROR) {
@@ -1990,36 +2100,112 @@ my_pfeed_all(struct conn *c, struct my_state *st, enum dir dir,
 	}
 }
 
+/* Whether a server chunk that is not the start of a packet answering the
+ * request held is the start of a frame that is: for a frame stored
+ * uncompressed, its first packet must continue the request's sequence
+ * (rows of an uncompressed result can look like a frame's header). */
+static bool
+my_zanswer(struct my_state *st, const uint8_t *p, size_t n)
+{
+	const struct my_pending	*q = my_head(st);
+
+	if (q == NULL || !my_zplausible(p, n, false) ||
+	    my_plausible(st, DIR_S2C, p, n))
+		return false;
+	if ((p[4] | p[5] | p[6]) == 0)
+		return p[10] == q->rseq;
+	return true;
+}
+
+/* A chunk past the compression probes: resync, then the layers. */
+static void
+my_data_rest(struct conn *c, struct my_state *st, enum dir dir,
+    const uint8_t *p, size_t n, int64_t ts, uint64_t cseq)
+{
+	struct my_dir	*d = &st->d[dir];
+
+	if (d->zon && d->zresync) {
+		if (my_zhdr_only(p, n)) {
+			my_zpend_hold(d, p, ts, cseq);
+			return;
+		}
+		if (!my_zplausible(p, n, false))
+			return;
+		/* the packets inside resync at a frame (my_zsync) */
+		d->zresync = false;
+	} else if (!d->zon && d->resync) {
+		if (!my_plausible(st, dir, p, n))
+			return;
+		d->resync = false;
+	}
+	my_pfeed_all(c, st, dir, p, n, ts, cseq);
+}
+
 static void
 my_data(struct conn *c, void *vst, const struct chunk *ch)
 {
 	struct my_state	*st = vst;
 	struct my_dir	*d = &st->d[ch->dir];
+	bool		 held;
 
 	if (st->phase == PH_OFF || ch->n == 0)
 		return;
 	if (ch->dir == DIR_C2S)
 		st->peer_acked = ch->peer_acked;
+	held = d->zpend_on;
+	d->zpend_on = false;
 	if (!st->probed && ch->dir == DIR_C2S && st->phase == PH_INIT) {
 		/* capture began after the handshake of a compressed
-		 * session: the first client chunk is one whole frame */
+		 * session: the first client chunk is one whole frame, or
+		 * its header alone and then its body */
+		if (!held && my_zhdr_only(ch->p, ch->n) &&
+		    !my_plausible(st, DIR_C2S, ch->p, ch->n)) {
+			my_zpend_hold(d, ch->p, ch->ts_us, ch->seq);
+			return;
+		}
 		st->probed = true;
-		if (my_zplausible(ch->p, ch->n, true) &&
+		if (held ? my_zpend_fits(d, ch->p, ch->n, true) :
+		    my_zplausible(ch->p, ch->n, true) &&
 		    !my_plausible(st, DIR_C2S, ch->p, ch->n)) {
 			st->compress = true;
 			st->phase = PH_CMD;
 			st->d[0].zon = st->d[1].zon = true;
 			my_reset_dir(&st->d[1]);
 			st->d[1].zresync = true;
+			if (held)
+				my_pfeed_all(c, st, ch->dir, d->zpend, 7,
+				    d->zpend_ts, d->zpend_cseq);
+		} else {
+			st->zmaybe = true;
+			if (held)	/* not a header: as it came */
+				my_data_rest(c, st, ch->dir, d->zpend, 7,
+				    d->zpend_ts, d->zpend_cseq);
+		}
+		held = false;
+	} else if (st->zmaybe && ch->dir == DIR_S2C && st->phase == PH_CMD) {
+		/* The client's chunk was a packet: the body of a frame whose
+		 * header, a segment of its own (MySQL2 for Node.js), was
+		 * before the capture, or a session without compression.
+		 * The server tells: its chunk is a frame, not a packet. */
+		st->zmaybe = false;
+		if (my_zanswer(st, ch->p, ch->n)) {
+			st->compress = true;
+			st->d[0].zon = st->d[1].zon = true;
+			my_reset_dir(&st->d[0]);
+			my_reset_dir(&st->d[1]);
+			st->d[1].zresync = false;
+			st->d[1].resync = true;
 		}
 	}
-	if (d->zon ? d->zresync : d->resync) {
-		if (d->zon ? !my_zplausible(ch->p, ch->n, false) :
-		    !my_plausible(st, ch->dir, ch->p, ch->n))
-			return;
-		d->zresync = d->resync = false;
+	if (held && d->zon && d->zresync &&
+	    my_zpend_fits(d, ch->p, ch->n, false)) {
+		d->zresync = false;
+		my_pfeed_all(c, st, ch->dir, d->zpend, 7, d->zpend_ts,
+		    d->zpend_cseq);
 	}
-	my_pfeed_all(c, st, ch->dir, ch->p, ch->n, ch->ts_us, ch->seq);
+	/* (a held header the chunk does not fit is dropped, as any chunk
+	 * that does not start a frame while resyncing) */
+	my_data_rest(c, st, ch->dir, ch->p, ch->n, ch->ts_us, ch->seq);
 }
 
 /*
@@ -2055,8 +2241,7 @@ my_gap(struct conn *c, void *vst, enum dir dir, uint64_t nbytes,
 	my_reset_dir(d);
 	if (d->zon)
 		d->zresync = true;
-	else
-		d->resync = true;
+	d->resync = true;
 }
 
 static void

@@ -145,3 +145,20 @@ mysql_text(struct buf *scratch, unsigned cs, const void *vp, size_t n,
 	*outn = scratch->len;
 	return scratch->p;
 }
+
+size_t
+mysql_utf8_partial(const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 k, need;
+
+	/* back to the sequence's first byte: at most 3 continuations */
+	for (k = n; k > 0 && n - k < 4; k--) {
+		if ((p[k - 1] & 0xc0) == 0x80)
+			continue;
+		need = p[k - 1] >= 0xf8 ? 1 : p[k - 1] >= 0xf0 ? 4 :
+		    p[k - 1] >= 0xe0 ? 3 : p[k - 1] >= 0xc0 ? 2 : 1;
+		return n - (k - 1) < need ? n - (k - 1) : 0;
+	}
+	return 0;
+}

@@ -23,4 +23,11 @@ const char	*mysql_command_name(unsigned);
 const char	*mysql_text(struct buf *scratch, unsigned cs, const void *p,
 		    size_t n, size_t *outn);
 
+/*
+ * The length of a UTF-8 sequence that s[0..n) ends in the middle of (0 if
+ * it ends on a character's end): what a cut text drops, so that it does
+ * not end in U+FFFD. Bytes that are not UTF-8 are left alone.
+ */
+size_t		 mysql_utf8_partial(const char *s, size_t n);
+
 #endif

@@ -1644,3 +1644,282 @@ TEST(mysql_midstream_tls_records)
 		sc_free(&s);
 	}
 }
+
+/* Appends one packet of n bytes (header built here) to the last event. */
+static void
+sc_add_bin(struct script *s, uint8_t seq, const uint8_t *p, size_t n)
+{
+	uint8_t	h[4] = { (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16),
+		    seq };
+
+	buf_add(&s->ev[s->nev - 1].b, h, 4);
+	buf_add(&s->ev[s->nev - 1].b, p, n);
+}
+
+/* A COM_STMT_EXECUTE of statement 9 with np LONG params v0, v0 + 1, ...,
+ * the types sent only if bound (mysqlnd, libmariadb: first execute). */
+static void
+sc_exec_longs(struct script *s, int64_t ts, unsigned np, bool bound,
+    uint32_t v0)
+{
+	struct buf	b;
+	unsigned	i;
+	uint8_t		v[4];
+
+	buf_init(&b);
+	buf_add(&b, "\x17\x09\x00\x00\x00\x00\x01\x00\x00\x00", 10);
+	for (i = 0; i < (np + 7) / 8; i++)
+		buf_addc(&b, 0);			/* no NULLs */
+	buf_addc(&b, bound ? 1 : 0);
+	for (i = 0; bound && i < np; i++)
+		buf_add(&b, "\x03\x00", 2);		/* LONG */
+	for (i = 0; i < np; i++) {
+		v[0] = (uint8_t)(v0 + i);
+		v[1] = (uint8_t)((v0 + i) >> 8);
+		v[2] = (uint8_t)((v0 + i) >> 16);
+		v[3] = 0;
+		buf_add(&b, v, 4);
+	}
+	sc_new(s, DIR_C2S, ts);
+	sc_add_bin(s, 0, (const uint8_t *)b.p, b.len);
+	buf_free(&b);
+}
+
+/* A statement of more than 4096 parameters (a multi-row INSERT batch from
+ * PHP mysqli or a libmariadb program) executed again without its types:
+ * only 4096 params' types were kept, so the second execute had
+ * "parameter types unknown" and no values. */
+TEST(mysql_many_params_types_kept)
+{
+	struct script	 s = { 0 };
+	const unsigned	 np = 5000;
+	uint8_t		 ok[12] = { 0x00, 0x09, 0, 0, 0, 0, 0,
+			    (uint8_t)np, (uint8_t)(np >> 8), 0, 0, 0 };
+	uint8_t		 def[64];
+	size_t		 dn;
+	unsigned	 i;
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_pkt(&s, DIR_C2S, 1000, 0, "1678");		/* prepare "x" */
+	sc_new(&s, DIR_S2C, 1010);
+	sc_add_bin(&s, 1, ok, sizeof ok);
+	dn = test_unhex(COLDEF, def, sizeof def);
+	for (i = 0; i < np; i++)
+		sc_add_bin(&s, (uint8_t)(2 + i), def, dn);
+	sc_add(&s, (uint8_t)(2 + np), EOF5);
+	sc_exec_longs(&s, 2000, np, true, 1);
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00010002000000");
+	sc_exec_longs(&s, 3000, np, false, 10001);
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00010002000000");
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[1,2,3,");
+	CHECK_HAS(out, ",4999,5000],\"seq_num\":0,\"command_id\":23,");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[10001,10002,");
+	CHECK_HAS(out, ",14999,15000],\"seq_num\":0,\"command_id\":23,");
+	CHECK_NOT(out, "values_error");
+	CHECK_INT(count(out, "\n"), 3);
+	free(out);
+	sc_free(&s);
+}
+
+TEST(mysql_utf8_partial)
+{
+	CHECK_INT((int)mysql_utf8_partial("abc", 3), 0);
+	CHECK_INT((int)mysql_utf8_partial("", 0), 0);
+	CHECK_INT((int)mysql_utf8_partial("a\xc3", 2), 1);
+	CHECK_INT((int)mysql_utf8_partial("a\xc3\xa9", 3), 0);
+	CHECK_INT((int)mysql_utf8_partial("\xe2\x98", 2), 2);
+	CHECK_INT((int)mysql_utf8_partial("\xe2\x98\x83", 3), 0);
+	CHECK_INT((int)mysql_utf8_partial("x\xf0\x9f\x98", 4), 3);
+	CHECK_INT((int)mysql_utf8_partial("\xf0\x9f\x98\x80", 4), 0);
+	/* not UTF-8 (latin1 bytes): left alone */
+	CHECK_INT((int)mysql_utf8_partial("\xa9\xa9\xa9\xa9", 4), 0);
+	CHECK_INT((int)mysql_utf8_partial("ab\xff", 3), 0);
+}
+
+/* A prepared statement's text is kept to 4096 bytes for its executes'
+ * stmt_query, and a COM_QUERY to 1 MB: a cut through a multibyte
+ * character left its first bytes, written as U+FFFD at the text's end. */
+TEST(mysql_text_cut_on_character)
+{
+	struct script	 s = { 0 };
+	struct buf	 b;
+	uint8_t		 ok[12] = { 0x00, 0x07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	size_t		 i;
+	char		*out;
+
+	sc_login(&s, HS41);
+	/* prepare "a" and 2100 é's: the first 4096 bytes end inside the
+	 * 2048th é */
+	buf_init(&b);
+	buf_add(&b, "\x16" "a", 2);
+	for (i = 0; i < 2100; i++)
+		buf_add(&b, "\xc3\xa9", 2);
+	sc_new(&s, DIR_C2S, 1000);
+	sc_add_bin(&s, 0, (const uint8_t *)b.p, b.len);
+	sc_new(&s, DIR_S2C, 1010);
+	sc_add_bin(&s, 1, ok, sizeof ok);
+	sc_pkt(&s, DIR_C2S, 2000, 0, "17070000000001000000");
+	sc_pkt(&s, DIR_S2C, 2010, 1, "00000002000000");
+	/* a COM_QUERY of 1 MB + 13 bytes: "bb", then é's; the kept 1 MB - 1
+	 * bytes of text end inside one */
+	buf_reset(&b);
+	buf_add(&b, "\x03" "bb", 3);
+	while (b.len < (1u << 20) + 12)
+		buf_add(&b, "\xc3\xa9", 2);
+	sc_new(&s, DIR_C2S, 3000);
+	sc_add_bin(&s, 0, (const uint8_t *)b.p, b.len);
+	sc_pkt(&s, DIR_S2C, 3010, 1, "00000002000000");
+	buf_free(&b);
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_NOT(out, "\\ufffd");
+	/* 4096 bytes: "a", 2047 é's (4094), and not the first byte of one */
+	CHECK_HAS(out, "\xc3\xa9\",\"response_first_us\":10,");
+	CHECK(strstr(out, "\"stmt_query\":\"a\xc3\xa9") != NULL);
+	{
+		const char *q = strstr(out, "\"stmt_query\":\"");
+		const char *e = q != NULL ? strchr(q + 14, '"') : NULL;
+
+		CHECK(e != NULL && e - (q + 14) == 4095);
+	}
+	/* 1048589 bytes, 1048576 kept, less the half é */
+	CHECK_HAS(out, "\"truncated_bytes\":14,");
+	CHECK_INT(count(out, "\n"), 3);
+	free(out);
+	sc_free(&s);
+}
+
+/* A gap inside a compressed result: the frames after it go on in the
+ * middle of a packet. Their bytes were read as a packet header of
+ * megabytes (here 0x414141) that swallowed the responses after it, so
+ * every later request of the session had no response keys. A frame is
+ * taken again once one begins with a packet that fits. */
+TEST(mysql_compressed_gap_mid_packet)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_Z);
+	sc_new(&s, DIR_C2S, 10000);
+	sc_zframe(&s, 0, "14000000" Q_POSTS);
+	sc_new(&s, DIR_S2C, 10100);
+	sc_zframe(&s, 1, "0100000101" "19000002" COLDEF "0500000330");
+	sc_gap(&s, DIR_S2C);
+	/* the rest of a long row, then the EOF */
+	sc_new(&s, DIR_S2C, 10300);
+	sc_zframe(&s, 5, "41414141414141414141414141414141" "07000005fe000002000000");
+	sc_new(&s, DIR_C2S, 20000);
+	sc_zframe(&s, 0, "020000000361");
+	sc_new(&s, DIR_S2C, 20100);
+	sc_zframe(&s, 1, "0700000100010002000000");
+	sc_new(&s, DIR_C2S, 30000);
+	sc_zframe(&s, 0, "020000000362");
+	sc_new(&s, DIR_S2C, 30100);
+	sc_zframe(&s, 1, "0700000100020002000000");
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":1,");
+	CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":2,");
+	CHECK_INT(count(out, "\n"), 3);
+	free(out);
+	sc_free(&s);
+}
+
+/* MySQL2 for Node.js writes a compressed frame's header and its body in
+ * two segments. In a capture begun after the handshake the first client
+ * chunk was then a lone header (or, cut between the two, a body that reads
+ * as a packet), compression was never noticed, and no response was
+ * decoded; after a gap in the client direction no lone header was taken
+ * for a frame's start, and no request was decoded again. */
+TEST(mysql_compressed_split_header_midstream)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	int		 round;
+
+	for (round = 0; round < 3; round++) {
+		if (round < 2) {
+			/* header, then body: an uncompressed frame of
+			 * COM_QUERY "a" */
+			if (round == 0)
+				sc_raw(&s, DIR_C2S, 100, "06000000000000");
+			sc_raw(&s, DIR_C2S, 101, "020000000361");
+		} else {
+			/* in step, then a gap; a lone header after it */
+			sc_login(&s, HS41_Z);
+			sc_new(&s, DIR_C2S, 50);
+			sc_zframe(&s, 0, "020000000378");
+			sc_new(&s, DIR_S2C, 60);
+			sc_zframe(&s, 1, "0700000100090002000000");
+			sc_gap(&s, DIR_C2S);
+			sc_raw(&s, DIR_C2S, 100, "06000003000000");
+			sc_raw(&s, DIR_C2S, 101, "020000000361");
+		}
+		sc_new(&s, DIR_S2C, 200);
+		sc_zframe(&s, 1, "0700000100010002000000");
+		sc_raw(&s, DIR_C2S, 300, "06000000000000");
+		sc_raw(&s, DIR_C2S, 301, "020000000362");
+		sc_new(&s, DIR_S2C, 400);
+		sc_zframe(&s, 1, "0700000100020002000000");
+		out = sc_run(&s, 0, round == 2, NULL);
+		CHECK_HAS(out, "\"query\":\"a\",\"seq_num\":0,\"command_id\":3,");
+		CHECK_HAS(out, "\"response_first_us\":99,\"response_last_us\":99,\"status\":\"ok\",\"affected_rows\":1,");
+		CHECK_HAS(out, "\"query\":\"b\",\"seq_num\":0,\"command_id\":3,");
+		CHECK_HAS(out, "\"response_first_us\":99,\"response_last_us\":99,\"status\":\"ok\",\"affected_rows\":2,");
+		CHECK_INT(count(out, "\n"), round == 2 ? 3 : 2);
+		free(out);
+		sc_free(&s);
+	}
+}
+
+/* MySQL2 for Node.js asks for CLIENT_QUERY_ATTRIBUTES whatever the server
+ * offers; MariaDB never takes them. With the greeting missed (a capture
+ * begun during the handshake) the client's word was taken, executes were
+ * read in the attributes layout, and their values were lost without a
+ * values_error. */
+TEST(mysql_query_attributes_client_only)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	/* the handshake response with bit 27 set, no greeting */
+	sc_pkt(&s, DIR_C2S, 2000, 1, HS41);
+	memcpy(s.ev[0].b.p + 4, "\x8d\xa6\x0f\x08", 4);
+	sc_pkt(&s, DIR_S2C, 3000, 2, OK_AUTH);
+	sc_prepare(&s, 4000, 7, 2);
+	sc_pkt(&s, DIR_C2S, 5000, 0, "17070000000001000000" "00" "01" "0300fe00" "05000000" "026162");
+	sc_pkt(&s, DIR_S2C, 5010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 6000, 0, "030001" "73656c6563742031");
+	sc_pkt(&s, DIR_S2C, 6010, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 7000, 0, "0373656c6563742032");
+	sc_pkt(&s, DIR_S2C, 7010, 1, "00000002000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_execute_values\":[5,\"ab\"],");
+	CHECK_NOT(out, "values_error");
+	/* the query's shape still tells a block when there is one */
+	CHECK_HAS(out, "\"query\":\"select 1\",");
+	CHECK_HAS(out, "\"query\":\"select 2\",");
+	free(out);
+	sc_free(&s);
+}
+
+/* A capture begun in an uncompressed session: when the first request's
+ * packet could be a stored frame's body, the server's first chunk decides.
+ * The tail of an earlier binary result (rows start 00 and a NULL bitmap)
+ * reads as a stored frame's header; it must not turn compression on. */
+TEST(mysql_midstream_not_compressed)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_pkt(&s, DIR_C2S, 100, 0, "0378");
+	sc_raw(&s, DIR_S2C, 150, "0a000005000000030000070102");
+	sc_pkt(&s, DIR_S2C, 200, 1, "00050002000000");
+	sc_pkt(&s, DIR_C2S, 300, 0, "0379");
+	sc_pkt(&s, DIR_S2C, 400, 1, "00060002000000");
+	out = sc_run(&s, 0, false, NULL);
+	CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":5,");
+	CHECK_HAS(out, "\"query\":\"y\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"affected_rows\":6,");
+	free(out);
+	sc_free(&s);
+}
