@@ -67,6 +67,11 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
  * executed again had "parameter types unknown" while this was 4096. The
  * types of a statement the server prepared are at most 128 KB. */
 #define MYSQL_PARAMS_MAX	65535
+/* The types kept for all the statements of a connection: a client that
+ * prepares 256 statements of 65535 parameters must not make us keep
+ * 32 MB per connection. Past it, re-executes go without values
+ * ("parameter types unknown"). */
+#define MYSQL_TYPES_BUDGET	(1u << 20)
 #define MYSQL_INFER_MAX		64		/* params tried for unknown stmts */
 #define MYSQL_BUF_SHRINK	(64u << 10)
 #define MYSQL_MSG_SHRINK	(16u << 10)	/* message buffer kept idle */
@@ -245,6 +250,7 @@ struct my_state {
 	char		 sqlstate[6];
 	char		 errmsg[512];
 	size_t		 errlen;
+	size_t		 types_bytes;	/* kept by the statements */
 	uint64_t	 peer_acked;	/* of the client bytes being read */
 };
 
@@ -279,12 +285,32 @@ my_stmt_find(struct my_state *st, uint32_t id)
 }
 
 static void
-my_stmt_clear(struct my_stmt *s)
+my_stmt_clear(struct my_state *st, struct my_stmt *s)
 {
+	if (s->types != NULL)
+		st->types_bytes -= 2 * (size_t)s->nparams;
 	free(s->types);
 	free(s->ld);
 	free(s->text);
 	memset(s, 0, sizeof *s);
+}
+
+/* Keeps the statement's parameter types (2 bytes each), within the
+ * connection's budget. */
+static void
+my_stmt_keep_types(struct my_state *st, struct my_stmt *s,
+    const uint8_t *types)
+{
+	size_t	n = 2 * (size_t)s->nparams;
+
+	if (s->types == NULL) {
+		if (st->types_bytes + n > MYSQL_TYPES_BUDGET)
+			return;
+		s->types = xmalloc(n);
+		st->types_bytes += n;
+	}
+	memcpy(s->types, types, n);
+	s->types_known = true;
 }
 
 static void
@@ -324,7 +350,7 @@ my_stmt_add(struct my_state *st, uint32_t id)
 	unsigned	 i, old = 0;
 
 	if ((s = my_stmt_find(st, id)) != NULL) {
-		my_stmt_clear(s);
+		my_stmt_clear(st, s);
 		goto out;
 	}
 	if (st->stmts == NULL)
@@ -341,7 +367,7 @@ my_stmt_add(struct my_state *st, uint32_t id)
 				if (st->stmts[i].stamp < st->stmts[old].stamp)
 					old = i;
 			i = old;
-			my_stmt_clear(&st->stmts[i]);
+			my_stmt_clear(st, &st->stmts[i]);
 		}
 	}
 	s = &st->stmts[i];
@@ -663,12 +689,8 @@ my_qa_exec(struct my_state *st, struct record *rec, struct rd *r,
 		if ((types = my_qa_types_read(r, cnt)) == NULL)
 			return cut ? "truncated" : "malformed";
 		if (rec != NULL && s != NULL && s->nparams > 0 &&
-		    cnt >= s->nparams) {
-			if (s->types == NULL)
-				s->types = xmalloc(2 * (size_t)s->nparams);
-			memcpy(s->types, types, 2 * (size_t)s->nparams);
-			s->types_known = true;
-		}
+		    cnt >= s->nparams)
+			my_stmt_keep_types(st, s, types);
 	} else if (s != NULL && s->types_known && s->nparams > 0) {
 		types = s->types;
 		if (cnt > s->nparams && rec == NULL)
@@ -689,9 +711,7 @@ my_qa_exec(struct my_state *st, struct record *rec, struct rd *r,
 		 * (attributes, if any, are counted as parameters) */
 		s = my_stmt_add(st, id);
 		s->nparams = (uint16_t)cnt;
-		s->types = xmalloc(2 * (size_t)cnt);
-		memcpy(s->types, types, 2 * (size_t)cnt);
-		s->types_known = true;
+		my_stmt_keep_types(st, s, types);
 	}
 	return NULL;
 }
@@ -785,12 +805,8 @@ my_exec_known(struct my_state *st, struct record *rec, struct rd *r,
 	nb = rd_take(r, (np + 7) / 8);
 	if (rd_u8(r) == 1) {
 		types = rd_take(r, 2 * (size_t)np);
-		if (types != NULL && rec != NULL && np <= MYSQL_PARAMS_MAX) {
-			if (s->types == NULL)
-				s->types = xmalloc(2 * (size_t)np);
-			memcpy(s->types, types, 2 * (size_t)np);
-			s->types_known = true;
-		}
+		if (types != NULL && rec != NULL && np <= MYSQL_PARAMS_MAX)
+			my_stmt_keep_types(st, s, types);
 	} else if (s->types_known)
 		types = s->types;
 	if (!rd_ok(r))
@@ -874,9 +890,7 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 				 * decode too */
 				s = my_stmt_add(st, id);
 				s->nparams = (uint16_t)np;
-				s->types = xmalloc(2 * (size_t)np);
-				memcpy(s->types, types, 2 * (size_t)np);
-				s->types_known = true;
+				my_stmt_keep_types(st, s, types);
 				s = NULL;
 			}
 		} else
@@ -958,7 +972,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	case COM_STMT_CLOSE:
 		rd_init(&r, m->p + 1, m->n - 1);
 		if ((s = my_stmt_find(st, rd_le32(&r))) != NULL && rd_ok(&r))
-			my_stmt_clear(s);
+			my_stmt_clear(st, s);
 		return;
 	case COM_BINLOG_DUMP:
 	case COM_BINLOG_DUMP_GTID:
@@ -2267,7 +2281,7 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 		rec_free(&st->q[i].rec);
 	free(st->q);
 	for (i = 0; i < st->nstmts; i++)
-		my_stmt_clear(&st->stmts[i]);
+		my_stmt_clear(st, &st->stmts[i]);
 	free(st->stmts);
 	for (i = 0; i < 2; i++) {
 		my_msg_drop(&st->d[i]);

@@ -17,7 +17,7 @@
  * A script of chunks and a harness that plays it through a conn.
  */
 
-#define SC_MAX	64
+#define SC_MAX	128
 
 struct sc_ev {
 	enum dir	 d;
@@ -1656,18 +1656,21 @@ sc_add_bin(struct script *s, uint8_t seq, const uint8_t *p, size_t n)
 	buf_add(&s->ev[s->nev - 1].b, p, n);
 }
 
-/* A COM_STMT_EXECUTE of statement 9 with np LONG params v0, v0 + 1, ...,
+/* A COM_STMT_EXECUTE of statement id with np LONG params v0, v0 + 1, ...,
  * the types sent only if bound (mysqlnd, libmariadb: first execute). */
 static void
-sc_exec_longs(struct script *s, int64_t ts, unsigned np, bool bound,
-    uint32_t v0)
+sc_exec_longs_id(struct script *s, int64_t ts, uint32_t id, unsigned np,
+    bool bound, uint32_t v0)
 {
 	struct buf	b;
 	unsigned	i;
 	uint8_t		v[4];
+	uint8_t		h[10] = { 0x17, (uint8_t)id, (uint8_t)(id >> 8),
+			    (uint8_t)(id >> 16), (uint8_t)(id >> 24), 0x00,
+			    0x01, 0x00, 0x00, 0x00 };
 
 	buf_init(&b);
-	buf_add(&b, "\x17\x09\x00\x00\x00\x00\x01\x00\x00\x00", 10);
+	buf_add(&b, h, sizeof h);
 	for (i = 0; i < (np + 7) / 8; i++)
 		buf_addc(&b, 0);			/* no NULLs */
 	buf_addc(&b, bound ? 1 : 0);
@@ -1683,6 +1686,54 @@ sc_exec_longs(struct script *s, int64_t ts, unsigned np, bool bound,
 	sc_new(s, DIR_C2S, ts);
 	sc_add_bin(s, 0, (const uint8_t *)b.p, b.len);
 	buf_free(&b);
+}
+
+static void
+sc_exec_longs(struct script *s, int64_t ts, unsigned np, bool bound,
+    uint32_t v0)
+{
+	sc_exec_longs_id(s, ts, 9, np, bound, v0);
+}
+
+/* The types kept for a connection's statements are bounded (1 MB,
+ * MYSQL_TYPES_BUDGET): 17 statements of 32768 parameters would keep
+ * 1.1 MB, so the 17th's are not kept. Executed again without its types
+ * it has no values; the first still decodes. */
+TEST(mysql_types_budget)
+{
+	struct script	 s = { 0 };
+	const unsigned	 np = 32768;
+	uint8_t		 ok[12], def[64];
+	size_t		 dn = test_unhex(COLDEF, def, sizeof def);
+	unsigned	 k, i;
+	char		*out;
+
+	sc_login(&s, HS41);
+	for (k = 1; k <= 17; k++) {
+		memset(ok, 0, sizeof ok);
+		ok[1] = (uint8_t)k;
+		ok[7] = (uint8_t)np;
+		ok[8] = (uint8_t)(np >> 8);
+		sc_pkt(&s, DIR_C2S, 1000 * k, 0, "1678");
+		sc_new(&s, DIR_S2C, 1000 * k + 10);
+		sc_add_bin(&s, 1, ok, sizeof ok);
+		for (i = 0; i < np; i++)
+			sc_add_bin(&s, (uint8_t)(2 + i), def, dn);
+		sc_add(&s, (uint8_t)(2 + np), EOF5);
+		sc_exec_longs_id(&s, 1000 * k + 100, k, np, true, 1);
+		sc_pkt(&s, DIR_S2C, 1000 * k + 110, 1, "00010002000000");
+	}
+	sc_exec_longs_id(&s, 50000, 1, np, false, 7);
+	sc_pkt(&s, DIR_S2C, 50010, 1, "00010002000000");
+	sc_exec_longs_id(&s, 60000, 17, np, false, 7);
+	sc_pkt(&s, DIR_S2C, 60010, 1, "00010002000000");
+	out = sc_run(&s, 0, true, NULL);
+	CHECK_HAS(out, "\"stmt_id\":1,\"stmt_execute_values\":[7,8,9,");
+	CHECK_HAS(out, "\"stmt_id\":17,\"stmt_execute_values\":[],");
+	CHECK_INT(count(out, "parameter types unknown"), 1);
+	CHECK_INT(count(out, "\n"), 36);
+	free(out);
+	sc_free(&s);
 }
 
 /* A statement of more than 4096 parameters (a multi-row INSERT batch from
