@@ -42,6 +42,18 @@ probe_run() {
 	    tail -n 1 >"$T/$name.drops"
 }
 
+# verdict NAME "CHECKED WRONG": passes when over 1000 records were checked
+# and none was wrong.
+verdict() {
+	local n w
+	read -r n w <<<"$2"
+	if [ "${n:-0}" -gt 1000 ] && [ "${w:-1}" -eq 0 ]; then
+		pass "probe-drops/$1 ($n executes checked, $(cat "$T/$1.drops") packets dropped)"
+	else
+		fail "probe-drops/$1" "${w:-?} of ${n:-?} executes with another request's answer; $(cat "$T/$1.drops") dropped"
+	fi
+}
+
 # pg: pgbench's statements and the tags that answer them
 if srv_pg_start $PG_PORT >"$T/pg.log" 2>&1; then
 	export PGPASSWORD=app-secret
@@ -69,12 +81,7 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
 print(n, bad)
 PY
 )
-	set -- $res
-	if [ "${1:-0}" -gt 1000 ] && [ "${2:-1}" -eq 0 ]; then
-		pass "probe-drops/pg ($1 executes with tags, $(cat "$T/pg.drops") packets dropped)"
-	else
-		fail probe-drops/pg "${2:-?} of ${1:-?} executes with another statement's tag; $(cat "$T/pg.drops") dropped"
-	fi
+	verdict pg "$res"
 else
 	cat "$T/pg.log"
 	fail probe-drops/pg "postgresql did not start"
@@ -105,12 +112,7 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
 print(n, bad)
 PY
 )
-	set -- $res
-	if [ "${1:-0}" -gt 1000 ] && [ "${2:-1}" -eq 0 ]; then
-		pass "probe-drops/mysql ($1 executes answered, $(cat "$T/mysql.drops") packets dropped)"
-	else
-		fail probe-drops/mysql "${2:-?} of ${1:-?} executes with another's answer; $(cat "$T/mysql.drops") dropped"
-	fi
+	verdict mysql "$res"
 else
 	cat "$T/my.log"
 	fail probe-drops/mysql "mariadb did not start"
