@@ -61,12 +61,13 @@ void	reasm_add(struct reasm_ctx *, struct reasm *, void *arg, uint32_t seq,
 /* The FIN's sequence number: nothing after it is data. */
 void	reasm_fin(struct reasm *, uint32_t seq);
 /* The peer acknowledged up to ack: bytes before it that are missing were
- * lost in capture. */
+ * lost in capture. The held bytes this releases carry their own capture
+ * time: they were complete on the wire when they were seen. */
 void	reasm_acked(struct reasm_ctx *, struct reasm *, void *arg, uint32_t ack,
 	    int64_t ts_us);
 /* Delivers everything held, with gaps for the holes, at time ts_us.
- * Held bytes are always delivered with the time of the packet (or flush)
- * that made them deliverable. */
+ * Held bytes are delivered with the time of the packet (or flush) that
+ * made them deliverable, except those an ACK releases (reasm_acked). */
 void	reasm_flush(struct reasm_ctx *, struct reasm *, void *arg,
 	    int64_t ts_us);
 void	reasm_free(struct reasm_ctx *, struct reasm *);
