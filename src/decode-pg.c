@@ -332,6 +332,19 @@ pg_sync_error(struct pg_state *st, const struct pg_slot *s, int64_t ts_last)
 	conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
 }
 
+/* What a Parse's answer (its pop's status; NULL: none seen) says of the
+ * statement it defines. */
+static enum pg_parse_outcome
+pg_parse_outcome(const char *status)
+{
+	if (status == NULL)
+		return PG_PARSE_UNKNOWN;
+	if (strcmp(status, "ok") == 0)
+		return PG_PARSE_OK;
+	return strcmp(status, "error") == 0 ? PG_PARSE_FAILED :
+	    PG_PARSE_UNKNOWN;
+}
+
 /* Completes the oldest pending request: emits its record, with the
  * response keys unless status is NULL. answered: a response completed
  * it (else it is given up: gap, close, overflow). */
@@ -350,10 +363,8 @@ pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
 	if (s->kind == K_E)
 		st->copy_in = false;
 	if (s->kind == K_P && s->gen != 0)
-		pg_stmt_settle(&st->stmts, s->gen, !answered || status == NULL ?
-		    PG_PARSE_UNKNOWN : strcmp(status, "ok") == 0 ? PG_PARSE_OK :
-		    strcmp(status, "error") == 0 ? PG_PARSE_FAILED :
-		    PG_PARSE_UNKNOWN);
+		pg_stmt_settle(&st->stmts, s->gen,
+		    pg_parse_outcome(answered ? status : NULL));
 	if (answered && st->phase == PH_UNKNOWN) {
 		/* Matched tentatively: held until a ReadyForQuery confirms
 		 * the match (pg_hold_commit) or a response that fits no
@@ -467,7 +478,7 @@ pg_flush(struct pg_state *st)
 	st->streaming = false;
 }
 
-static void
+static struct pg_slot *
 pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
     uint64_t seq)
 {
@@ -496,11 +507,13 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->acked = st->peer_acked;
 	s->gen = 0;
 	st->qlen++;
+	return s;
 }
 
 /* Queues a request whose record (if any) is r/idx, built with its
- * extension mark set. */
-static void
+ * extension mark set. Returns its slot, or NULL when the server skips it
+ * (an earlier message failed). */
+static struct pg_slot *
 pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
     const struct pg_msg *m)
 {
@@ -512,7 +525,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 			pg_rec_done(r);
 			pg_rec_put(st, idx);
 		}
-		return;
+		return NULL;
 	}
 	if (kind == K_S)
 		st->skip_open = false;
@@ -522,7 +535,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
 		pg_rec_done(r);
 	}
-	pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
+	return pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
 }
 
 /* Whether the response m belongs to the oldest pending request (one of
@@ -703,6 +716,7 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 {
 	struct record	*r;
 	struct pg_stmt	*s;
+	struct pg_slot	*q;
 	struct rd	 rd;
 	const char	*name, *query;
 	size_t		 nn = 0, qn = 0;
@@ -710,7 +724,7 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 	int32_t		 idx;
 	int		 np, i;
 	enum resc	 esc;
-	uint32_t	 oid, qlen;
+	uint32_t	 oid;
 	uint64_t	 gen;
 
 	r = pg_rec_get(st, &idx);
@@ -757,10 +771,8 @@ pg_parse(struct pg_state *st, const struct pg_msg *m)
 		rec_bool(r, "truncated", true);
 	else if (!rd_ok(&rd) || rd_left(&rd) != 0)
 		pg_malformed(st, r, "Parse");
-	qlen = st->qlen;
-	pg_submit(st, K_P, r, idx, m);
-	if (st->qlen > qlen)
-		pg_slot_at(st, st->qlen - 1)->gen = gen;
+	if ((q = pg_submit(st, K_P, r, idx, m)) != NULL)
+		q->gen = gen;
 	else		/* skipped after an error: its Binds are too */
 		pg_stmt_settle(&st->stmts, gen, PG_PARSE_UNKNOWN);
 }
@@ -890,12 +902,11 @@ static void
 pg_describe_close(struct pg_state *st, const struct pg_msg *m)
 {
 	struct pg_stmt	*s;
+	struct pg_slot	*q;
 	struct rd	 rd;
 	const char	*name;
 	size_t		 nn;
 	uint8_t		 what;
-
-	uint32_t	 qlen = st->qlen;
 	uint64_t	 gen = 0;
 
 	rd_init(&rd, m->p, m->n);
@@ -909,9 +920,8 @@ pg_describe_close(struct pg_state *st, const struct pg_msg *m)
 		pg_portal_close(&st->stmts, name, nn);
 	else if (what == 'S' && (s = pg_stmt_find(&st->stmts, name, nn)) != NULL)
 		gen = s->gen;
-	pg_submit(st, m->type == 'C' ? K_C : K_D, NULL, -1, m);
-	if (st->qlen > qlen)
-		pg_slot_at(st, st->qlen - 1)->gen = gen;
+	if ((q = pg_submit(st, m->type == 'C' ? K_C : K_D, NULL, -1, m)) != NULL)
+		q->gen = gen;
 }
 
 /* ParameterDescription answering a Describe of a statement: the types
@@ -1334,7 +1344,6 @@ pg_drain_ready(struct pg_state *st, const struct pg_msg *m)
 	uint32_t	i, j;
 	uint8_t		k;
 	bool		hit = st->drain_hit;
-
 	uint32_t	need = 0;
 
 	st->drain = false;
