@@ -508,19 +508,9 @@ my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
  * Requests
  */
 
-static void
-my_text(struct my_state *st, struct record *r, const char *key,
-    const uint8_t *p, size_t n)
-{
-	size_t		 on;
-	const char	*s = mysql_text(&st->scratch, st->charset, p, n, &on);
-
-	rec_str(r, key, s, on);
-}
-
-/* my_text of a command's text; cut: the command was longer than what was
- * kept, and a character the cut splits is dropped rather than written as
- * U+FFFD. Returns the bytes dropped. */
+/* Text in the connection's character set as key; cut: the command was
+ * longer than what was kept, and a character the cut splits is dropped
+ * rather than written as U+FFFD. Returns the bytes dropped. */
 static size_t
 my_text_cut(struct my_state *st, struct record *r, const char *key,
     const uint8_t *p, size_t n, bool cut)
@@ -534,6 +524,13 @@ my_text_cut(struct my_state *st, struct record *r, const char *key,
 	}
 	rec_str(r, key, s, on);
 	return drop;
+}
+
+static void
+my_text(struct my_state *st, struct record *r, const char *key,
+    const uint8_t *p, size_t n)
+{
+	(void)my_text_cut(st, r, key, p, n, false);
 }
 
 /* Checks n params of the given types (NULL bitmap nb; ld, if not NULL,
