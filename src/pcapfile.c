@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #define PCAPFILE_RELEASE	(4u << 20)
 
 #define PCAPFILE_AHEAD		2048	/* bytes prefetched ahead */
+#define PCAPFILE_CHUNK		(1u << 20)	/* a stream's first buffer */
 
 #define MAGIC_US	0xa1b2c3d4u
 #define MAGIC_NS	0xa1b23c4du
@@ -36,6 +38,9 @@
 #define NG_MAXBLOCK	(16u << 20)	/* libpcap's largest block */
 #define NG_MAXIFS	65536		/* interfaces in a section */
 #define NG_MAXSEC	((int64_t)UINT32_MAX)	/* classic pcap's range */
+/* A stream whose first interface is not within this many bytes goes to
+ * libpcap: what was read to decide is kept in memory until then. */
+#define NG_MAXPROBE	(2 * NG_MAXBLOCK)
 
 /*
  * A file that shrinks under the mapping (copytruncate, an editor) makes
@@ -99,6 +104,70 @@ pf_u16(const struct pcapfile *pf, const uint8_t *p)
 
 	memcpy(&v, p, sizeof v);
 	return pf->swap ? __builtin_bswap16(v) : v;
+}
+
+/*
+ * A stream's bytes: at least need of them from off when the input has
+ * them (fewer at its end or after a read error); returns how many there
+ * are. A file's mapping has all of them already. The buffer moves, so
+ * pointers into it are taken again after a call.
+ */
+static size_t
+pf_fill(struct pcapfile *pf, size_t need)
+{
+	struct pollfd	 pfd;
+	size_t		 ncap;
+	ssize_t		 n;
+
+	if (pf->off > 0 && pf->cap - pf->off < need) {
+		memmove(pf->buf, pf->buf + pf->off, pf->size - pf->off);
+		pf->size -= pf->off;
+		pf->released = pf->ahead = 0;
+		pf->off = 0;
+	}
+	if (pf->cap < need) {
+		for (ncap = pf->cap; ncap < need; ncap *= 2)
+			;
+		pf->buf = xrealloc(pf->buf, ncap);
+		pf->cap = ncap;
+	}
+	pf->map = pf->buf;
+	while (pf->size - pf->off < need && !pf->eof) {
+		if (pf->idle != NULL) {
+			pfd.fd = pf->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, 0) == 0)
+				pf->idle(pf->idle_arg);
+		}
+		n = read(pf->fd, pf->buf + pf->size, pf->cap - pf->size);
+		if (n > 0)
+			pf->size += (size_t)n;
+		else if (n == 0)
+			pf->eof = true;
+		else if (errno != EINTR) {
+			pf->rerr = errno;
+			pf->eof = true;
+		}
+	}
+	return pf->size - pf->off;
+}
+
+static inline size_t
+pf_avail(struct pcapfile *pf, size_t need)
+{
+	size_t	left = pf->size - pf->off;
+
+	return left >= need || !pf->stream ? left : pf_fill(pf, need);
+}
+
+/* The end of a stream that a read error cut says so, not "truncated". */
+static int
+pf_short(const struct pcapfile *pf, char *err, size_t errlen)
+{
+	if (pf->rerr != 0)
+		snprintf(err, errlen, "error reading dump file: %s",
+		    strerror(pf->rerr));
+	return -1;
 }
 
 /* Link types as files name them, to the DLT values pkt.c parses. The
@@ -235,13 +304,13 @@ ng_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 	uint32_t			 bom;
 
 	for (;;) {
-		left = pf->size - pf->off;
-		if (left == 0)
+		left = pf_avail(pf, 12);
+		if (left == 0 && pf->rerr == 0)
 			return 0;
 		if (left < 12) {
 			snprintf(err, errlen, "truncated pcapng dump file; "
 			    "tried to read 12 bytes, only got %zu", left);
-			return -1;
+			return pf_short(pf, err, errlen);
 		}
 		h = pf->map + pf->off;
 		memcpy(&type, h, 4);
@@ -264,11 +333,12 @@ ng_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 			    "bad length %u", type, blen);
 			return -1;
 		}
-		if (blen > left) {
+		if (blen > left && (left = pf_avail(pf, blen)) < blen) {
 			snprintf(err, errlen, "truncated pcapng dump file; "
 			    "tried to read %u bytes, only got %zu", blen, left);
-			return -1;
+			return pf_short(pf, err, errlen);
 		}
+		h = pf->map + pf->off;
 		pf->off += blen;
 		b = h + 8;
 		n = blen - 12;
@@ -339,7 +409,7 @@ ng_open(struct pcapfile *pf)
 	uint32_t	 bom, type, blen;
 	size_t		 off;
 
-	if (pf->size < 28)
+	if (pf_avail(pf, 28) < 28)
 		return false;
 	memcpy(&type, pf->map, 4);
 	memcpy(&bom, pf->map + 8, 4);
@@ -348,12 +418,16 @@ ng_open(struct pcapfile *pf)
 	pf->swap = bom != NG_BOM;
 	if (pf_u16(pf, pf->map + 12) != 1)	/* major version */
 		return false;
-	for (off = 0; pf->size - off >= 12; off += blen) {
+	/* pf->off stays 0 while this walks: the stream's buffer only grows. */
+	for (off = 0; off <= NG_MAXPROBE && pf_avail(pf, off + 12) >= off + 12;
+	    off += blen) {
 		h = pf->map + off;
 		type = pf_u32(pf, h);
 		blen = pf_u32(pf, h + 4);
-		if (blen < 12 || blen % 4 != 0 || blen > pf->size - off)
+		if (blen < 12 || blen % 4 != 0 || blen > NG_MAXBLOCK ||
+		    pf_avail(pf, off + blen) < off + blen)
 			return false;
+		h = pf->map + off;
 		if (off > 0 && type == NG_SHB)
 			return false;
 		if (type == NG_EPB || type == NG_OPB || type == NG_SPB)
@@ -373,23 +447,57 @@ ng_open(struct pcapfile *pf)
 	return false;
 }
 
+/* A pipe or standard input: the header (and for pcapng the blocks up to
+ * the first interface) read into the buffer to decide. */
+static enum pcapfile_open
+pf_open_stream(struct pcapfile *pf)
+{
+	pf->stream = true;
+	pf->cap = PCAPFILE_CHUNK;
+	pf->buf = xmalloc(pf->cap);
+	pf->map = pf->buf;
+	if (pf_avail(pf, PCAPFILE_HDR) >= PCAPFILE_HDR &&
+	    pcapfile_header(pf, pf->map, pf->size)) {
+		pf->off = PCAPFILE_HDR;
+		pf->dlt_cur = pf->dlt;
+		return PCAPFILE_OK;
+	}
+	if (ng_open(pf)) {
+		pf->dlt_cur = pf->dlt;
+		return PCAPFILE_OK;
+	}
+	return PCAPFILE_FALLBACK;	/* the bytes stay for libpcap */
+}
+
 enum pcapfile_open
 pcapfile_open(struct pcapfile *pf, const char *path, char *err,
     size_t errlen)
 {
 	struct stat	st;
 	void		*m;
+	bool		 in = path == NULL || strcmp(path, "-") == 0;
 
 	memset(pf, 0, sizeof *pf);
 	pf->fd = -1;
-	if (path == NULL || strcmp(path, "-") == 0)
-		return PCAPFILE_FALLBACK;
-	if ((pf->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* Standard input through a descriptor of our own, so that closing
+	 * it leaves fd 0 alone. */
+	if (in)
+		pf->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+	else
+		pf->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pf->fd == -1) {
+		snprintf(err, errlen, "%s: %s", in ? "-" : path,
+		    strerror(errno));
 		return PCAPFILE_ERROR;
 	}
-	if (fstat(pf->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size < PCAPFILE_HDR || (uint64_t)st.st_size > SIZE_MAX)
+	if (fstat(pf->fd, &st) == -1 || S_ISDIR(st.st_mode))
+		goto fallback;
+	/* A regular file is mapped, unless it is standard input already
+	 * read from (the mapping would start over at its beginning). */
+	if (!S_ISREG(st.st_mode) ||
+	    (in && lseek(pf->fd, 0, SEEK_CUR) != 0))
+		return pf_open_stream(pf);
+	if (st.st_size < PCAPFILE_HDR || (uint64_t)st.st_size > SIZE_MAX)
 		goto fallback;
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, pf->fd, 0);
 	if (m == MAP_FAILED)
@@ -445,27 +553,26 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 
 	/* The tail of a shrunk file's last page reads as zeros: look at the
 	 * size now and then, the SIGBUS guard covers the rest. */
-	if ((++pf->calls & 4095) == 0 && fstat(pf->fd, &st) == 0 &&
-	    (uint64_t)st.st_size < pf->size)
+	if (!pf->stream && (++pf->calls & 4095) == 0 &&
+	    fstat(pf->fd, &st) == 0 && (uint64_t)st.st_size < pf->size)
 		pf_bus_hit = 1;
-	if (pf_bus_hit) {
+	if (pf_bus_hit && !pf->stream) {
 		snprintf(err, errlen, "the file shrank while it was read");
 		return -1;
 	}
-	if (pf->ng) {
-		if (pf->off - pf->released >= PCAPFILE_RELEASE)
-			pf_release(pf);
+	if (!pf->stream && pf->off - pf->released >= PCAPFILE_RELEASE)
+		pf_release(pf);
+	if (pf->ng)
 		return ng_next(pf, p, caplen, ts_us, err, errlen);
-	}
-	if (left == 0)
+	if (left < PCAPFILE_REC)
+		left = pf_avail(pf, PCAPFILE_REC);
+	if (left == 0 && pf->rerr == 0)
 		return 0;
 	if (left < PCAPFILE_REC) {
 		snprintf(err, errlen, "truncated dump file; tried to read %d "
 		    "header bytes, only got %zu", PCAPFILE_REC, left);
-		return -1;
+		return pf_short(pf, err, errlen);
 	}
-	if (pf->off - pf->released >= PCAPFILE_RELEASE)
-		pf_release(pf);
 	/* The next header's place comes from this one's length: the walk
 	 * would wait on memory per packet without asking ahead. */
 	if (pf->ahead < pf->off)
@@ -482,11 +589,15 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 		    "bigger than maximum of %u", cap, PCAPFILE_MAXSNAP);
 		return -1;
 	}
-	left -= PCAPFILE_REC;
-	if (cap > left) {
-		snprintf(err, errlen, "truncated dump file; tried to read %u "
-		    "captured bytes, only got %zu", cap, left);
-		return -1;
+	if (cap > left - PCAPFILE_REC) {
+		left = pf_avail(pf, PCAPFILE_REC + cap);
+		h = pf->map + pf->off;
+		if (cap > left - PCAPFILE_REC) {
+			snprintf(err, errlen, "truncated dump file; tried to "
+			    "read %u captured bytes, only got %zu", cap,
+			    left - PCAPFILE_REC);
+			return pf_short(pf, err, errlen);
+		}
 	}
 	*p = h + PCAPFILE_REC;
 	/* Like libpcap: bytes beyond the file's snaplen are not handed on. */
@@ -499,7 +610,11 @@ pcapfile_next(struct pcapfile *pf, const uint8_t **p, uint32_t *caplen,
 void
 pcapfile_close(struct pcapfile *pf)
 {
-	if (pf->map != NULL) {
+	if (pf->stream) {
+		free(pf->buf);
+		pf->buf = NULL;
+		pf->stream = false;
+	} else if (pf->map != NULL) {
 		munmap((void *)pf->map, pf->size);
 		sigaction(SIGBUS, &pf_bus_old, NULL);
 		pf_bus_lo = pf_bus_hi = NULL;
@@ -511,4 +626,69 @@ pcapfile_close(struct pcapfile *pf)
 	pf->nifs = 0;
 	pf->map = NULL;
 	pf->fd = -1;
+}
+
+/* ---- libpcap's reading of a stream we have begun ---- */
+
+struct pf_replay {
+	uint8_t	*buf;
+	size_t	 off, size;
+	int	 fd;
+};
+
+static ssize_t
+pf_replay_read(void *c, char *out, size_t n)
+{
+	struct pf_replay	*r = c;
+	ssize_t			 k;
+
+	if (r->off < r->size) {
+		if (n > r->size - r->off)
+			n = r->size - r->off;
+		memcpy(out, r->buf + r->off, n);
+		r->off += n;
+		return (ssize_t)n;
+	}
+	while ((k = read(r->fd, out, n)) == -1 && errno == EINTR)
+		;
+	return k;
+}
+
+static int
+pf_replay_close(void *c)
+{
+	struct pf_replay	*r = c;
+
+	close(r->fd);
+	free(r->buf);
+	free(r);
+	return 0;
+}
+
+FILE *
+pcapfile_fallback_stream(struct pcapfile *pf)
+{
+	cookie_io_functions_t	 io = {
+		.read = pf_replay_read,
+		.close = pf_replay_close,
+	};
+	struct pf_replay	*r;
+	FILE			*f;
+
+	if (!pf->stream || pf->fd == -1)
+		return NULL;
+	r = xmalloc(sizeof *r);
+	r->buf = pf->buf;
+	r->off = pf->off;
+	r->size = pf->size;
+	r->fd = pf->fd;
+	if ((f = fopencookie(r, "r", io)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	pf->buf = NULL;
+	pf->map = NULL;
+	pf->fd = -1;
+	pf->stream = false;
+	return f;
 }

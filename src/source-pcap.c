@@ -162,12 +162,19 @@ psrc_free(struct psrc *ps)
 /* Large stdio buffers: stdio's default 4 KB reads cost more than the
  * parsing of what they bring. */
 static pcap_t *
-read_open(const char *file, char *err)
+read_open(struct pcapfile *pf, const char *file, char *err)
 {
 	static char	 bufs[READ_BUFSZ];
 	FILE		*f;
 	pcap_t		*p;
 
+	if ((f = pcapfile_fallback_stream(pf)) != NULL) {
+		/* the stream's first bytes are already read: libpcap gets
+		 * them back first */
+		if ((p = pcap_fopen_offline(f, err)) == NULL)
+			fclose(f);
+		return p;
+	}
 	if (file == NULL || strcmp(file, "-") == 0)
 		f = stdin;
 	else if ((f = fopen(file, "rb")) == NULL) {
@@ -211,6 +218,14 @@ read_batch_done(struct psrc *ps, int64_t *last_tick)
 		*last_tick = ps->ft.now_us;
 	}
 	engine_flush(&ps->eng);
+}
+
+/* A pipe's writer is slower than us (tcpdump -U -w - | tcpdp-top read -):
+ * what was decoded is written out before waiting for more. */
+static void
+read_idle(void *arg)
+{
+	engine_flush(&((struct psrc *)arg)->eng);
 }
 
 static int
@@ -271,7 +286,7 @@ read_main(struct run *r)
 		psrc_free(&ps);
 		return 1;
 	case PCAPFILE_FALLBACK:
-		if ((ps.p = read_open(file, err)) == NULL) {
+		if ((ps.p = read_open(&pf, file, err)) == NULL) {
 			fprintf(out, "%s\n", err);
 			psrc_free(&ps);
 			return 1;
@@ -309,6 +324,8 @@ read_main(struct run *r)
 		    r->stdout_fmt));
 
 	if (pf.map != NULL) {
+		pf.idle = read_idle;
+		pf.idle_arg = &ps;
 		n = read_mapped(&ps, &pf, err, sizeof err);
 	} else {
 		n = read_libpcap(&ps);

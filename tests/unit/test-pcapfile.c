@@ -1,6 +1,9 @@
 /* test-pcapfile.c - the in-place pcap reader: byte orders, timestamp
  * precisions, snaplen, cut and damaged files, and what it leaves to
  * libpcap. */
+#include <sys/wait.h>
+
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -169,9 +172,7 @@ TEST(pcapfile_fallbacks)
 	ghdr(&m, 0xa1b2c3d4, 0, 65535, 1);
 	m.b[6] = 3;
 	CHECK(!pcapfile_header(&pf, m.b, m.n));
-	/* standard input, a directory, a missing file */
-	CHECK_INT(pcapfile_open(&pf, "-", err, sizeof err), PCAPFILE_FALLBACK);
-	CHECK_INT(pcapfile_open(&pf, NULL, err, sizeof err), PCAPFILE_FALLBACK);
+	/* a directory, a missing file (standard input: pcapfile_stream_*) */
 	CHECK_INT(pcapfile_open(&pf, "/tmp", err, sizeof err), PCAPFILE_FALLBACK);
 	CHECK_INT(pcapfile_open(&pf, "/nonexistent/x.pcap", err, sizeof err),
 	    PCAPFILE_ERROR);
@@ -536,4 +537,235 @@ TEST(pcapfile_pcapng_cut_everywhere)
 		pcapfile_close(&pf);
 		unlink(path);
 	}
+}
+
+/* ---- streams: pipes and standard input ---- */
+
+/* A pipe that a child fills with b[0..n) and closes; its read end as a
+ * path (/dev/fd/N) in path. The child is waited for by pf_pipe_done. */
+static int
+pf_pipe(const uint8_t *b, size_t n, char *path, size_t pathlen)
+{
+	int	fds[2];
+	size_t	o;
+	ssize_t	k;
+
+	if (pipe(fds) == -1)
+		abort();
+	switch (fork()) {
+	case -1:
+		abort();
+	case 0:
+		close(fds[0]);
+		for (o = 0; o < n; o += (size_t)k)
+			if ((k = write(fds[1], b + o, n - o > 4093 ?
+			    4093 : n - o)) <= 0)	/* odd pieces */
+				_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	snprintf(path, pathlen, "/dev/fd/%d", fds[0]);
+	return fds[0];
+}
+
+static void
+pf_pipe_done(int fd)
+{
+	int	st;
+
+	close(fd);
+	wait(&st);
+}
+
+/* What a reader sees of a capture, as one string: the packets (length,
+ * time, link type, first byte) and how it ended. */
+static void
+pf_trace(struct pcapfile *pf, enum pcapfile_open o, char *out, size_t cap)
+{
+	const uint8_t	*p;
+	uint32_t	 caplen;
+	int64_t		 ts;
+	char		 err[256];
+	size_t		 len = 0;
+	int		 rc;
+
+	if (o != PCAPFILE_OK) {
+		snprintf(out, cap, "open %d", (int)o);
+		return;
+	}
+	while ((rc = pcapfile_next(pf, &p, &caplen, &ts, err,
+	    sizeof err)) == 1 && len < cap - 64)
+		len += (size_t)snprintf(out + len, cap - len, "%u/%lld/%d/%d ",
+		    caplen, (long long)ts, pf->dlt_cur, caplen ? p[0] : -1);
+	snprintf(out + len, cap - len, "end %d %s", rc, rc == -1 ? err : "");
+}
+
+/* Cut anywhere, a pipe gives what the same bytes as a file give: the
+ * same packets, the same end, the same message. */
+TEST(pcapfile_stream_cut_everywhere)
+{
+	static struct img	 full, m;
+	struct pcapfile		 pf;
+	char			 err[256], *path, fpath[32];
+	static char		 a[8192], b[8192];
+	size_t			 cut;
+	int			 fd, kind;
+
+	for (kind = 0; kind < 2; kind++) {
+		if (kind == 0) {
+			ghdr(&full, 0xa1b2c3d4, 0, 65535, 1);
+			prec(&full, 0, 1, 0, 30, 30);
+			prec(&full, 0, 2, 5, 50, 50);
+		} else {
+			full.n = 0;
+			ngshb(&full, 0);
+			ngidb(&full, 0, 1, 0, -1);
+			ngidb(&full, 0, 276, 40, 9);
+			ngepb(&full, 0, 1, 7, 60);
+			ngshb(&full, 1);
+			ngidb(&full, 1, 101, 0, -1);
+			ngepb(&full, 1, 0, 9, 8);
+		}
+		for (cut = 0; cut <= full.n; cut++) {
+			memcpy(m.b, full.b, cut);
+			m.n = cut;
+			path = pf_file(&m);
+			pf_trace(&pf, pcapfile_open(&pf, path, err, sizeof err),
+			    a, sizeof a);
+			pcapfile_close(&pf);
+			unlink(path);
+			fd = pf_pipe(m.b, m.n, fpath, sizeof fpath);
+			pf_trace(&pf, pcapfile_open(&pf, fpath, err, sizeof err),
+			    b, sizeof b);
+			/* a file too short for a header is libpcap's; a
+			 * stream's bytes are handed to it */
+			if (cut < 24 && strncmp(a, "open 1", 6) == 0)
+				CHECK_STR(b, "open 1");
+			else
+				CHECK_STR(b, a);
+			pcapfile_close(&pf);
+			pf_pipe_done(fd);
+		}
+	}
+}
+
+/* A pcapng block larger than the first buffer, behind small ones. */
+TEST(pcapfile_stream_big_block)
+{
+	static struct img	 head, tail;
+	struct pcapfile		 pf;
+	const uint8_t		*p;
+	uint32_t		 cap, big = 3u << 20, blen = 12 + 20 + big;
+	int64_t			 ts;
+	uint8_t			*b;
+	char			 err[256], path[32];
+	size_t			 n;
+	int			 fd;
+
+	ngshb(&head, 0);
+	ngidb(&head, 0, 1, 0, -1);
+	ngepb(&head, 0, 0, 1, 10);
+	ngepb(&tail, 0, 0, 3, 12);
+	b = malloc(head.n + blen + tail.n);
+	memcpy(b, head.b, head.n);
+	n = head.n;
+	memcpy(b + n, &(uint32_t){ 6 }, 4);
+	memcpy(b + n + 4, &blen, 4);
+	memset(b + n + 8, 0, 20);
+	memcpy(b + n + 8 + 12, &big, 4);
+	memcpy(b + n + 8 + 16, &big, 4);
+	memset(b + n + 28, 0xab, big);
+	memcpy(b + n + blen - 4, &blen, 4);
+	n += blen;
+	memcpy(b + n, tail.b, tail.n);
+	n += tail.n;
+	fd = pf_pipe(b, n, path, sizeof path);
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_OK);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(cap, 10);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(cap, 262144);		/* cut to the largest snaplen */
+	CHECK_INT(p[0], 0xab);
+	CHECK_INT(p[cap - 1], 0xab);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 1);
+	CHECK_INT(cap, 12);
+	CHECK_INT(ts, 3);
+	CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err, sizeof err), 0);
+	CHECK(pf.cap <= 4u << 20);
+	pcapfile_close(&pf);
+	pf_pipe_done(fd);
+	free(b);
+}
+
+/* A stream in a format we leave to libpcap: it gets every byte, the
+ * ones read to decide first. */
+TEST(pcapfile_stream_fallback)
+{
+	static struct img	 m;
+	struct pcapfile		 pf;
+	static uint8_t		 got[sizeof m.b];
+	char			 err[256], path[32];
+	FILE			*f;
+	size_t			 n;
+	int			 fd;
+
+	ghdr(&m, 0xa1b2cd34, 0, 65535, 1);	/* "modified" pcap */
+	prec(&m, 0, 1, 0, 30, 30);
+	fd = pf_pipe(m.b, m.n, path, sizeof path);
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_FALLBACK);
+	f = pcapfile_fallback_stream(&pf);
+	CHECK(f != NULL);
+	n = fread(got, 1, sizeof got, f);
+	CHECK_MEM(got, n, m.b, m.n);
+	fclose(f);
+	pcapfile_close(&pf);		/* nothing left to it */
+	pf_pipe_done(fd);
+	/* not a stream: open it again by its path */
+	m.n = 10;
+	strcpy(path, pf_file(&m));
+	CHECK_INT(pcapfile_open(&pf, path, err, sizeof err), PCAPFILE_FALLBACK);
+	CHECK(pcapfile_fallback_stream(&pf) == NULL);
+	unlink(path);
+}
+
+/* "-" reads standard input, a pipe or a file, and leaves fd 0 open. */
+TEST(pcapfile_stream_stdin)
+{
+	static struct img	 m;
+	struct pcapfile		 pf;
+	const uint8_t		*p;
+	uint32_t		 cap;
+	int64_t			 ts;
+	char			 err[256], path[32];
+	int			 fd, saved, i, file;
+
+	ghdr(&m, 0xa1b2c3d4, 0, 65535, 1);
+	prec(&m, 0, 1, 0, 30, 30);
+	saved = dup(STDIN_FILENO);
+	for (file = 0; file < 2; file++) {
+		if (file) {
+			strcpy(path, pf_file(&m));
+			fd = open(path, O_RDONLY);
+			unlink(path);
+		} else
+			fd = pf_pipe(m.b, m.n, path, sizeof path);
+		dup2(fd, STDIN_FILENO);
+		/* a file is mapped each time; the pipe is read once */
+		for (i = 0; i < 1 + file; i++) {
+			CHECK_INT(pcapfile_open(&pf, i ? NULL : "-", err,
+			    sizeof err), PCAPFILE_OK);
+			CHECK_INT(pf.stream, !file);
+			CHECK_INT(pcapfile_next(&pf, &p, &cap, &ts, err,
+			    sizeof err), 1);
+			CHECK_INT(cap, 30);
+			pcapfile_close(&pf);
+		}
+		CHECK(fcntl(STDIN_FILENO, F_GETFD) != -1);
+		if (file)
+			close(fd);
+		else
+			pf_pipe_done(fd);
+	}
+	dup2(saved, STDIN_FILENO);
+	close(saved);
 }
