@@ -541,7 +541,7 @@ probe_main(struct run *r)
 	struct psrc		 ps;
 	struct record		*f;
 	struct timeval		 tv;
-	char			 err[1024], mtus[16], snaps[32], *filter;
+	char			 err[1024], mtus[16], snaps[32], *filter, *warn;
 	const char		*snapstr;
 	long long		 snaplen, bufsize;
 	int			 mtu, fd, snap;
@@ -593,6 +593,10 @@ probe_main(struct run *r)
 		    "invalid buffer size");
 	if (target_parse(&ps.tgt, ps.target_str, err, sizeof err) == -1)
 		probe_fatal(&ps, "parse target error", err);
+	if ((warn = target_unwatched(&ps.tgt)) != NULL) {
+		log_msgf(LOG_WARN, "%s", warn);
+		free(warn);
+	}
 	if (pidfile_write(cfg->pidfile, err, sizeof err) == -1) {
 		rec_cstr(log_fields(), "error", err);
 		log_fatal(CALLER, "pidfile path error");

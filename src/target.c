@@ -45,6 +45,41 @@ target_port(const char *s, uint16_t *port, char *err, size_t errlen)
 	return 0;
 }
 
+/* The addresses of res other than pick's, as text, as many as fit. */
+static void
+target_also(struct target_part *tp, const struct addrinfo *res,
+    const struct addrinfo *pick)
+{
+	const struct addrinfo	*ai, *bi;
+	const void		*a;
+	char			 txt[INET6_ADDRSTRLEN];
+	size_t			 len = 0;
+
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    (ai->ai_addrlen == pick->ai_addrlen &&
+		    memcmp(ai->ai_addr, pick->ai_addr, ai->ai_addrlen) == 0))
+			continue;
+		for (bi = res; bi != ai; bi = bi->ai_next)	/* seen */
+			if (bi->ai_addrlen == ai->ai_addrlen &&
+			    memcmp(bi->ai_addr, ai->ai_addr,
+			    ai->ai_addrlen) == 0)
+				break;
+		if (bi != ai)
+			continue;
+		a = ai->ai_family == AF_INET ?
+		    (const void *)&((const struct sockaddr_in *)(void *)
+		    ai->ai_addr)->sin_addr :
+		    (const void *)&((const struct sockaddr_in6 *)(void *)
+		    ai->ai_addr)->sin6_addr;
+		if (inet_ntop(ai->ai_family, a, txt, sizeof txt) == NULL ||
+		    len + strlen(txt) + 3 > sizeof tp->also)
+			continue;
+		len += (size_t)snprintf(tp->also + len, sizeof tp->also - len,
+		    "%s%s", len > 0 ? ", " : "", txt);
+	}
+}
+
 /* A literal address or a name (IPv4 preferred, as upstream). */
 static int
 target_host(struct target_part *tp, const char *h, char *err, size_t errlen)
@@ -74,6 +109,7 @@ target_host(struct target_part *tp, const char *h, char *err, size_t errlen)
 			snprintf(err, errlen, "lookup %s: no address", h);
 			return -1;
 		}
+		target_also(tp, res, pick);
 		if (pick->ai_family == AF_INET) {
 			tp->af = 4;
 			memcpy(tp->ip, &((const struct sockaddr_in *)(void *)
@@ -173,6 +209,25 @@ target_parse(struct target *t, const char *spec, char *err, size_t errlen)
 	}
 	free(s);
 	return 0;
+}
+
+char *
+target_unwatched(const struct target *t)
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->parts[i].also[0] != '\0')
+			buf_printf(&b, "%sthe target's name resolves to %s "
+			    "and also to %s, left unwatched (join them with "
+			    "|| in the target to watch them too)",
+			    b.len > 0 ? "; " : "", t->parts[i].host,
+			    t->parts[i].also);
+	if (b.len == 0)
+		return NULL;
+	buf_addc(&b, '\0');
+	return b.p;
 }
 
 void

@@ -14,6 +14,9 @@ struct target_part {
 	uint8_t		ip[16];
 	uint16_t	port;		/* 0 = any port */
 	char		host[48];	/* numeric text, "" for any */
+	/* The name's other addresses, which the part does not watch
+	 * ("localhost" is also ::1, where psql goes first): "" if none. */
+	char		also[128];
 };
 
 struct target {
@@ -25,6 +28,11 @@ struct target {
  * Returns 0, or -1 with a message in err. */
 int	 target_parse(struct target *, const char *, char *err, size_t errlen);
 void	 target_free(struct target *);
+/* A warning naming the addresses a host name also resolves to and the
+ * target leaves out (upstream takes the first IPv4 one only), or NULL;
+ * caller frees. probe says it: its BPF filter drops them (read decodes
+ * every connection, the target only orients them). */
+char	*target_unwatched(const struct target *);
 /* True if the endpoint is one the target names. */
 bool	 target_match(const struct target *, int af, const uint8_t *ip,
 	    uint16_t port);

@@ -98,3 +98,26 @@ TEST(target_match_fixed_cases)
 	CHECK(!target_match(&t, 4, lo, 80));
 	target_free(&t);
 }
+
+/* A name's other addresses are named in a warning, literals never. */
+TEST(target_unwatched_addresses)
+{
+	struct target	 t;
+	char		 err[256], *w;
+
+	CHECK_INT(target_parse(&t, "127.0.0.1:5432 || [::1]:5432 || 3306",
+	    err, sizeof err), 0);
+	CHECK(target_unwatched(&t) == NULL);
+	strcpy(t.parts[0].also, "::1");
+	w = target_unwatched(&t);
+	CHECK_STR(w, "the target's name resolves to 127.0.0.1 and also to ::1, "
+	    "left unwatched (join them with || in the target to watch "
+	    "them too)");
+	free(w);
+	strcpy(t.parts[1].also, "10.0.0.1, 10.0.0.2");
+	w = target_unwatched(&t);
+	CHECK(strstr(w, "; the target's name resolves to ::1 and also to "
+	    "10.0.0.1, 10.0.0.2, left") != NULL);
+	free(w);
+	target_free(&t);
+}
