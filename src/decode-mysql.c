@@ -1,14 +1,17 @@
 /* decode-mysql.c - the mysql dumper (SPEC §4.3): client commands and the
  * server's responses to them.
  *
- * Records (one per COM_QUERY, COM_STMT_PREPARE and COM_STMT_EXECUTE, emitted
- * when the response completes, in request order) carry upstream's keys
+ * Records (one per COM_QUERY, COM_STMT_PREPARE, COM_STMT_EXECUTE and
+ * COM_STMT_FETCH, emitted when the response completes, in request order)
+ * carry upstream's keys
  *   query, seq_num, command_id
  *   stmt_prepare_query, seq_num, command_id
  *   stmt_id, stmt_execute_values, seq_num, command_id
+ * or, for a fetch (upstream wrote none), in the same places
+ *   stmt_id, stmt_fetch_rows (the rows asked for), seq_num, command_id
  * then the connection values, then our extension keys, each only when known:
- *   stmt_query          execute: text of the prepared statement (its
- *                       first MYSQL_STMT_TEXT_MAX bytes)
+ *   stmt_query          execute, fetch: text of the prepared statement
+ *                       (its first MYSQL_STMT_TEXT_MAX bytes)
  *   values_error        execute: why stmt_execute_values is empty or short
  *                       ("statement not seen", "parameter types unknown",
  *                       "malformed", "truncated")
@@ -21,6 +24,9 @@
  *   affected_rows, last_insert_id, warnings   from the final OK/EOF
  *   error_code, sql_state, error_message       from an ERR packet
  *   stmt_id, num_params prepare: from the COM_STMT_PREPARE_OK
+ *   cursor              execute: true, it opened a cursor (rows 0: its
+ *                       rows come with COM_STMT_FETCH)
+ *   cursor_exhausted    fetch: whether the server sent the last row
  * Requests still waiting for a response at close or after a gap are emitted
  * without response keys, and so are the oldest of a pipeline deeper than
  * MYSQL_QUEUE_HELD and MYSQL_QUEUE_BYTES (before their responses, which
@@ -106,6 +112,7 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 
 #define SERVER_MORE_RESULTS	0x0008
 #define SERVER_CURSOR_EXISTS	0x0040
+#define SERVER_LAST_ROW_SENT	0x0080
 #define SERVER_NO_BACKSLASH	0x0200
 #define SERVER_STATE_CHANGED	0x4000
 
@@ -216,6 +223,8 @@ struct my_pending {
 	uint16_t	 err_code;
 	uint32_t	 stmt_id;
 	uint16_t	 nparams, ncols;
+	uint16_t	 status;	/* of the last OK or EOF */
+	bool		 has_status;
 	uint16_t	 nres;		/* results ended (multi-statement) */
 	/* the client character set: its texts were read in cs; cs_set:
 	 * if it succeeds the session's is cs_after (chg: the statements of
@@ -454,7 +463,8 @@ my_add_response(struct my_state *st, struct my_pending *p)
 		rec_uint(r, "stmt_id", p->stmt_id);
 		rec_uint(r, "num_params", p->nparams);
 	}
-	if (p->rset)
+	/* (a fetch refused has no rows) */
+	if (p->rset && !(p->err && p->cmd == COM_STMT_FETCH && p->rows == 0))
 		rec_uint(r, "rows", p->rows);
 	else if (p->has_ok && p->cmd != COM_STMT_PREPARE) {
 		rec_uint(r, "affected_rows", p->affected);
@@ -464,6 +474,12 @@ my_add_response(struct my_state *st, struct my_pending *p)
 		rec_uint(r, "warnings", p->warnings);
 	if (p->err)
 		my_rec_err(st, r, p->err_code);
+	else if (p->has_status && p->cmd == COM_STMT_EXECUTE &&
+	    (p->status & SERVER_CURSOR_EXISTS))
+		rec_bool(r, "cursor", true);	/* its rows come by fetches */
+	else if (p->has_status && p->cmd == COM_STMT_FETCH)
+		rec_bool(r, "cursor_exhausted",
+		    (p->status & SERVER_LAST_ROW_SENT) != 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -1069,6 +1085,40 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	}
 }
 
+/* COM_STMT_FETCH: rows of the cursor an execute opened (the execute's
+ * record has rows 0 and cursor true). */
+static void
+my_fetch(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
+{
+	struct record	*rec = &p->rec;
+	struct my_stmt	*s = NULL;
+	struct rd	 r;
+	uint32_t	 id, nrows;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	id = rd_le32(&r);
+	nrows = rd_le32(&r);
+	rec_int(rec, "stmt_id", id);
+	if (rd_ok(&r)) {
+		rec_uint(rec, "stmt_fetch_rows", nrows);
+		s = my_stmt_find(st, id);
+	} else
+		c->st.decode_errors++;
+	rec_int(rec, "seq_num", m->seq);
+	rec_int(rec, "command_id", COM_STMT_FETCH);
+	rec_mark_ext(rec);
+	if (s != NULL) {
+		s->stamp = ++st->stamp;
+		if (s->text != NULL)
+			rec_str_esc(rec, "stmt_query", s->text, s->textlen,
+			    (enum resc)s->esc);
+	}
+	p->rs = RS_ROWS;
+	p->rset = true;
+	p->emit = true;
+}
+
 /* A request's record is held for its response: past MYSQL_QUEUE_HELD
  * records and MYSQL_QUEUE_BYTES (a deep pipeline, e.g. MariaDB
  * Connector/Node.js's, of texts up to 1 MB each) the oldest held one is
@@ -1205,8 +1255,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		 * response of the next request */
 		break;
 	case COM_STMT_FETCH:
-		p->rs = RS_ROWS;
-		p->rset = true;
+		my_fetch(c, st, p, m);
 		break;
 	case COM_PROCESS_INFO:
 		break;
@@ -1623,6 +1672,8 @@ my_parse_ok(struct my_state *st, struct my_pending *p,
 	}
 	if (!rd_ok(&r))
 		return 0;
+	p->status = status;
+	p->has_status = true;
 	st->nobs = (status & SERVER_NO_BACKSLASH) != 0;
 	return status;
 }

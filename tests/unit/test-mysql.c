@@ -2275,3 +2275,99 @@ TEST(mysql_charset_pipelined_prepared)
 	free(out);
 	sc_free(&s);
 }
+
+/* ---------------------------------------------------------------------
+ * Cursors (COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY, COM_STMT_FETCH)
+ */
+
+#define EOF_CURSOR	"fe00004200"	/* SERVER_STATUS_CURSOR_EXISTS */
+#define EOF_LAST	"fe0000c200"	/* and SERVER_STATUS_LAST_ROW_SENT */
+#define BROW		"000031"
+#define ERR_NOCURSOR	"ff8d052348593030305468652073746174656d656e742028372920686173206e6f206f70656e20637572736f72"
+
+/* An execute that opens a cursor answers the column definitions only:
+ * its record said rows 0 (a SELECT that found nothing) and the fetches
+ * that read the rows wrote nothing. Now the execute says cursor true and
+ * each fetch is a record: the rows it got and whether the cursor is
+ * exhausted, or the error (no open cursor, unknown statement). */
+TEST(mysql_cursor_fetch)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_prepare(&s, 10000, 7, 0);			/* "x" */
+	sc_pkt(&s, DIR_C2S, 11000, 0, "17070000000101000000");
+	sc_pkt(&s, DIR_S2C, 11010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 12000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 12010, 1, BROW);
+	sc_add(&s, 2, BROW);
+	sc_add(&s, 3, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 13000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 13010, 1, BROW);
+	sc_add(&s, 2, EOF_LAST);
+	/* after the last row the server closed it */
+	sc_pkt(&s, DIR_C2S, 14000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 14010, 1, ERR_NOCURSOR);
+	/* an unknown statement */
+	sc_pkt(&s, DIR_C2S, 15000, 0, "1c6300000001000000");
+	sc_pkt(&s, DIR_S2C, 15010, 1, "ffdb042348593030305568");
+	/* executed again, reset before the end, fetched: refused */
+	sc_pkt(&s, DIR_C2S, 16000, 0, "17070000000101000000");
+	sc_pkt(&s, DIR_S2C, 16010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 17000, 0, "1c07000000ffffffff");
+	sc_pkt(&s, DIR_S2C, 17010, 1, BROW);
+	sc_add(&s, 2, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 18000, 0, "1a07000000");
+	sc_pkt(&s, DIR_S2C, 18010, 1, OK_PLAIN);
+	sc_pkt(&s, DIR_C2S, 19000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 19010, 1, ERR_NOCURSOR);
+	/* a plain execute: no cursor key */
+	sc_pkt(&s, DIR_C2S, 20000, 0, "17070000000001000000");
+	sc_pkt(&s, DIR_S2C, 20010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, BROW);
+	sc_add(&s, 5, EOF5);
+	out = sc_run_all(&s, NULL);
+	CHECK_INT(count(out, "\"stmt_id\":7,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":0,\"warnings\":0,\"cursor\":true}\n"), 2);
+	CHECK_HAS(out, "{\"ts\":\"1970-01-01T00:00:00.012Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"stmt_id\":7,\"stmt_fetch_rows\":2,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":2,\"warnings\":0,\"cursor_exhausted\":false}\n");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":2,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0,\"cursor_exhausted\":true}\n");
+	CHECK_INT(count(out, "\"stmt_id\":7,\"stmt_fetch_rows\":2,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"error\",\"error_code\":1421,\"sql_state\":\"HY000\",\"error_message\":\"The statement (7) has no open cursor\"}\n"), 2);
+	CHECK_HAS(out, "\"stmt_id\":99,\"stmt_fetch_rows\":1,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"error\",\"error_code\":1243,");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":4294967295,\"seq_num\":0,\"command_id\":28,");
+	CHECK_HAS(out, "\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0}\n");
+	CHECK_INT(count(out, "\n"), 10);
+	free(out);
+	sc_free(&s);
+}
+
+/* With CLIENT_DEPRECATE_EOF the cursor's status comes in OKs (0xfe, 7+
+ * bytes). A fetch cut by a gap has no response keys. */
+TEST(mysql_cursor_deprecate_eof)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_D);
+	sc_prepare(&s, 10000, 7, 0);
+	sc_pkt(&s, DIR_C2S, 11000, 0, "17070000000101000000");
+	sc_pkt(&s, DIR_S2C, 11010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, "fe000042000000");
+	sc_pkt(&s, DIR_C2S, 12000, 0, "1c0700000005000000");
+	sc_pkt(&s, DIR_S2C, 12010, 1, BROW);
+	sc_add(&s, 2, BROW);
+	sc_add(&s, 3, "fe0000c2000000");
+	sc_pkt(&s, DIR_C2S, 13000, 0, "1c0700000005000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":0,\"warnings\":0,\"cursor\":true}\n");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":5,\"seq_num\":0,\"command_id\":28,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":2,\"warnings\":0,\"cursor_exhausted\":true}\n");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":5,\"seq_num\":0,\"command_id\":28,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"stmt_query\":\"x\"}\n");
+	free(out);
+	sc_free(&s);
+}
