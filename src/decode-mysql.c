@@ -498,10 +498,13 @@ my_add_response(struct my_state *st, struct my_pending *p)
 static void
 my_cs_meta(struct conn *c, struct my_state *st, unsigned cs)
 {
-	const char	*name = mysql_charset_name(cs);
+	const char	*name;
 
-	if (st->cs_meta_set && (cs == st->cs_meta ||
-	    strcmp(name, mysql_charset_name(st->cs_meta)) == 0)) {
+	if (st->cs_meta_set && cs == st->cs_meta)
+		return;
+	name = mysql_charset_name(cs);
+	if (st->cs_meta_set && strcmp(name,
+	    mysql_charset_name(st->cs_meta)) == 0) {
 		st->cs_meta = cs;
 		return;
 	}

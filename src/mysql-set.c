@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "mysql-set.h"
 #include "mysql-text.h"
@@ -121,17 +124,34 @@ sc_wordc(uint8_t c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
 }
 
+/* Whether the word at i is the keyword kw (upper case); if so, steps
+ * over it. */
+static bool
+sc_kw(struct sc *s, const char *kw)
+{
+	size_t	k, n = strlen(kw);
+
+	if (s->n - s->i < n)
+		return false;
+	for (k = 0; k < n; k++)
+		if ((s->p[s->i + k] & 0xdf) != (uint8_t)kw[k])
+			return false;
+	if (s->i + n < s->n && sc_wordc(s->p[s->i + n]))
+		return false;
+	s->i += n;
+	return true;
+}
+
 /* An unquoted word at i (letters, digits, _, $, other characters); its
  * length, 0 if there is none. */
 static size_t
 sc_word(struct sc *s, const uint8_t **w)
 {
 	size_t	start = s->i;
+	uint8_t	c;
 
-	while (s->i < s->n && sc_wordc(s->p[s->i]))
-		s->i += sc_clen(s, s->i);
-	if (s->i > s->n)		/* a lead byte's pair ran past */
-		s->i = s->n;
+	while (s->i < s->n && sc_wordc(c = s->p[s->i]))
+		s->i += c >= 0x81 && s->mb != MB_NONE ? sc_clen(s, s->i) : 1;
 	*w = s->p + start;
 	return s->i - start;
 }
@@ -480,6 +500,43 @@ sc_compound(struct sc *s, const uint8_t *w, size_t n)
 	return k != 0;
 }
 
+/* Whether the letters "set" (any case) are in p[0..n): every request
+ * comes here, and nearly none holds a SET (16 places at a time). */
+static bool
+sc_has_set(const uint8_t *p, size_t n)
+{
+	size_t	i = 0;
+
+#ifdef __SSE2__
+	const __m128i	lc = _mm_set1_epi8(0x20);
+	const __m128i	s = _mm_set1_epi8('s');
+	const __m128i	e = _mm_set1_epi8('e');
+	const __m128i	t = _mm_set1_epi8('t');
+	__m128i		a, b, c;
+
+	while (n >= 18 && i < n - 2) {
+		/* the last block overlaps the one before it */
+		if (i > n - 18)
+			i = n - 18;
+		a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i)), lc);
+		b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i + 1)),
+		    lc);
+		c = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i + 2)),
+		    lc);
+		if (_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(
+		    _mm_cmpeq_epi8(a, s), _mm_cmpeq_epi8(b, e)),
+		    _mm_cmpeq_epi8(c, t))) != 0)
+			return true;
+		i += 16;
+	}
+#endif
+	for (; i + 2 < n; i++)
+		if ((p[i] | 0x20) == 's' && (p[i + 1] | 0x20) == 'e' &&
+		    (p[i + 2] | 0x20) == 't')
+			return true;
+	return false;
+}
+
 unsigned
 mysql_set_scan(const void *p, size_t n, unsigned cs, unsigned flags,
     struct mysql_cs_change *out)
@@ -489,6 +546,7 @@ mysql_set_scan(const void *p, size_t n, unsigned cs, unsigned flags,
 	size_t		 wn;
 	uint32_t	 stmt = 0;
 	unsigned	 nout = 0;
+	bool		 looked = false;
 
 	memset(&s, 0, sizeof s);
 	s.p = p;
@@ -503,12 +561,24 @@ mysql_set_scan(const void *p, size_t n, unsigned cs, unsigned flags,
 			s.i++;
 			continue;
 		}
-		wn = sc_word(&s, &w);
-		if (sc_is(w, wn, "SET"))
-			sc_set(&s, stmt, out, &nout);
-		else if (sc_compound(&s, w, wn))
+		if (sc_kw(&s, "SET")) {
+			sc_set(&s, stmt++, out, &nout);
+			continue;
+		}
+		/* Another statement: the rest matters only if a statement
+		 * follows (a ';') and a SET can be in it. Nearly every
+		 * request ends here (looked once: the scan stays linear). */
+		if (memchr(s.p + s.i, ';', s.n - s.i) == NULL)
 			break;
-		else if (sc_skip_stmt(&s, sc_is(w, wn, "CREATE") ||
+		if (!looked) {
+			looked = true;
+			if (!sc_has_set(s.p + s.i, s.n - s.i))
+				break;
+		}
+		wn = sc_word(&s, &w);
+		if (sc_compound(&s, w, wn))
+			break;
+		if (sc_skip_stmt(&s, sc_is(w, wn, "CREATE") ||
 		    sc_is(w, wn, "ALTER")))
 			break;
 		stmt++;

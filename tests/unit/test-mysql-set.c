@@ -198,6 +198,27 @@ TEST(mysql_set_scan_prefixes)
 	CHECK_STR(set_scan(texts[2], strlen(texts[2]), 8, 0), "0:D");
 }
 
+/* The SET after another statement is found wherever it lies (the check
+ * for the letters runs 16 places at a time, the last block overlapping). */
+TEST(mysql_set_scan_every_offset)
+{
+	char	buf[160];
+	int	k, m, bad = 0;
+
+	for (k = 0; k < 40; k++)
+		for (m = 0; m < 40; m++) {
+			snprintf(buf, sizeof buf, "SELECT 1;%*sset names sjis%*s",
+			    k, "", m, "");
+			if (strcmp(set_scan(buf, strlen(buf), 8, 0), "1:13") != 0)
+				bad++;
+			snprintf(buf, sizeof buf, "SELECT 1;%*sSELECT 'se'%*s",
+			    k, "", m, "");
+			if (strcmp(set_scan(buf, strlen(buf), 8, 0), "") != 0)
+				bad++;
+		}
+	CHECK_INT(bad, 0);
+}
+
 TEST(mysql_charset_id)
 {
 	CHECK_INT(mysql_charset_id("utf8mb4", 7), 255);
