@@ -1,14 +1,17 @@
 /* decode-mysql.c - the mysql dumper (SPEC §4.3): client commands and the
  * server's responses to them.
  *
- * Records (one per COM_QUERY, COM_STMT_PREPARE and COM_STMT_EXECUTE, emitted
- * when the response completes, in request order) carry upstream's keys
+ * Records (one per COM_QUERY, COM_STMT_PREPARE, COM_STMT_EXECUTE and
+ * COM_STMT_FETCH, emitted when the response completes, in request order)
+ * carry upstream's keys
  *   query, seq_num, command_id
  *   stmt_prepare_query, seq_num, command_id
  *   stmt_id, stmt_execute_values, seq_num, command_id
+ * or, for a fetch (upstream wrote none), in the same places
+ *   stmt_id, stmt_fetch_rows (the rows asked for), seq_num, command_id
  * then the connection values, then our extension keys, each only when known:
- *   stmt_query          execute: text of the prepared statement (its
- *                       first MYSQL_STMT_TEXT_MAX bytes)
+ *   stmt_query          execute, fetch: text of the prepared statement
+ *                       (its first MYSQL_STMT_TEXT_MAX bytes)
  *   values_error        execute: why stmt_execute_values is empty or short
  *                       ("statement not seen", "parameter types unknown",
  *                       "malformed", "truncated")
@@ -21,6 +24,9 @@
  *   affected_rows, last_insert_id, warnings   from the final OK/EOF
  *   error_code, sql_state, error_message       from an ERR packet
  *   stmt_id, num_params prepare: from the COM_STMT_PREPARE_OK
+ *   cursor              execute: true, it opened a cursor (rows 0: its
+ *                       rows come with COM_STMT_FETCH)
+ *   cursor_exhausted    fetch: whether the server sent the last row
  * Requests still waiting for a response at close or after a gap are emitted
  * without response keys, and so are the oldest of a pipeline deeper than
  * MYSQL_QUEUE_HELD and MYSQL_QUEUE_BYTES (before their responses, which
@@ -30,6 +36,15 @@
  * values; COM_INIT_DB and COM_CHANGE_USER update them when the server says
  * OK. After an SSL request nothing more is decoded.
  *
+ * Texts (queries, prepares, string values) are read in the client's
+ * character set (mysql_text: Shift_JIS and EUC-JP are converted), which
+ * the handshake names and SET NAMES / SET CHARACTER SET / SET
+ * character_set_client (mysql-set.c reads the request), COM_CHANGE_USER
+ * and COM_RESET_CONNECTION change once the server says OK; an OK's
+ * session state (CLIENT_SESSION_TRACK) says what it became and is taken
+ * over the request. character_set says the charset the record's texts
+ * were read in (a SET's own record: the one before it).
+ *
  * Layers per direction: the compressed protocol (7-byte frames, each an
  * independent zlib stream, inflated incrementally), then MySQL packets
  * (4-byte headers, 0xffffff-long packets continue the message), then
@@ -38,10 +53,12 @@
  */
 #include <endian.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 
 #include "buf.h"
 #include "decode.h"
+#include "mysql-set.h"
 #include "mysql-text.h"
 #include "mysql-value.h"
 #include "rd.h"
@@ -88,12 +105,16 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define CLIENT_SECURE_CONN	0x00008000u
 #define CLIENT_PLUGIN_AUTH	0x00080000u
 #define CLIENT_AUTH_LENENC	0x00200000u
+#define CLIENT_SESSION_TRACK	0x00800000u
 #define CLIENT_DEPRECATE_EOF	0x01000000u
 #define CLIENT_ZSTD		0x04000000u
 #define CLIENT_QUERY_ATTRS	0x08000000u
 
 #define SERVER_MORE_RESULTS	0x0008
 #define SERVER_CURSOR_EXISTS	0x0040
+#define SERVER_LAST_ROW_SENT	0x0080
+#define SERVER_NO_BACKSLASH	0x0200
+#define SERVER_STATE_CHANGED	0x4000
 
 #define COM_QUIT		0x01
 #define COM_INIT_DB		0x02
@@ -110,6 +131,7 @@ _Static_assert(MYSQL_STMT_MAX <= 256, "my_state.shint holds slots in a byte");
 #define COM_STMT_RESET		0x1a
 #define COM_STMT_FETCH		0x1c
 #define COM_BINLOG_DUMP_GTID	0x1e
+#define COM_RESET_CONNECTION	0x1f
 #define COM_LAST		0x1f
 #define COM_STMT_BULK_EXECUTE	0xfa	/* MariaDB */
 
@@ -201,6 +223,18 @@ struct my_pending {
 	uint16_t	 err_code;
 	uint32_t	 stmt_id;
 	uint16_t	 nparams, ncols;
+	uint16_t	 status;	/* of the last OK or EOF */
+	bool		 has_status;
+	uint16_t	 nres;		/* results ended (multi-statement) */
+	/* the client character set: its texts were read in cs; cs_set:
+	 * if it succeeds the session's is cs_after (chg: the statements of
+	 * a multi-statement that change it); trk_cs: what the server's
+	 * session tracking said (-1 nothing, -2 a name we do not know) */
+	unsigned	 cs, cs_after;
+	bool		 cs_set;
+	uint8_t		 nchg;
+	struct mysql_cs_change chg[MYSQL_CS_CHANGES];
+	int32_t		 trk_cs;
 	size_t		 held;		/* size counted in my_state.qbytes */
 	uint64_t	 acked;		/* the server's bytes the client had
 					 * when it sent this (struct chunk
@@ -218,6 +252,8 @@ struct my_stmt {
 	char		*text;
 	size_t		 textlen;
 	uint8_t		 esc;		/* enum resc of text */
+	uint32_t	 set_cs;	/* its text sets the client charset to
+					 * this (0: it does not) */
 	uint64_t	 stamp;
 };
 
@@ -232,7 +268,17 @@ struct my_state {
 	int		 deprecate_eof;	/* -1 unknown */
 	bool		 in_step;	/* a request was answered: responses
 					 * are framed where they begin */
+	bool		 nobs;		/* NO_BACKSLASH_ESCAPES is on */
+	/* Client character sets (collation ids, 0 unknown): charset reads
+	 * the requests being received, which the server runs after those
+	 * still queued (so as if they all succeed); cs_conf is the
+	 * session's as of the last answer; cs_base the handshake's (or
+	 * COM_CHANGE_USER's), which COM_RESET_CONNECTION restores; cs_srv
+	 * the server's default (greeting), which DEFAULT sets; cs_meta what
+	 * the character_set key says (if cs_meta_set). */
 	unsigned	 charset;
+	unsigned	 cs_conf, cs_base, cs_srv, cs_meta;
+	bool		 cs_meta_set;
 	struct my_dir	 d[2];
 	struct my_pending *q;		/* ring of qcap */
 	unsigned	 qcap, qhead, qlen;
@@ -417,7 +463,8 @@ my_add_response(struct my_state *st, struct my_pending *p)
 		rec_uint(r, "stmt_id", p->stmt_id);
 		rec_uint(r, "num_params", p->nparams);
 	}
-	if (p->rset)
+	/* (a fetch refused has no rows) */
+	if (p->rset && !(p->err && p->cmd == COM_STMT_FETCH && p->rows == 0))
 		rec_uint(r, "rows", p->rows);
 	else if (p->has_ok && p->cmd != COM_STMT_PREPARE) {
 		rec_uint(r, "affected_rows", p->affected);
@@ -427,6 +474,125 @@ my_add_response(struct my_state *st, struct my_pending *p)
 		rec_uint(r, "warnings", p->warnings);
 	if (p->err)
 		my_rec_err(st, r, p->err_code);
+	else if (p->has_status && p->cmd == COM_STMT_EXECUTE &&
+	    (p->status & SERVER_CURSOR_EXISTS))
+		rec_bool(r, "cursor", true);	/* its rows come by fetches */
+	else if (p->has_status && p->cmd == COM_STMT_FETCH)
+		rec_bool(r, "cursor_exhausted",
+		    (p->status & SERVER_LAST_ROW_SENT) != 0);
+}
+
+/* ---------------------------------------------------------------------
+ * The client character set
+ *
+ * The handshake names it, and SET NAMES (SET CHARACTER SET, SET
+ * character_set_client), COM_CHANGE_USER and COM_RESET_CONNECTION change
+ * it once the server says OK; with CLIENT_SESSION_TRACK the server's OK
+ * says what it became, which is taken over what we read in the request.
+ * The character_set key says how the texts of the record it is in were
+ * read: the session's charset when the request was sent.
+ */
+
+/* The character_set key says cs (the key is added only for a charset
+ * with a name: a capture begun mid-session has none until a change). */
+static void
+my_cs_meta(struct conn *c, struct my_state *st, unsigned cs)
+{
+	const char	*name;
+
+	if (st->cs_meta_set && cs == st->cs_meta)
+		return;
+	name = mysql_charset_name(cs);
+	if (st->cs_meta_set && strcmp(name,
+	    mysql_charset_name(st->cs_meta)) == 0) {
+		st->cs_meta = cs;
+		return;
+	}
+	if (!st->cs_meta_set && name[0] == '\0')
+		return;
+	rec_set_str(&c->meta, "character_set", name, strlen(name));
+	st->cs_meta = cs;
+	st->cs_meta_set = true;
+}
+
+/* The request changes the session's charset to cs if it succeeds: the
+ * requests after it are read in cs (the server runs them after it). */
+static void
+my_cs_expect(struct my_state *st, struct my_pending *p, unsigned cs)
+{
+	p->cs_set = true;
+	p->cs_after = cs;
+	st->charset = cs;
+}
+
+/* The SET statements of a text (q, n: as sent) that change the charset:
+ * into p->chg; unless prepare (the change comes with its executes), the
+ * change is expected. */
+static void
+my_cs_scan(struct my_state *st, struct my_pending *p, const uint8_t *q,
+    size_t n, bool prepare)
+{
+	struct mysql_cs_change	chg[MYSQL_CS_CHANGES];
+	unsigned		i, k;
+
+	k = mysql_set_scan(q, n, p->cs, st->nobs ? MYSQL_SET_NOBS : 0, chg);
+	p->nchg = 0;
+	for (i = 0; i < k; i++) {
+		if (chg[i].cs == MYSQL_CS_DEFAULT) {
+			/* the server's default: its greeting's */
+			if (st->cs_srv == 0)
+				continue;
+			chg[i].cs = st->cs_srv;
+		}
+		p->chg[p->nchg++] = chg[i];
+	}
+	if (p->nchg > 0 && !prepare)
+		my_cs_expect(st, p, p->chg[p->nchg - 1].cs);
+}
+
+/* After the head request p was written: the session's charset as its
+ * answer (answered) leaves it. Without an answer (a gap, the end) a
+ * change is taken as made: a SET rarely fails. */
+static void
+my_cs_after(struct conn *c, struct my_state *st, const struct my_pending *p,
+    bool answered)
+{
+	unsigned	cs, i;
+	bool		ok = !answered || !p->err;
+
+	if (!p->cs_set && p->trk_cs == -1)
+		return;
+	if (p->trk_cs >= 0)
+		st->cs_conf = (unsigned)p->trk_cs;
+	else if (p->trk_cs == -1 && ok)
+		st->cs_conf = p->cs_after;
+	else if (p->trk_cs == -1) {
+		/* a multi-statement stops at its first error: the changes
+		 * of the statements before it were made */
+		for (i = p->nchg; i > 0; i--)
+			if (p->chg[i - 1].stmt < p->nres) {
+				st->cs_conf = p->chg[i - 1].cs;
+				break;
+			}
+	}
+	if (p->cmd == COM_CHANGE_USER && p->cs_set && ok)
+		st->cs_base = p->cs_after;
+	/* the requests still queued were read as if all before them
+	 * succeed */
+	cs = st->cs_conf;
+	for (i = 1; i < st->qlen; i++)
+		if (my_qat(st, i)->cs_set)
+			cs = my_qat(st, i)->cs_after;
+	st->charset = cs;
+	my_cs_meta(c, st, st->cs_conf);
+}
+
+/* Writes p's record, its character_set how its texts were read. */
+static void
+my_emit(struct conn *c, struct my_state *st, struct my_pending *p)
+{
+	my_cs_meta(c, st, p->cs);
+	conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
 }
 
 /* Emits and removes the head request; with_resp adds the response keys. */
@@ -441,10 +607,11 @@ my_pop(struct conn *c, struct my_state *st, bool with_resp)
 		if (with_resp)
 			my_add_response(st, p);
 		st->in_step |= with_resp;
-		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
+		my_emit(c, st, p);
 		st->qheld--;
 		st->qbytes -= p->held;
 	}
+	my_cs_after(c, st, p, with_resp);
 	if (p->rec.acap > MYSQL_BUF_SHRINK)
 		rec_free(&p->rec);
 	st->qhead = (st->qhead + 1) % st->qcap;
@@ -501,6 +668,8 @@ my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
 	p->cseq = m->cseq;
 	p->rs = RS_FIRST;
 	p->acked = st->peer_acked;
+	p->cs = st->charset;
+	p->trk_cs = -1;
 	return p;
 }
 
@@ -897,6 +1066,10 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 	/* the server forgets long data once it executed */
 	if (s != NULL)
 		my_stmt_ld_reset(s);
+	if (s != NULL && s->set_cs != 0) {
+		p->nchg = 0;
+		my_cs_expect(st, p, s->set_cs);
+	}
 	rec_array_end(rec);
 	rec_int(rec, "seq_num", m->seq);
 	rec_int(rec, "command_id", COM_STMT_EXECUTE);
@@ -913,6 +1086,40 @@ my_execute(struct conn *c, struct my_state *st, struct my_pending *p,
 		rec_cstr(rec, "values_error", err);
 		c->st.decode_errors++;
 	}
+}
+
+/* COM_STMT_FETCH: rows of the cursor an execute opened (the execute's
+ * record has rows 0 and cursor true). */
+static void
+my_fetch(struct conn *c, struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
+{
+	struct record	*rec = &p->rec;
+	struct my_stmt	*s = NULL;
+	struct rd	 r;
+	uint32_t	 id, nrows;
+
+	rd_init(&r, m->p + 1, m->n - 1);
+	id = rd_le32(&r);
+	nrows = rd_le32(&r);
+	rec_int(rec, "stmt_id", id);
+	if (rd_ok(&r)) {
+		rec_uint(rec, "stmt_fetch_rows", nrows);
+		s = my_stmt_find(st, id);
+	} else
+		c->st.decode_errors++;
+	rec_int(rec, "seq_num", m->seq);
+	rec_int(rec, "command_id", COM_STMT_FETCH);
+	rec_mark_ext(rec);
+	if (s != NULL) {
+		s->stamp = ++st->stamp;
+		if (s->text != NULL)
+			rec_str_esc(rec, "stmt_query", s->text, s->textlen,
+			    (enum resc)s->esc);
+	}
+	p->rs = RS_ROWS;
+	p->rset = true;
+	p->emit = true;
 }
 
 /* A request's record is held for its response: past MYSQL_QUEUE_HELD
@@ -937,7 +1144,7 @@ my_hold(struct conn *c, struct my_state *st)
 		p = my_qat(st, st->qearly);
 		if (!p->emit)
 			continue;
-		conn_emit(c, &p->rec, DIR_C2S, p->ts, p->cseq);
+		my_emit(c, st, p);
 		p->emit = false;
 		rec_free(&p->rec);
 		st->qheld--;
@@ -955,6 +1162,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	struct rd		 r;
 	const uint8_t		*q;
 	size_t			 n, qn, drop = 0;
+	unsigned		 cs;
 	uint8_t			 cmd;
 
 	if (m->n == 0)
@@ -990,6 +1198,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		my_query_text(c, st, &q, &qn);
 		drop = my_text_cut(st, &p->rec, "query", q, qn,
 		    m->n < m->total);
+		my_cs_scan(st, p, q, qn, false);
 		rec_int(&p->rec, "seq_num", m->seq);
 		rec_int(&p->rec, "command_id", cmd);
 		rec_mark_ext(&p->rec);
@@ -998,6 +1207,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 	case COM_STMT_PREPARE:
 		drop = my_text_cut(st, &p->rec, "stmt_prepare_query", m->p + 1,
 		    m->n - 1, m->n < m->total);
+		my_cs_scan(st, p, m->p + 1, m->n - 1, true);
 		rec_int(&p->rec, "seq_num", m->seq);
 		rec_int(&p->rec, "command_id", cmd);
 		rec_mark_ext(&p->rec);
@@ -1024,7 +1234,20 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		q = (const uint8_t *)rd_cstr(&r, &n);
 		if (q != NULL)
 			my_text(st, &p->rec, "database", q, n);
+		/* then (4.1) the new character set, 2 bytes; without the
+		 * handshake the layout before it is a guess: only a charset
+		 * we know is taken */
+		cs = rd_left(&r) >= 2 ? rd_le16(&r) : 0;
+		if (cs != 0 && (st->ccaps_known ?
+		    (st->ccaps & CLIENT_PROTOCOL_41) != 0 :
+		    mysql_charset_name(cs)[0] != '\0'))
+			my_cs_expect(st, p, cs);
 		p->rs = RS_AUTH;
+		break;
+	case COM_RESET_CONNECTION:
+		/* back to the handshake's (or COM_CHANGE_USER's) */
+		my_cs_expect(st, p, st->cs_base);
+		p->rs = RS_ONE;
 		break;
 	case COM_FIELD_LIST:
 		p->rs = RS_FIELDS;
@@ -1035,8 +1258,7 @@ my_command(struct conn *c, struct my_state *st, const struct my_msg *m)
 		 * response of the next request */
 		break;
 	case COM_STMT_FETCH:
-		p->rs = RS_ROWS;
-		p->rset = true;
+		my_fetch(c, st, p, m);
 		break;
 	case COM_PROCESS_INFO:
 		break;
@@ -1126,7 +1348,9 @@ my_handshake(struct conn *c, struct my_state *st, const struct my_msg *m)
 	if (my_is_resp41(m)) {
 		caps = rd_le32(&r);
 		rd_skip(&r, 4);
-		st->charset = rd_u8(&r);
+		st->charset = st->cs_conf = st->cs_base = rd_u8(&r);
+		st->cs_meta = st->charset;
+		st->cs_meta_set = true;
 		st->ccaps = caps;
 		st->ccaps_known = true;
 		/* In effect only if the server offers it too: libmysqlclient
@@ -1212,9 +1436,12 @@ my_greeting(struct my_state *st, const struct my_msg *m)
 	rd_cstr(&r, &n);		/* server version */
 	rd_skip(&r, 4 + 8 + 1);		/* thread id, scramble, filler */
 	st->scaps = rd_le16(&r);
-	rd_skip(&r, 1 + 2);		/* charset, status */
+	st->cs_srv = rd_u8(&r);		/* the server's default charset */
+	rd_skip(&r, 2);			/* status */
 	st->scaps |= (uint32_t)rd_le16(&r) << 16;
 	st->scaps_known = rd_ok(&r);
+	if (!st->scaps_known)
+		st->cs_srv = 0;
 	st->phase = PH_AUTH;
 }
 
@@ -1366,28 +1593,92 @@ my_parse_err(struct conn *c, struct my_state *st, struct my_pending *p,
 	c->st.errors++;
 }
 
+/* The session state an OK reports after its status and warnings (r),
+ * with CLIENT_SESSION_TRACK: the character_set_client it names (a SET
+ * NAMES in a procedure, an assignment from a user variable: the server
+ * knows better than our reading of the request). Returns its collation
+ * id, -2 for a name we do not know, -1 if it says nothing of it. */
+static int32_t
+my_ok_track(const struct my_state *st, struct rd *r, uint16_t status)
+{
+	struct rd	 sr, vr;
+	const uint8_t	*d, *name, *val;
+	uint64_t	 n, nn, vn;
+	int32_t		 cs = -1;
+	int		 id;
+	uint8_t		 type;
+
+	if (!(status & SERVER_STATE_CHANGED) || rd_left(r) == 0 ||
+	    (st->ccaps_known && !(st->ccaps & CLIENT_SESSION_TRACK)))
+		return -1;
+	n = mysql_lenenc(r);			/* info */
+	if (!rd_ok(r) || n > rd_left(r))
+		return -1;
+	rd_skip(r, (size_t)n);
+	n = mysql_lenenc(r);
+	if (!rd_ok(r) || n > rd_left(r))
+		return -1;
+	rd_init(&sr, rd_take(r, (size_t)n), (size_t)n);
+	while (rd_left(&sr) > 0) {
+		type = rd_u8(&sr);
+		n = mysql_lenenc(&sr);
+		if (!rd_ok(&sr) || n > rd_left(&sr))
+			break;
+		d = rd_take(&sr, (size_t)n);
+		if (type != 0)			/* SESSION_TRACK_SYSTEM_VARIABLES */
+			continue;
+		rd_init(&vr, d, (size_t)n);
+		while (rd_left(&vr) > 0) {
+			nn = mysql_lenenc(&vr);
+			name = nn <= rd_left(&vr) ? rd_take(&vr, (size_t)nn) :
+			    NULL;
+			vn = mysql_lenenc(&vr);
+			val = vn <= rd_left(&vr) ? rd_take(&vr, (size_t)vn) :
+			    NULL;
+			if (!rd_ok(&vr) || name == NULL || val == NULL)
+				break;
+			if (nn == 20 && strncasecmp((const char *)name,
+			    "character_set_client", 20) == 0) {
+				id = mysql_charset_id((const char *)val,
+				    (size_t)vn);
+				cs = id >= 0 ? id : -2;
+			}
+		}
+	}
+	return cs;
+}
+
 /* OK (0x00, or 0xfe ending rows with CLIENT_DEPRECATE_EOF) or EOF. Returns
  * the server status. */
 static uint16_t
-my_parse_ok(struct my_pending *p, const struct my_msg *m)
+my_parse_ok(struct my_state *st, struct my_pending *p,
+    const struct my_msg *m)
 {
 	struct rd	r;
 	uint16_t	status;
+	int32_t		cs;
 
 	rd_init(&r, m->p + 1, m->n - 1);
 	if (m->p[0] == 0xfe && m->total < 7) {		/* EOF */
 		p->warnings = rd_le16(&r);
 		status = rd_le16(&r);
 		p->has_warn = rd_ok(&r);
-		return rd_ok(&r) ? status : 0;
+	} else {
+		p->affected += mysql_lenenc(&r);
+		p->insert_id = mysql_lenenc(&r);
+		status = rd_le16(&r);
+		p->warnings = rd_le16(&r);
+		p->has_ok = true;
+		p->has_warn = rd_ok(&r);
+		if (rd_ok(&r) && (cs = my_ok_track(st, &r, status)) != -1)
+			p->trk_cs = cs;
 	}
-	p->affected += mysql_lenenc(&r);
-	p->insert_id = mysql_lenenc(&r);
-	status = rd_le16(&r);
-	p->warnings = rd_le16(&r);
-	p->has_ok = true;
-	p->has_warn = rd_ok(&r);
-	return rd_ok(&r) ? status : 0;
+	if (!rd_ok(&r))
+		return 0;
+	p->status = status;
+	p->has_status = true;
+	st->nobs = (status & SERVER_NO_BACKSLASH) != 0;
+	return status;
 }
 
 static void
@@ -1427,6 +1718,9 @@ my_done(struct conn *c, struct my_state *st, struct my_pending *p,
 			/* once: every execute's record repeats the text */
 			s->esc = (uint8_t)rec_esc_class(txt, n);
 		}
+		/* a prepared SET NAMES: its executes change the charset */
+		if (p->nchg > 0)
+			s->set_cs = p->chg[p->nchg - 1].cs;
 	}
 	my_pop(c, st, true);
 }
@@ -1438,6 +1732,8 @@ my_result_end(struct conn *c, struct my_state *st, struct my_pending *p,
 {
 	if (status & SERVER_MORE_RESULTS) {
 		p->rs = RS_FIRST;
+		if (p->nres < UINT16_MAX)
+			p->nres++;
 		return;
 	}
 	my_done(c, st, p, m);
@@ -1527,7 +1823,7 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 			return;
 		}
 		if (b == 0x00) {
-			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			my_result_end(c, st, p, m, my_parse_ok(st, p, m));
 			return;
 		}
 		if (b == 0xfb && p->cmd == COM_QUERY) {
@@ -1535,7 +1831,7 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 			return;
 		}
 		if (b == 0xfe) {
-			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			my_result_end(c, st, p, m, my_parse_ok(st, p, m));
 			return;
 		}
 		rd_init(&r, m->p, m->n);
@@ -1573,7 +1869,7 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 				st->deprecate_eof = 0;
 			p->rs = RS_ROWS;
 			if (p->cmd == COM_STMT_EXECUTE &&
-			    (my_parse_ok(p, m) & SERVER_CURSOR_EXISTS))
+			    (my_parse_ok(st, p, m) & SERVER_CURSOR_EXISTS))
 				my_done(c, st, p, m);
 			return;
 		}
@@ -1583,7 +1879,7 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 		/* FALLTHROUGH */
 	case RS_ROWS:
 		if (b == 0xfe && m->total < 0xffffff) {
-			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			my_result_end(c, st, p, m, my_parse_ok(st, p, m));
 			return;
 		}
 		p->rows++;
@@ -1634,20 +1930,20 @@ my_resp(struct conn *c, struct my_state *st, const struct my_msg *m)
 		/* in a multi-statement, the OK after the file may say that
 		 * more results follow */
 		if (b == 0x00) {
-			my_result_end(c, st, p, m, my_parse_ok(p, m));
+			my_result_end(c, st, p, m, my_parse_ok(st, p, m));
 			return;
 		}
 		my_done(c, st, p, m);
 		return;
 	case RS_AUTH:
 		if (b == 0x00) {
-			my_parse_ok(p, m);
+			my_parse_ok(st, p, m);
 			my_done(c, st, p, m);
 		}
 		return;
 	case RS_ONE:
 		if (b == 0x00 || b == 0xfe)
-			my_parse_ok(p, m);
+			my_parse_ok(st, p, m);
 		my_done(c, st, p, m);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mysql-text.h"
 
@@ -27,6 +28,24 @@ mysql_charset_name(unsigned id)
 	if (id < 256 && mysql_charsets[id] != NULL)
 		return mysql_charsets[id];
 	return "";
+}
+
+int
+mysql_charset_id(const char *s, size_t n)
+{
+	unsigned	i;
+
+	/* MySQL 8 and MariaDB 10.6+ call utf8 utf8mb3 (and report that) */
+	if (n == 7 && strncasecmp(s, "utf8mb3", 7) == 0)
+		return 33;
+	if (n == 0)
+		return -1;
+	for (i = 0; i < 256; i++)
+		if (mysql_charsets[i] != NULL &&
+		    strlen(mysql_charsets[i]) == n &&
+		    strncasecmp(mysql_charsets[i], s, n) == 0)
+			return (int)i;
+	return -1;
 }
 
 static const char *const mysql_commands[] = {

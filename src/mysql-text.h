@@ -11,6 +11,10 @@
 /* Upstream's name for a collation id; "" for ids it does not list. */
 const char	*mysql_charset_name(unsigned);
 
+/* The collation id that upstream's table names as the charset s[0..n)
+ * (case-insensitive; utf8mb3 is utf8, 33); -1 for other names. */
+int		 mysql_charset_id(const char *s, size_t n);
+
 /* "COM_QUERY" for 3 and so on; "COM_UNKNOWN" for codes not defined. */
 const char	*mysql_command_name(unsigned);
 

@@ -3,11 +3,11 @@
  * Input: one flags byte, then chunks: a control byte (bit 0 direction,
  * bits 1-2 == 3 a gap instead of data, bits 3-7 a length multiplier) and a
  * length byte, then that many bytes. Flags: bit 0 the connection start was
- * seen; bit 1 a greeting, handshake response and OK come first (bit 2 with
- * CLIENT_COMPRESS, bit 3 with CLIENT_DEPRECATE_EOF, bit 7 with
- * CLIENT_QUERY_ATTRIBUTES) so that the fuzzer reaches the command phase at
- * once; bits 4-6 pick the engine mode. Every
- * record is encoded, so the encoders see what the decoder produced. */
+ * seen; bit 1 a greeting, handshake response (with CLIENT_SESSION_TRACK)
+ * and OK come first (bit 2 with CLIENT_COMPRESS, bit 3 with
+ * CLIENT_DEPRECATE_EOF, bit 7 with CLIENT_QUERY_ATTRIBUTES) so that the
+ * fuzzer reaches the command phase at once; bits 4-6 pick the engine mode.
+ * Every record is encoded, so the encoders see what the decoder produced. */
 #include <stdint.h>
 #include <string.h>
 
@@ -72,7 +72,7 @@ static void
 login(struct conn *c, uint8_t flags)
 {
 	uint8_t		hs[64], gr[sizeof greeting];
-	uint32_t	caps = 0x000fa68d & ~0x20u;
+	uint32_t	caps = 0x008fa68d & ~0x20u;	/* + SESSION_TRACK */
 	static const uint8_t ok[] = { 0, 0, 0, 2, 0, 0, 0 };
 
 	memcpy(gr, greeting, sizeof gr);

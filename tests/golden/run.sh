@@ -2,6 +2,8 @@
 # run.sh - golden tests of the read path.
 #
 #  1. Every TESTLIST case: our output against the expected file.
+#  1b. Our MySQL captures kept with the server's general log
+#     (tests/captures/mysql_*.genlog): the texts of the records.
 #  2. For every fixture capture, and our own tests/captures/pkt_*: the hex
 #     records of each connection,
 #     concatenated per direction, equal the TCP payload tshark reassembles
@@ -73,6 +75,26 @@ while IFS='|' read -r name args pcap expected; do
 		norm <"$exp" | diff - "$tmp/got" | head -n 10
 	fi
 done <"$here/TESTLIST"
+
+# 1b. Our captures with the server's general log (README.mysql): the texts
+#     of the records, in the charset each says, are the statements as the
+#     server got them.
+for g in "$here"/../captures/mysql_*.genlog; do
+	[ -f "$g" ] || continue
+	pcap=tests/captures/$(basename "$g" .genlog).pcap
+	n=$(basename "$g" .genlog)
+	args=$(awk -F'|' -v p="$pcap" '{ gsub(/^[ \t]+|[ \t]+$/, "", $3) }
+	    $3 == p { print $2; exit }' "$here/TESTLIST")
+	# shellcheck disable=SC2086
+	timeout 120 "$bin" $args "$here/../../$pcap" </dev/null >"$tmp/gl" 2>&1
+	if python3 "$here/../tools/mysql-genlog-check.py" "$tmp/gl" "$g" \
+	    >"$tmp/glout" 2>&1; then
+		echo "PASS: golden/genlog/$n ($(tail -n 1 "$tmp/glout"))"
+	else
+		echo "FAIL: golden/genlog/$n"
+		head -n 10 "$tmp/glout"
+	fi
+done
 
 # 2. Byte streams against tshark.
 if ! command -v tshark >/dev/null 2>&1; then

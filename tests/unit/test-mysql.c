@@ -1974,3 +1974,400 @@ TEST(mysql_midstream_not_compressed)
 	free(out);
 	sc_free(&s);
 }
+
+/* ---------------------------------------------------------------------
+ * The client character set after the handshake
+ */
+
+/* A client command cmd with the raw bytes of t. */
+static void
+sc_cmd(struct script *s, int64_t ts, uint8_t cmd, const char *t)
+{
+	uint8_t	b[512];
+	size_t	n = strlen(t);
+
+	b[0] = cmd;
+	memcpy(b + 1, t, n);
+	sc_new(s, DIR_C2S, ts);
+	sc_add_bin(s, 0, b, n + 1);
+}
+
+#define OK_PLAIN	"00000002000000"
+/* SJIS "SELECT 'ソ表'" (both second bytes are backslashes) */
+#define SJIS_Q		"SELECT '\x83\x5c\x95\x5c'"
+#define SJIS_OUT	"SELECT 'ソ表'"
+/* EUC-JP "SELECT '日本'" */
+#define EUCJP_Q		"SELECT '\xc6\xfc\xcb\xdc'"
+#define UTF8_Q		"SELECT '\xc3\xa4 \xe6\x97\xa5\xe6\x9c\xac'"
+#define UTF8_OUT	"SELECT 'ä 日本'"
+/* the server's OK for SET NAMES x with session tracking (MariaDB: each
+ * variable in an entry of its own) */
+static void
+sc_ok_track(struct script *s, int64_t ts, const char *cs)
+{
+	static const char *const vars[] = { "character_set_connection",
+	    "character_set_client", "character_set_results" };
+	uint8_t		b[256], st[200];
+	size_t		n = 0, sn = 0, vl, cl = strlen(cs);
+	unsigned	i;
+
+	for (i = 0; i < 3; i++) {
+		vl = strlen(vars[i]);
+		st[sn++] = 0;			/* SYSTEM_VARIABLES */
+		st[sn++] = (uint8_t)(1 + vl + 1 + cl);
+		st[sn++] = (uint8_t)vl;
+		memcpy(st + sn, vars[i], vl);
+		sn += vl;
+		st[sn++] = (uint8_t)cl;
+		memcpy(st + sn, cs, cl);
+		sn += cl;
+	}
+	memcpy(b, "\x00\x00\x00\x02\x40\x00\x00\x00", 8);	/* info "" */
+	n = 8;
+	b[n++] = (uint8_t)sn;
+	memcpy(b + n, st, sn);
+	n += sn;
+	sc_new(s, DIR_S2C, ts);
+	sc_add_bin(s, 1, b, n);
+}
+
+/* A latin1 client (the handshake's) that sends SET NAMES: its later texts
+ * are read in the new charset once the server says OK; a failed SET
+ * changes nothing. Before, every text was read in latin1 (bytes as they
+ * are): Shift_JIS came out as U+FFFD. */
+TEST(mysql_charset_set_names)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_login(&s, HS41);				/* latin1 */
+	sc_cmd(&s, 10000, 3, "SET NAMES sjis");
+	sc_pkt(&s, DIR_S2C, 10010, 1, OK_PLAIN);
+	sc_cmd(&s, 11000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 11010, 1, OK_PLAIN);
+	/* ER_UNKNOWN_CHARACTER_SET */
+	sc_cmd(&s, 12000, 3, "SET NAMES nosuch");
+	sc_pkt(&s, DIR_S2C, 12010, 1, "ff5b04233432303030556e6b6e6f776e");
+	sc_cmd(&s, 13000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 13010, 1, OK_PLAIN);
+	/* known but refused (ucs2 cannot be a client charset) */
+	sc_cmd(&s, 14000, 3, "SET NAMES ucs2");
+	sc_pkt(&s, DIR_S2C, 14010, 1, "ff1d0423343230303043616e2774");
+	sc_cmd(&s, 15000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 15010, 1, OK_PLAIN);
+	sc_cmd(&s, 16000, 3, "/*!40101 SET NAMES utf8mb4 */");
+	sc_pkt(&s, DIR_S2C, 16010, 1, OK_PLAIN);
+	sc_cmd(&s, 17000, 3, UTF8_Q);
+	sc_pkt(&s, DIR_S2C, 17010, 1, OK_PLAIN);
+	out = sc_run_all(&s, &meta);
+	/* the SET's own text was read in the charset before it */
+	CHECK_HAS(out, "\"query\":\"SET NAMES sjis\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",");
+	CHECK_HAS(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,");
+	CHECK_INT(count(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\""), 3);
+	CHECK_HAS(out, "\"query\":\"SET NAMES nosuch\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\",");
+	CHECK_HAS(out, "\"query\":\"" UTF8_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8mb4\",");
+	CHECK_NOT(out, "\\ufffd");
+	CHECK_STR(meta, "{\"character_set\":\"utf8mb4\",\"username\":\"pam\",\"database\":\"test\"}\n");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
+
+/* A Shift_JIS handshake, then SET NAMES utf8mb4 (and DEFAULT, the
+ * server's: its greeting says latin1): UTF-8 texts read as Shift_JIS were
+ * mojibake. The string values of an execute follow too. */
+TEST(mysql_charset_from_sjis)
+{
+	struct script	 s = { 0 };
+	char		 hs[sizeof HS41];
+	char		*out;
+
+	strcpy(hs, HS41);
+	memcpy(hs + 16, "0d", 2);			/* sjis */
+	sc_login(&s, hs);
+	sc_cmd(&s, 10000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 10010, 1, OK_PLAIN);
+	sc_cmd(&s, 11000, 3, "set character_set_client = 'utf8mb4'");
+	sc_pkt(&s, DIR_S2C, 11010, 1, OK_PLAIN);
+	sc_cmd(&s, 12000, 3, UTF8_Q);
+	sc_pkt(&s, DIR_S2C, 12010, 1, OK_PLAIN);
+	/* an execute's string value: "ä" */
+	sc_prepare(&s, 13000, 7, 1);
+	sc_pkt(&s, DIR_C2S, 14000, 0, "17070000000001000000" "00" "01" "fe00" "02c3a4");
+	sc_pkt(&s, DIR_S2C, 14010, 1, OK_PLAIN);
+	sc_cmd(&s, 15000, 3, "SET NAMES DEFAULT");
+	sc_pkt(&s, DIR_S2C, 15010, 1, OK_PLAIN);
+	sc_cmd(&s, 16000, 3, UTF8_Q);
+	sc_pkt(&s, DIR_S2C, 16010, 1, OK_PLAIN);
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\",");
+	CHECK_HAS(out, "\"query\":\"" UTF8_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8mb4\",");
+	CHECK_HAS(out, "\"stmt_execute_values\":[\"ä\"],\"seq_num\":0,\"command_id\":23,\"character_set\":\"utf8mb4\",");
+	CHECK_HAS(out, "\"query\":\"SET NAMES DEFAULT\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8mb4\",");
+	CHECK_HAS(out, "\"query\":\"" UTF8_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",");
+	free(out);
+	sc_free(&s);
+}
+
+/* COM_CHANGE_USER carries a charset (4.1: two bytes after the database);
+ * COM_RESET_CONNECTION goes back to the handshake's, or the last
+ * COM_CHANGE_USER's (MariaDB 10.11, checked). A failed one changes
+ * nothing. */
+TEST(mysql_charset_change_user_reset)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);				/* latin1 */
+	sc_cmd(&s, 10000, 3, "SET NAMES sjis");
+	sc_pkt(&s, DIR_S2C, 10010, 1, OK_PLAIN);
+	sc_pkt(&s, DIR_C2S, 11000, 0, "1f");
+	sc_pkt(&s, DIR_S2C, 11010, 1, OK_PLAIN);
+	sc_cmd(&s, 12000, 3, "SELECT 1");
+	sc_pkt(&s, DIR_S2C, 12010, 1, OK_PLAIN);
+	/* bob, db2, ujis (12), then the plugin; an auth switch */
+	sc_pkt(&s, DIR_C2S, 13000, 0, "11626f6200" "0100" "64623200" "0c00" "6d7973716c5f6e61746976655f70617373776f726400");
+	sc_pkt(&s, DIR_S2C, 13010, 1, "fe6d7973716c5f6e61746976655f70617373776f726400");
+	sc_pkt(&s, DIR_C2S, 13020, 2, "0102");
+	sc_pkt(&s, DIR_S2C, 13030, 3, OK_PLAIN);
+	sc_cmd(&s, 14000, 3, EUCJP_Q);
+	sc_pkt(&s, DIR_S2C, 14010, 1, OK_PLAIN);
+	sc_cmd(&s, 15000, 3, "SET NAMES sjis");
+	sc_pkt(&s, DIR_S2C, 15010, 1, OK_PLAIN);
+	sc_pkt(&s, DIR_C2S, 16000, 0, "1f");
+	sc_pkt(&s, DIR_S2C, 16010, 1, OK_PLAIN);
+	sc_cmd(&s, 17000, 3, EUCJP_Q);
+	sc_pkt(&s, DIR_S2C, 17010, 1, OK_PLAIN);
+	/* refused: sjis stays (the session too) */
+	sc_cmd(&s, 18000, 3, "SET NAMES sjis");
+	sc_pkt(&s, DIR_S2C, 18010, 1, OK_PLAIN);
+	sc_pkt(&s, DIR_C2S, 19000, 0, "11626f6200" "0100" "64623200" "2100" "6d7973716c5f6e61746976655f70617373776f726400");
+	sc_pkt(&s, DIR_S2C, 19010, 1, "ff1504233238303030416363657373");
+	sc_cmd(&s, 20000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 20010, 1, OK_PLAIN);
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"SELECT 1\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",");
+	CHECK_INT(count(out, "\"query\":\"SELECT '日本'\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"ujis\",\"username\":\"bob\",\"database\":\"db2\""), 2);
+	CHECK_HAS(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\",\"username\":\"bob\",");
+	free(out);
+	sc_free(&s);
+}
+
+/* With CLIENT_SESSION_TRACK the server's OK says what character_set_client
+ * became: taken over our reading of the request (a procedure that runs
+ * SET NAMES, a SET from a user variable as mysqldump's restores). A name
+ * we do not know leaves the charset as it was. */
+TEST(mysql_charset_session_track)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_57);				/* utf8, tracking */
+	sc_cmd(&s, 10000, 3, "CALL set_sjis()");
+	sc_ok_track(&s, 10010, "sjis");
+	sc_cmd(&s, 11000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 11010, 1, OK_PLAIN);
+	sc_cmd(&s, 12000, 3, "SET character_set_client = @saved");
+	sc_ok_track(&s, 12010, "utf8mb3");
+	sc_cmd(&s, 13000, 3, UTF8_Q);
+	sc_pkt(&s, DIR_S2C, 13010, 1, OK_PLAIN);
+	/* the server's word over the text's */
+	sc_cmd(&s, 14000, 3, "SET NAMES ujis");
+	sc_ok_track(&s, 14010, "sjis");
+	sc_cmd(&s, 15000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 15010, 1, OK_PLAIN);
+	sc_cmd(&s, 16000, 3, "SET NAMES utf8mb4");
+	sc_ok_track(&s, 16010, "nosuch");
+	sc_cmd(&s, 17000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 17010, 1, OK_PLAIN);
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"CALL set_sjis()\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",");
+	CHECK_INT(count(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\","), 3);
+	CHECK_HAS(out, "\"query\":\"" UTF8_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"utf8\",");
+	CHECK_HAS(out, "\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"affected_rows\":0,\"last_insert_id\":0,\"warnings\":0}");
+	free(out);
+	sc_free(&s);
+}
+
+/* A capture begun after the handshake: no character_set key until a
+ * change says one; from its OK on, texts are read in it. */
+TEST(mysql_charset_midstream)
+{
+	struct script	 s = { 0 };
+	char		*out, *meta;
+
+	sc_cmd(&s, 10000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 10010, 1, OK_PLAIN);
+	sc_cmd(&s, 11000, 3, "SET NAMES 'sjis' COLLATE 'sjis_bin'");
+	sc_pkt(&s, DIR_S2C, 11010, 1, OK_PLAIN);
+	sc_cmd(&s, 12000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 12010, 1, OK_PLAIN);
+	out = sc_run_all(&s, &meta);
+	CHECK_HAS(out, "\"query\":\"SELECT '\\ufffd\\\\\\ufffd\\\\'\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":10,");
+	CHECK_HAS(out, "\"query\":\"SET NAMES 'sjis' COLLATE 'sjis_bin'\",\"seq_num\":0,\"command_id\":3,\"response_first_us\":10,");
+	CHECK_HAS(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\",\"response_first_us\":10,");
+	CHECK_STR(meta, "{\"character_set\":\"sjis\"}\n");
+	free(out);
+	free(meta);
+	sc_free(&s);
+}
+
+/* A multi-statement stops at its first error: the SETs before it were
+ * made, those after it not. */
+TEST(mysql_charset_multi_statement)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);				/* latin1 */
+	sc_cmd(&s, 10000, 3, "SET NAMES sjis; SELECT nosuch");
+	sc_pkt(&s, DIR_S2C, 10010, 1, "0000000a000000");	/* more results */
+	sc_add(&s, 2, "ff4004233432533232556e6b6e6f776e");
+	sc_cmd(&s, 11000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 11010, 1, OK_PLAIN);
+	sc_cmd(&s, 12000, 3, "SELECT nosuch; SET NAMES utf8mb4");
+	sc_pkt(&s, DIR_S2C, 12010, 1, "ff4004233432533232556e6b6e6f776e");
+	sc_cmd(&s, 13000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 13010, 1, OK_PLAIN);
+	sc_cmd(&s, 14000, 3, "SELECT 'SET NAMES utf8mb4'; SET NAMES ujis");
+	sc_pkt(&s, DIR_S2C, 14010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, "fe00000a00");
+	sc_add(&s, 4, ROW1);
+	sc_add(&s, 5, "fe00000a00");
+	sc_add(&s, 6, OK_PLAIN);
+	sc_cmd(&s, 15000, 3, EUCJP_Q);
+	sc_pkt(&s, DIR_S2C, 15010, 1, OK_PLAIN);
+	out = sc_run_all(&s, NULL);
+	CHECK_INT(count(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\","), 2);
+	CHECK_HAS(out, "\"query\":\"SELECT '日本'\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"ujis\",");
+	free(out);
+	sc_free(&s);
+}
+
+/* Requests sent before the SET's answer (a pipeline) run after it: they
+ * are read in the new charset, and their records say so. A prepared
+ * SET NAMES changes it when executed. */
+TEST(mysql_charset_pipelined_prepared)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);				/* latin1 */
+	sc_cmd(&s, 10000, 3, "SET NAMES sjis");
+	sc_add_bin(&s, 0, (const uint8_t *)"\x03" SJIS_Q, sizeof SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 10010, 1, OK_PLAIN);
+	sc_add(&s, 1, OK_PLAIN);
+	/* prepare SET NAMES ujis: id 5, no columns, no params */
+	sc_cmd(&s, 11000, 0x16, "SET NAMES ujis");
+	sc_pkt(&s, DIR_S2C, 11010, 1, "000500000000000000000000");
+	sc_cmd(&s, 12000, 3, SJIS_Q);
+	sc_pkt(&s, DIR_S2C, 12010, 1, OK_PLAIN);
+	sc_pkt(&s, DIR_C2S, 13000, 0, "17050000000001000000");
+	sc_pkt(&s, DIR_S2C, 13010, 1, OK_PLAIN);
+	sc_cmd(&s, 14000, 3, EUCJP_Q);
+	sc_pkt(&s, DIR_S2C, 14010, 1, OK_PLAIN);
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"query\":\"SET NAMES sjis\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",");
+	CHECK_INT(count(out, "\"query\":\"" SJIS_OUT "\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"sjis\","), 2);
+	CHECK_HAS(out, "\"stmt_id\":5,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"sjis\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"SET NAMES ujis\",");
+	CHECK_HAS(out, "\"query\":\"SELECT '日本'\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"ujis\",");
+	free(out);
+	sc_free(&s);
+}
+
+/* ---------------------------------------------------------------------
+ * Cursors (COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY, COM_STMT_FETCH)
+ */
+
+#define EOF_CURSOR	"fe00004200"	/* SERVER_STATUS_CURSOR_EXISTS */
+#define EOF_LAST	"fe0000c200"	/* and SERVER_STATUS_LAST_ROW_SENT */
+#define BROW		"000031"
+#define ERR_NOCURSOR	"ff8d052348593030305468652073746174656d656e742028372920686173206e6f206f70656e20637572736f72"
+
+/* An execute that opens a cursor answers the column definitions only:
+ * its record said rows 0 (a SELECT that found nothing) and the fetches
+ * that read the rows wrote nothing. Now the execute says cursor true and
+ * each fetch is a record: the rows it got and whether the cursor is
+ * exhausted, or the error (no open cursor, unknown statement). */
+TEST(mysql_cursor_fetch)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41);
+	sc_prepare(&s, 10000, 7, 0);			/* "x" */
+	sc_pkt(&s, DIR_C2S, 11000, 0, "17070000000101000000");
+	sc_pkt(&s, DIR_S2C, 11010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 12000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 12010, 1, BROW);
+	sc_add(&s, 2, BROW);
+	sc_add(&s, 3, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 13000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 13010, 1, BROW);
+	sc_add(&s, 2, EOF_LAST);
+	/* after the last row the server closed it */
+	sc_pkt(&s, DIR_C2S, 14000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 14010, 1, ERR_NOCURSOR);
+	/* an unknown statement */
+	sc_pkt(&s, DIR_C2S, 15000, 0, "1c6300000001000000");
+	sc_pkt(&s, DIR_S2C, 15010, 1, "ffdb042348593030305568");
+	/* executed again, reset before the end, fetched: refused */
+	sc_pkt(&s, DIR_C2S, 16000, 0, "17070000000101000000");
+	sc_pkt(&s, DIR_S2C, 16010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 17000, 0, "1c07000000ffffffff");
+	sc_pkt(&s, DIR_S2C, 17010, 1, BROW);
+	sc_add(&s, 2, EOF_CURSOR);
+	sc_pkt(&s, DIR_C2S, 18000, 0, "1a07000000");
+	sc_pkt(&s, DIR_S2C, 18010, 1, OK_PLAIN);
+	sc_pkt(&s, DIR_C2S, 19000, 0, "1c0700000002000000");
+	sc_pkt(&s, DIR_S2C, 19010, 1, ERR_NOCURSOR);
+	/* a plain execute: no cursor key */
+	sc_pkt(&s, DIR_C2S, 20000, 0, "17070000000001000000");
+	sc_pkt(&s, DIR_S2C, 20010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	sc_add(&s, 4, BROW);
+	sc_add(&s, 5, EOF5);
+	out = sc_run_all(&s, NULL);
+	CHECK_INT(count(out, "\"stmt_id\":7,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":0,\"warnings\":0,\"cursor\":true}\n"), 2);
+	CHECK_HAS(out, "{\"ts\":\"1970-01-01T00:00:00.012Z\",\"src_addr\":\"127.0.0.1:50000\",\"dst_addr\":\"127.0.0.1:3306\",\"stmt_id\":7,\"stmt_fetch_rows\":2,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":2,\"warnings\":0,\"cursor_exhausted\":false}\n");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":2,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0,\"cursor_exhausted\":true}\n");
+	CHECK_INT(count(out, "\"stmt_id\":7,\"stmt_fetch_rows\":2,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"error\",\"error_code\":1421,\"sql_state\":\"HY000\",\"error_message\":\"The statement (7) has no open cursor\"}\n"), 2);
+	CHECK_HAS(out, "\"stmt_id\":99,\"stmt_fetch_rows\":1,\"seq_num\":0,\"command_id\":28,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"error\",\"error_code\":1243,");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":4294967295,\"seq_num\":0,\"command_id\":28,");
+	CHECK_HAS(out, "\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":1,\"warnings\":0}\n");
+	CHECK_INT(count(out, "\n"), 10);
+	free(out);
+	sc_free(&s);
+}
+
+/* With CLIENT_DEPRECATE_EOF the cursor's status comes in OKs (0xfe, 7+
+ * bytes). A fetch cut by a gap has no response keys. */
+TEST(mysql_cursor_deprecate_eof)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_login(&s, HS41_D);
+	sc_prepare(&s, 10000, 7, 0);
+	sc_pkt(&s, DIR_C2S, 11000, 0, "17070000000101000000");
+	sc_pkt(&s, DIR_S2C, 11010, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, "fe000042000000");
+	sc_pkt(&s, DIR_C2S, 12000, 0, "1c0700000005000000");
+	sc_pkt(&s, DIR_S2C, 12010, 1, BROW);
+	sc_add(&s, 2, BROW);
+	sc_add(&s, 3, "fe0000c2000000");
+	sc_pkt(&s, DIR_C2S, 13000, 0, "1c0700000005000000");
+	out = sc_run_all(&s, NULL);
+	CHECK_HAS(out, "\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":0,\"warnings\":0,\"cursor\":true}\n");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":5,\"seq_num\":0,\"command_id\":28,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"stmt_query\":\"x\",\"response_first_us\":10,\"response_last_us\":10,\"status\":\"ok\",\"rows\":2,\"warnings\":0,\"cursor_exhausted\":true}\n");
+	CHECK_HAS(out, "\"stmt_id\":7,\"stmt_fetch_rows\":5,\"seq_num\":0,\"command_id\":28,\"character_set\":\"utf8\",\"username\":\"root\",\"database\":\"testdb\",\"stmt_query\":\"x\"}\n");
+	free(out);
+	sc_free(&s);
+}
