@@ -827,63 +827,99 @@ pg_array_quote(struct buf *b, size_t lim, size_t from)
 	return true;
 }
 
+/* An array's header as array_recv reads it. */
+struct pg_arr {
+	int32_t		ndim;
+	int32_t		dims[PG_MAXDIM];
+	int32_t		lbs[PG_MAXDIM];
+	int64_t		items;
+	bool		needdims;	/* a lower bound is not 1 */
+};
+
 /*
- * array_recv then array_out: ndim (0 to 6), a has-null flag (0 or 1),
- * the element type, per dimension its size and lower bound, then each
- * element as a length (-1: NULL) and its binary value. The element type
- * must be the array's, unless it is not a built-in type (array_recv then
- * takes the array's). Printed {a,b} nested per dimension, with
- * [lb:ub]= first when a lower bound is not 1; an array without elements
- * is {}. int2vector and oidvector (vec) are one dimension from 0 without
- * NULLs, printed as the values separated by spaces.
+ * ndim (0 to 6), a has-null flag (0 or 1), the element type, then per
+ * dimension its size and lower bound. The element type must be the
+ * array's, unless it is not a built-in type (array_recv then takes the
+ * array's). The sizes multiply to at most MaxArraySize, and each element
+ * needs at least its length word of the bytes left.
+ */
+static bool
+pg_array_head(struct rd *rd, uint32_t el, struct pg_arr *a)
+{
+	uint32_t	flags, oid;
+	int		i;
+
+	a->ndim = (int32_t)rd_be32(rd);
+	flags = rd_be32(rd);
+	oid = rd_be32(rd);
+	if (!rd_ok(rd) || a->ndim < 0 || a->ndim > PG_MAXDIM || flags > 1)
+		return false;
+	if (oid != el && oid < PG_OID_BUILTIN)
+		return false;
+	a->items = 0;
+	a->needdims = false;
+	for (i = 0; i < a->ndim; i++) {
+		a->dims[i] = (int32_t)rd_be32(rd);
+		a->lbs[i] = (int32_t)rd_be32(rd);
+		if (a->dims[i] < 0 ||
+		    (int64_t)a->dims[i] + a->lbs[i] > INT32_MAX)
+			return false;
+		a->items = i == 0 ? a->dims[i] : a->items * a->dims[i];
+		if (a->items > INT32_MAX)
+			return false;
+		if (a->lbs[i] != 1)
+			a->needdims = true;
+	}
+	return rd_ok(rd) && a->items <= PG_MAX_ITEMS &&
+	    (uint64_t)a->items <= rd_left(rd) / 4;
+}
+
+/* One element: a length (-1: NULL), then its binary value, rendered and
+ * quoted (not in a vector, whose elements are numbers). */
+static bool
+pg_array_el(struct buf *b, size_t lim, struct rd *rd, uint32_t el, bool vec)
+{
+	const uint8_t	*q;
+	int32_t		 len;
+	size_t		 from = b->len;
+
+	len = (int32_t)rd_be32(rd);
+	if (!rd_ok(rd) || len < -1 || (vec && len == -1))
+		return false;
+	if (len == -1)
+		return pg_put(b, lim, "NULL", 4);
+	if ((q = rd_take(rd, (size_t)len)) == NULL)
+		return false;
+	return pg_text(b, lim, el, q, (size_t)len, true) &&
+	    (vec || pg_array_quote(b, lim, from));
+}
+
+/*
+ * array_recv then array_out: {a,b} nested per dimension, with [lb:ub]=
+ * first when a lower bound is not 1; an array without elements is {}.
+ * int2vector and oidvector (vec) are one dimension from 0 without NULLs,
+ * printed as the values separated by spaces.
  */
 static bool
 pg_txt_array(struct buf *b, size_t lim, uint32_t el, const uint8_t *p,
     size_t n, bool vec)
 {
-	struct rd	 rd;
-	const uint8_t	*q;
-	int32_t		 ndim, dims[PG_MAXDIM], lbs[PG_MAXDIM], idx[PG_MAXDIM];
-	int32_t		 len;
-	uint32_t	 flags, oid;
-	int64_t		 items = 0;
-	size_t		 from;
-	int		 i, j;
-	bool		 needdims = false;
+	struct rd	rd;
+	struct pg_arr	a;
+	int32_t		idx[PG_MAXDIM] = { 0 };
+	int		i, j;
 
 	rd_init(&rd, p, n);
-	ndim = (int32_t)rd_be32(&rd);
-	flags = rd_be32(&rd);
-	oid = rd_be32(&rd);
-	if (!rd_ok(&rd) || ndim < 0 || ndim > PG_MAXDIM || flags > 1)
+	if (!pg_array_head(&rd, el, &a))
 		return false;
-	if (oid != el && oid < PG_OID_BUILTIN)
+	if (vec && (a.ndim != 1 || a.items == 0 || a.lbs[0] != 0))
 		return false;
-	for (i = 0; i < ndim; i++) {
-		dims[i] = (int32_t)rd_be32(&rd);
-		lbs[i] = (int32_t)rd_be32(&rd);
-		if (dims[i] < 0 || (int64_t)dims[i] + lbs[i] > INT32_MAX)
-			return false;
-		items = i == 0 ? dims[i] : items * dims[i];
-		if (items > INT32_MAX)
-			return false;
-		if (lbs[i] != 1)
-			needdims = true;
-		idx[i] = 0;
-	}
-	if (!rd_ok(&rd) || items > PG_MAX_ITEMS)
-		return false;
-	if (vec && (ndim != 1 || items == 0 || lbs[0] != 0))
-		return false;
-	if (items == 0)
+	if (a.items == 0)
 		return rd_left(&rd) == 0 && pg_put(b, lim, "{}", 2);
-	/* Each element has at least its length word. */
-	if ((uint64_t)items > rd_left(&rd) / 4)
-		return false;
-	if (needdims && !vec) {
-		for (i = 0; i < ndim; i++)
-			if (!pg_putf(b, lim, "[%" PRId32 ":%" PRId64 "]", lbs[i],
-			    (int64_t)lbs[i] + dims[i] - 1))
+	if (a.needdims && !vec) {
+		for (i = 0; i < a.ndim; i++)
+			if (!pg_putf(b, lim, "[%" PRId32 ":%" PRId64 "]",
+			    a.lbs[i], (int64_t)a.lbs[i] + a.dims[i] - 1))
 				return false;
 		if (!pg_put(b, lim, "=", 1))
 			return false;
@@ -892,25 +928,14 @@ pg_txt_array(struct buf *b, size_t lim, uint32_t el, const uint8_t *p,
 		return false;
 	j = 0;
 	do {
-		for (i = j; !vec && i < ndim - 1; i++)
+		for (i = j; !vec && i < a.ndim - 1; i++)
 			if (!pg_put(b, lim, "{", 1))
 				return false;
-		len = (int32_t)rd_be32(&rd);
-		if (!rd_ok(&rd) || len < -1 || (vec && len == -1))
+		if (!pg_array_el(b, lim, &rd, el, vec))
 			return false;
-		if (len == -1) {
-			if (!pg_put(b, lim, "NULL", 4))
-				return false;
-		} else {
-			if ((q = rd_take(&rd, (size_t)len)) == NULL)
-				return false;
-			from = b->len;
-			if (!pg_text(b, lim, el, q, (size_t)len, true) ||
-			    (!vec && !pg_array_quote(b, lim, from)))
-				return false;
-		}
-		for (i = ndim - 1; i >= 0; i--) {
-			if (++idx[i] < dims[i]) {
+		/* the next index, closing the dimensions it wraps */
+		for (i = a.ndim - 1; i >= 0; i--) {
+			if (++idx[i] < a.dims[i]) {
 				if (!pg_put(b, lim, vec ? " " : ",", 1))
 					return false;
 				break;
