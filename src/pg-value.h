@@ -16,17 +16,18 @@
  *     "infinity"), numeric (exactly dscale decimals; "NaN", "Infinity"),
  *     inet and cidr (IPv6 compressed as RFC 5952), macaddr, macaddr8,
  *     bit and varbit ("0101"), int2vector and oidvector ("1 2 3");
- *   - arrays of any of those ("{1,2,NULL}", "{{1,2},{3,4}}",
- *     "[0:1]={a,b}", "{\"a b\",\"\"}"), as a string like a text-format
- *     array, elements quoted and escaped as array_out does.
+ *   - arrays of any of those but the two vectors, as a string like a
+ *     text-format array: {1,2,NULL}, {{1,2},{3,4}}, [0:1]={a,b},
+ *     {"a b","",x}, elements quoted and escaped as array_out does.
  * A value is rendered only if the type's receive function would take it
  * (exact length, fields in range: a cidr with bits past its mask, a
  * numeric digit over 9999, an array whose element type is another
- * built-in type, or trailing bytes are refused by the server too); a value
- * it would refuse, of a type we do not render, or whose text would be
- * too long (a numeric over 1000 characters, as one of 8 bytes with a
- * scale of 16383 would be; any value over 1 MB, as an array of many such
- * could be) is shown as PostgreSQL shows bytea: "\x" and lowercase hex.
+ * built-in type, or trailing bytes are refused by the server too), but
+ * text is shown as sent whatever its encoding; a value the server would
+ * refuse, of a type we do not render, or whose text would be too long (a
+ * numeric over 1000 characters, as one of 8 bytes with a scale of 16383
+ * would be; any value over 1 MB, as an array of many such could be) is
+ * shown as PostgreSQL shows bytea: "\x" and lowercase hex.
  */
 #ifndef TCPDP_PG_VALUE_H
 #define TCPDP_PG_VALUE_H
