@@ -73,6 +73,14 @@ pg_be64(const uint8_t *p)
 	return (uint64_t)pg_be32(p) << 32 | pg_be32(p + 4);
 }
 
+/* The reader took the value whole, no byte missing or left over: the
+ * exact length each receive function wants. */
+static bool
+pg_rd_end(const struct rd *rd)
+{
+	return rd_ok(rd) && rd_left(rd) == 0;
+}
+
 size_t
 pg_value_hex(char *out, const uint8_t *p, size_t n)
 {
@@ -254,13 +262,13 @@ pg_fmt_time(char *out, size_t cap, int64_t us)
 static bool
 pg_txt_time(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 {
-	char	 s[64];
-	int64_t	 us;
+	struct rd	rd;
+	char		s[64];
+	int64_t		us;
 
-	if (n != 8)
-		return false;
-	us = (int64_t)pg_be64(p);
-	if (us < 0 || us > PG_USECS_DAY)
+	rd_init(&rd, p, n);
+	us = (int64_t)rd_be64(&rd);
+	if (!pg_rd_end(&rd) || us < 0 || us > PG_USECS_DAY)
 		return false;
 	return pg_put(b, lim, s, (size_t)pg_fmt_time(s, sizeof s, us));
 }
@@ -272,17 +280,17 @@ pg_txt_time(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 static bool
 pg_txt_timetz(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 {
-	char	 s[96];
-	int64_t	 us;
-	int32_t	 zone;
-	int	 o, a, h, m, sec;
+	struct rd	rd;
+	char		s[96];
+	int64_t		us;
+	int32_t		zone;
+	int		o, a, h, m, sec;
 
-	if (n != 12)
-		return false;
-	us = (int64_t)pg_be64(p);
-	zone = (int32_t)pg_be32(p + 8);
-	if (us < 0 || us > PG_USECS_DAY || zone <= -PG_TZDISP_LIMIT ||
-	    zone >= PG_TZDISP_LIMIT)
+	rd_init(&rd, p, n);
+	us = (int64_t)rd_be64(&rd);
+	zone = (int32_t)rd_be32(&rd);
+	if (!pg_rd_end(&rd) || us < 0 || us > PG_USECS_DAY ||
+	    zone <= -PG_TZDISP_LIMIT || zone >= PG_TZDISP_LIMIT)
 		return false;
 	o = pg_fmt_time(s, sizeof s, us);
 	a = zone < 0 ? -zone : zone;
@@ -325,17 +333,19 @@ pg_interval_part(char *out, size_t cap, int64_t v, const char *unit,
 static bool
 pg_txt_interval(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 {
-	char	 s[192];
-	int64_t	 t, hour;
-	int32_t	 day, month;
-	int	 o = 0, min, sec, usec;
-	bool	 zero = true, before = false, minus;
+	struct rd	rd;
+	char		s[192];
+	int64_t		t, hour;
+	int32_t		day, month;
+	int		o = 0, min, sec, usec;
+	bool		zero = true, before = false, minus;
 
-	if (n != 16)
+	rd_init(&rd, p, n);
+	t = (int64_t)rd_be64(&rd);
+	day = (int32_t)rd_be32(&rd);
+	month = (int32_t)rd_be32(&rd);
+	if (!pg_rd_end(&rd))
 		return false;
-	t = (int64_t)pg_be64(p);
-	day = (int32_t)pg_be32(p + 8);
-	month = (int32_t)pg_be32(p + 12);
 	/* PostgreSQL 17's infinite intervals: every field at its end. */
 	if (t == INT64_MAX && day == INT32_MAX && month == INT32_MAX)
 		return pg_put(b, lim, "infinity", 8);
@@ -517,11 +527,16 @@ pg_txt_float(struct buf *b, size_t lim, double x, bool single)
 	return pg_put(b, lim, s, (size_t)o);
 }
 
-/* A numeric's base-10000 digit i (its bytes are checked to be there). */
+/* A numeric's base-10000 digit i, after the 8 bytes of its header; one
+ * past the n bytes reads as 10000, which no receive takes. */
 static int
-pg_numdig(const uint8_t *p, int i)
+pg_numdig(const uint8_t *p, size_t n, int i)
 {
-	return p[8 + 2 * i] << 8 | p[8 + 2 * i + 1];
+	size_t	o = 8 + 2 * (size_t)i;
+
+	if (i < 0 || o + 2 > n)
+		return 10000;
+	return p[o] << 8 | p[o + 1];
 }
 
 /*
@@ -552,7 +567,7 @@ pg_txt_numeric(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 	if ((dscale & PG_DSCALE_MASK) != dscale)
 		return false;
 	for (i = 0; i < nd; i++)
-		if (pg_numdig(p, i) > 9999)
+		if (pg_numdig(p, n, i) > 9999)
 			return false;
 	if (sign == PG_NUM_NAN)
 		return pg_put(b, lim, "NaN", 3);
@@ -568,11 +583,11 @@ pg_txt_numeric(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 		nd = (di + 3) / 4;
 		if (di % 4 != 0) {
 			last = nd - 1;
-			lastval = pg_numdig(p, last);
+			lastval = pg_numdig(p, n, last);
 			lastval -= lastval % cut[di % 4];
 		}
 	}
-#define NUMDIG(j)	((j) == last ? lastval : pg_numdig(p, (j)))
+#define NUMDIG(j)	((j) == last ? lastval : pg_numdig(p, n, (j)))
 	/* strip_var */
 	while (nd > 0 && NUMDIG(first) == 0) {
 		first++;
@@ -629,15 +644,17 @@ pg_txt_numeric(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 static bool
 pg_txt_inet(struct buf *b, size_t lim, const uint8_t *p, size_t n, bool cidr)
 {
+	struct rd	 rd;
 	char		 s[64];
 	unsigned	 w[8];
-	int		 fam, bits, max, size, i, o = 0, base = -1, len = 0;
+	int		 fam, bits, nb, max, size, i, o = 0, base = -1, len = 0;
 	int		 cb = -1, cl = 0;
 
-	if (n < 4)
-		return false;
-	fam = p[0];
-	bits = p[1];
+	rd_init(&rd, p, n);
+	fam = rd_u8(&rd);
+	bits = rd_u8(&rd);
+	(void)rd_u8(&rd);		/* is_cidr: the server ignores it */
+	nb = rd_u8(&rd);
 	if (fam == 2) {
 		max = 32;
 		size = 4;
@@ -646,9 +663,9 @@ pg_txt_inet(struct buf *b, size_t lim, const uint8_t *p, size_t n, bool cidr)
 		size = 16;
 	} else
 		return false;
-	if (bits > max || p[3] != size || n != 4 + (size_t)size)
+	if (bits > max || nb != size ||
+	    (p = rd_take(&rd, (size_t)size)) == NULL || !pg_rd_end(&rd))
 		return false;
-	p += 4;
 	if (cidr)
 		for (i = bits; i < max; i++)
 			if (p[i / 8] & (0x80 >> (i % 8)))
@@ -700,13 +717,16 @@ pg_txt_inet(struct buf *b, size_t lim, const uint8_t *p, size_t n, bool cidr)
 static bool
 pg_txt_mac(struct buf *b, size_t lim, const uint8_t *p, size_t n, bool eui64)
 {
-	uint8_t	a[8];
+	struct rd	rd;
+	uint8_t		a[8];
 
-	if (n == 6 && !eui64)
+	rd_init(&rd, p, n);
+	if ((p = rd_take(&rd, n == 8 && eui64 ? 8 : 6)) == NULL ||
+	    !pg_rd_end(&rd))
+		return false;
+	if (!eui64)
 		return pg_putf(b, lim, "%02x:%02x:%02x:%02x:%02x:%02x", p[0],
 		    p[1], p[2], p[3], p[4], p[5]);
-	if (!eui64 || (n != 6 && n != 8))
-		return false;
 	if (n == 6) {
 		memcpy(a, p, 3);
 		a[3] = 0xff;
@@ -736,16 +756,17 @@ pg_txt_char(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 static bool
 pg_txt_bits(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 {
+	struct rd	rd;
 	uint32_t	bits, i;
 
-	if (n < 4)
-		return false;
-	bits = pg_be32(p);
-	if (bits > INT32_MAX || n - 4 != ((size_t)bits + 7) / 8 ||
-	    !pg_room(b, lim, bits))
+	rd_init(&rd, p, n);
+	bits = rd_be32(&rd);
+	if (!rd_ok(&rd) || bits > INT32_MAX ||
+	    (p = rd_take(&rd, ((size_t)bits + 7) / 8)) == NULL ||
+	    !pg_rd_end(&rd) || !pg_room(b, lim, bits))
 		return false;
 	for (i = 0; i < bits; i++)
-		b->p[b->len++] = p[4 + i / 8] & (0x80 >> (i % 8)) ? '1' : '0';
+		b->p[b->len++] = p[i / 8] & (0x80 >> (i % 8)) ? '1' : '0';
 	return true;
 }
 
