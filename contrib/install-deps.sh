@@ -9,12 +9,13 @@
 # Elsewhere install by hand: libpcap, libevent (2.1), ncursesw, inih, cJSON,
 # zlib development files and pkg-config; for the tests also MariaDB and
 # PostgreSQL servers and clients, sysbench, tshark, tcpdump, tmux, socat,
-# haproxy, clang with the libFuzzer runtime, faketime, and openssl (the
-# TLS tests make their servers a self-signed certificate).
+# haproxy, clang with the libFuzzer runtime, faketime, psycopg (binary
+# values checked against the server) and openssl (the TLS tests make their
+# servers a self-signed certificate).
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libpcap-dev libevent-dev libncurses-dev libinih-dev libcjson-dev zlib1g-dev"
-TEST_PKGS="clang libclang-rt-14-dev tmux tcpdump tshark mariadb-server mariadb-client postgresql postgresql-contrib sysbench socat haproxy faketime python3 iproute2 procps util-linux systemd openssl"
+TEST_PKGS="clang libclang-rt-14-dev tmux tcpdump tshark mariadb-server mariadb-client postgresql postgresql-contrib sysbench socat haproxy faketime python3 python3-psycopg iproute2 procps util-linux systemd openssl"
 
 mode=build
 case "${1:-}" in

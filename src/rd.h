@@ -101,6 +101,14 @@ rd_be32(struct rd *r)
 	    (uint32_t)q[2] << 8 | (uint32_t)q[3] : 0;
 }
 
+static inline uint64_t
+rd_be64(struct rd *r)
+{
+	uint64_t hi = rd_be32(r);
+	uint64_t lo = rd_be32(r);
+	return r->bad ? 0 : hi << 32 | lo;
+}
+
 /* A NUL-terminated string; the NUL is consumed but not counted in *n. */
 static inline const char *
 rd_cstr(struct rd *r, size_t *n)
