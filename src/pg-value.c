@@ -1,10 +1,10 @@
 /* pg-value.c - rendering Bind parameters (see pg-value.h).
  *
  * A binary value is shown as the text PostgreSQL's output function prints
- * for it (pg_text). It is read through rd.h with the checks of the type's
+ * for it (pg_text, which dispatches by type; the writers are declared in
+ * pg-text.h). It is read through rd.h with the checks of the type's
  * receive function: a value the server would refuse is not rendered, the
  * caller shows its bytes instead. */
-#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,72 +14,23 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "pg-text.h"
 #include "pg-value.h"
 #include "rd.h"
 #include "xmalloc.h"
 
-/* Days from 2000-01-01 (PostgreSQL's epoch) to 1970-01-01 is -10957. */
-#define PG_EPOCH_DAYS	10957
-#define PG_USECS_DAY	86400000000LL
-#define PG_USECS_HOUR	3600000000LL
-#define PG_USECS_MIN	60000000LL
-/* The dates and timestamps date_recv and timestamp_recv take: from
- * 4714-11-24 BC to before 5874898-01-01 (294277-01-01), besides the
- * infinities. */
-#define PG_DATE_MIN	(-2451545)
-#define PG_DATE_END	2145031949
-#define PG_TS_MIN	(-211813488000000000LL)
-#define PG_TS_END	9223371331200000000LL
-
-/* A value's text at most: what a text parameter may carry (PG_KEEP_TEXT).
- * An array of values that expand (intervals, far-off numerics) could
- * otherwise grow to many times the bytes it came from. */
-#define PG_TEXT_MAX	(1024 * 1024)
-/* A numeric's text at most: past it, a few bytes of weight or scale are
- * thousands of zeros nobody reads. */
-#define PG_NUMERIC_MAX	1000
 /* The server's limits: MAXDIM, MaxArraySize, FirstGenbkiObjectId (OIDs
- * below it are built in), TZDISP_LIMIT, NUMERIC_DSCALE_MASK. */
+ * below it are built in). */
 #define PG_MAXDIM	6
 #define PG_MAX_ITEMS	134217727
 #define PG_OID_BUILTIN	10000
-#define PG_TZDISP_LIMIT	(16 * 3600)
-#define PG_DSCALE_MASK	0x3fff
 /* A scratch buffer grown past this by one value is given back after it. */
 #define PG_SCRATCH_KEEP	(64 * 1024)
-
-/* numeric sign words */
-#define PG_NUM_POS	0x0000
-#define PG_NUM_NEG	0x4000
-#define PG_NUM_NAN	0xc000
-#define PG_NUM_PINF	0xd000
-#define PG_NUM_NINF	0xf000
 
 static struct buf	pg_scratch;
 
 static bool	pg_text(struct buf *, size_t, uint32_t, const uint8_t *, size_t,
 		    bool);
-
-static uint32_t
-pg_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-pg_be64(const uint8_t *p)
-{
-	return (uint64_t)pg_be32(p) << 32 | pg_be32(p + 4);
-}
-
-/* The reader took the value whole, no byte missing or left over: the
- * exact length each receive function wants. */
-static bool
-pg_rd_end(const struct rd *rd)
-{
-	return rd_ok(rd) && rd_left(rd) == 0;
-}
 
 size_t
 pg_value_hex(char *out, const uint8_t *p, size_t n)
@@ -115,8 +66,8 @@ pg_value_el_hex(struct record *r, const uint8_t *p, size_t n)
  * The text is built in b, whose length may not pass lim: every writer
  * checks before it writes and says false when the text would not fit.
  */
-static bool
-pg_room(struct buf *b, size_t lim, size_t need)
+bool
+pg_txt_room(struct buf *b, size_t lim, size_t need)
 {
 	if (need > lim || b->len > lim - need)
 		return false;
@@ -124,17 +75,17 @@ pg_room(struct buf *b, size_t lim, size_t need)
 	return true;
 }
 
-static bool
-pg_put(struct buf *b, size_t lim, const void *s, size_t n)
+bool
+pg_txt_put(struct buf *b, size_t lim, const void *s, size_t n)
 {
-	if (!pg_room(b, lim, n))
+	if (!pg_txt_room(b, lim, n))
 		return false;
 	buf_add(b, s, n);
 	return true;
 }
 
-static bool __attribute__((format(printf, 3, 4)))
-pg_putf(struct buf *b, size_t lim, const char *fmt, ...)
+bool
+pg_txt_putf(struct buf *b, size_t lim, const char *fmt, ...)
 {
 	char	 s[128];
 	va_list	 ap;
@@ -145,233 +96,7 @@ pg_putf(struct buf *b, size_t lim, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof s)
 		return false;
-	return pg_put(b, lim, s, (size_t)n);
-}
-
-/* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm). */
-static void
-pg_civil(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t		era, yoe, doy, mp;
-	uint64_t	doe;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (uint64_t)(z - era * 146097);
-	yoe = (int64_t)((doe - doe / 1460 + doe / 36524 - doe / 146096) / 365);
-	*y = yoe + era * 400;
-	doy = (int64_t)doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	if (*m <= 2)
-		(*y)++;
-}
-
-/* "YYYY-MM-DD", with " BC" for years before 1 as PostgreSQL prints them. */
-static int
-pg_fmt_date(char *out, size_t cap, int64_t days_unix, const char **bc)
-{
-	int64_t	y;
-	int	m, d;
-
-	pg_civil(days_unix, &y, &m, &d);
-	*bc = "";
-	if (y <= 0) {
-		y = 1 - y;
-		*bc = " BC";
-	}
-	return snprintf(out, cap, "%04" PRId64 "-%02d-%02d", y, m, d);
-}
-
-static bool
-pg_txt_date(struct buf *b, size_t lim, int32_t v)
-{
-	char		 s[64];
-	const char	*bc;
-	int		 n;
-
-	if (v == INT32_MAX)
-		return pg_put(b, lim, "infinity", 8);
-	if (v == INT32_MIN)
-		return pg_put(b, lim, "-infinity", 9);
-	if (v < PG_DATE_MIN || v >= PG_DATE_END)
-		return false;
-	n = pg_fmt_date(s, sizeof s, (int64_t)v + PG_EPOCH_DAYS, &bc);
-	n += snprintf(s + n, sizeof s - (size_t)n, "%s", bc);
-	return pg_put(b, lim, s, (size_t)n);
-}
-
-/* ".ffffff" without the trailing zeros PostgreSQL drops; nothing for 0. */
-static int
-pg_fmt_frac(char *out, size_t cap, int frac)
-{
-	int	k = 6;
-
-	if (frac == 0) {
-		out[0] = '\0';
-		return 0;
-	}
-	while (frac % 10 == 0) {
-		frac /= 10;
-		k--;
-	}
-	return snprintf(out, cap, ".%0*d", k, frac);
-}
-
-static bool
-pg_txt_timestamp(struct buf *b, size_t lim, int64_t us, bool tz)
-{
-	char		 s[96];
-	const char	*bc;
-	int64_t		 days, rem;
-	int		 n;
-
-	if (us == INT64_MAX)
-		return pg_put(b, lim, "infinity", 8);
-	if (us == INT64_MIN)
-		return pg_put(b, lim, "-infinity", 9);
-	if (us < PG_TS_MIN || us >= PG_TS_END)
-		return false;
-	days = us / PG_USECS_DAY;
-	rem = us % PG_USECS_DAY;
-	if (rem < 0) {
-		rem += PG_USECS_DAY;
-		days--;
-	}
-	n = pg_fmt_date(s, sizeof s, days + PG_EPOCH_DAYS, &bc);
-	n += snprintf(s + n, sizeof s - (size_t)n, " %02d:%02d:%02d",
-	    (int)(rem / PG_USECS_HOUR), (int)(rem / PG_USECS_MIN % 60),
-	    (int)(rem / 1000000 % 60));
-	n += pg_fmt_frac(s + n, sizeof s - (size_t)n, (int)(rem % 1000000));
-	n += snprintf(s + n, sizeof s - (size_t)n, "%s%s", tz ? "+00" : "", bc);
-	return pg_put(b, lim, s, (size_t)n);
-}
-
-/* time_recv and timetz_recv take 0 to 24:00:00 inclusive. */
-static int
-pg_fmt_time(char *out, size_t cap, int64_t us)
-{
-	int	n;
-
-	n = snprintf(out, cap, "%02d:%02d:%02d", (int)(us / PG_USECS_HOUR),
-	    (int)(us / PG_USECS_MIN % 60), (int)(us / 1000000 % 60));
-	return n + pg_fmt_frac(out + n, cap - (size_t)n, (int)(us % 1000000));
-}
-
-static bool
-pg_txt_time(struct buf *b, size_t lim, const uint8_t *p, size_t n)
-{
-	struct rd	rd;
-	char		s[64];
-	int64_t		us;
-
-	rd_init(&rd, p, n);
-	us = (int64_t)rd_be64(&rd);
-	if (!pg_rd_end(&rd) || us < 0 || us > PG_USECS_DAY)
-		return false;
-	return pg_put(b, lim, s, (size_t)pg_fmt_time(s, sizeof s, us));
-}
-
-/*
- * The binary zone is seconds west of UTC; PostgreSQL prints the offset
- * east: +HH, +HH:MM when minutes, +HH:MM:SS when seconds (EncodeTimezone).
- */
-static bool
-pg_txt_timetz(struct buf *b, size_t lim, const uint8_t *p, size_t n)
-{
-	struct rd	rd;
-	char		s[96];
-	int64_t		us;
-	int32_t		zone;
-	int		o, a, h, m, sec;
-
-	rd_init(&rd, p, n);
-	us = (int64_t)rd_be64(&rd);
-	zone = (int32_t)rd_be32(&rd);
-	if (!pg_rd_end(&rd) || us < 0 || us > PG_USECS_DAY ||
-	    zone <= -PG_TZDISP_LIMIT || zone >= PG_TZDISP_LIMIT)
-		return false;
-	o = pg_fmt_time(s, sizeof s, us);
-	a = zone < 0 ? -zone : zone;
-	h = a / 3600;
-	m = a / 60 % 60;
-	sec = a % 60;
-	s[o++] = zone <= 0 ? '+' : '-';
-	if (sec != 0)
-		o += snprintf(s + o, sizeof s - (size_t)o, "%02d:%02d:%02d", h, m,
-		    sec);
-	else if (m != 0)
-		o += snprintf(s + o, sizeof s - (size_t)o, "%02d:%02d", h, m);
-	else
-		o += snprintf(s + o, sizeof s - (size_t)o, "%02d", h);
-	return pg_put(b, lim, s, (size_t)o);
-}
-
-/* One "N unit(s)" of IntervalStyle postgres (AddPostgresIntPart): a part
- * after a negative one gets an explicit "+". */
-static int
-pg_interval_part(char *out, size_t cap, int64_t v, const char *unit,
-    bool *zero, bool *before)
-{
-	int	n;
-
-	if (v == 0)
-		return 0;
-	n = snprintf(out, cap, "%s%s%" PRId64 " %s%s", *zero ? "" : " ",
-	    *before && v > 0 ? "+" : "", v, unit, v != 1 ? "s" : "");
-	*before = v < 0;
-	*zero = false;
-	return n;
-}
-
-/*
- * interval_out with IntervalStyle postgres (EncodeInterval): years and
- * months from the months, then days, then a signed h:mm:ss when there is
- * time or nothing else; each part truncates toward zero.
- */
-static bool
-pg_txt_interval(struct buf *b, size_t lim, const uint8_t *p, size_t n)
-{
-	struct rd	rd;
-	char		s[192];
-	int64_t		t, hour;
-	int32_t		day, month;
-	int		o = 0, min, sec, usec;
-	bool		zero = true, before = false, minus;
-
-	rd_init(&rd, p, n);
-	t = (int64_t)rd_be64(&rd);
-	day = (int32_t)rd_be32(&rd);
-	month = (int32_t)rd_be32(&rd);
-	if (!pg_rd_end(&rd))
-		return false;
-	/* PostgreSQL 17's infinite intervals: every field at its end. */
-	if (t == INT64_MAX && day == INT32_MAX && month == INT32_MAX)
-		return pg_put(b, lim, "infinity", 8);
-	if (t == INT64_MIN && day == INT32_MIN && month == INT32_MIN)
-		return pg_put(b, lim, "-infinity", 9);
-	hour = t / PG_USECS_HOUR;
-	t -= hour * PG_USECS_HOUR;
-	min = (int)(t / PG_USECS_MIN);
-	t -= min * PG_USECS_MIN;
-	sec = (int)(t / 1000000);
-	usec = (int)(t - sec * 1000000LL);
-	o += pg_interval_part(s + o, sizeof s - (size_t)o, month / 12, "year",
-	    &zero, &before);
-	o += pg_interval_part(s + o, sizeof s - (size_t)o, month % 12, "mon",
-	    &zero, &before);
-	o += pg_interval_part(s + o, sizeof s - (size_t)o, day, "day", &zero,
-	    &before);
-	if (zero || hour != 0 || min != 0 || sec != 0 || usec != 0) {
-		minus = hour < 0 || min < 0 || sec < 0 || usec < 0;
-		o += snprintf(s + o, sizeof s - (size_t)o,
-		    "%s%s%02" PRId64 ":%02d:%02d", zero ? "" : " ",
-		    minus ? "-" : before ? "+" : "", hour < 0 ? -hour : hour,
-		    abs(min), abs(sec));
-		o += pg_fmt_frac(s + o, sizeof s - (size_t)o, abs(usec));
-	}
-	return pg_put(b, lim, s, (size_t)o);
+	return pg_txt_put(b, lim, s, (size_t)n);
 }
 
 static bool
@@ -389,251 +114,18 @@ pg_txt_uuid(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 		s[o++] = hx[p[i] >> 4];
 		s[o++] = hx[p[i] & 15];
 	}
-	return pg_put(b, lim, s, 36);
+	return pg_txt_put(b, lim, s, 36);
 }
 
 static bool
 pg_txt_bytea(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 {
-	if (n > lim / 2 || !pg_room(b, lim, 2 * n + 2))
+	if (n > lim / 2 || !pg_txt_room(b, lim, 2 * n + 2))
 		return false;
 	b->len += pg_value_hex(b->p + b->len, p, n);
 	return true;
 }
 
-/* Whether the nd digits m times 10^k are a * 2^bexp, a odd: then 5^k
- * divides a and 2^k divides 2^bexp. Only integers can have so few digits
- * (a fraction a / 2^j has j decimals): bexp and k are not negative. */
-static bool
-pg_dec_is(const char *m, int nd, int k, uint64_t a, int bexp)
-{
-	uint64_t	d = 0;
-	int		i;
-
-	if (bexp < 0 || k < 0 || k > 27 || bexp < k)
-		return false;
-	for (i = 0; i < k; i++) {
-		if (a % 5 != 0)
-			return false;
-		a /= 5;
-	}
-	for (i = k; i < bexp; i++) {
-		if (a > UINT64_MAX / 2)
-			return false;
-		a *= 2;
-	}
-	for (i = 0; i < nd; i++)
-		d = d * 10 + (uint64_t)(m[i] - '0');
-	return a == d;
-}
-
-/*
- * Whether the digits m (nd of them, the first at 10^exp) are exactly a
- * bound of the values that read back as ax: the midpoint to the next
- * value up or down. They read back as ax when its mantissa is even (ties
- * go to even), but PostgreSQL's shortest-digits search (Ryu, not
- * STRICTLY_SHORTEST) leaves both bounds out: 45985601490518016 is
- * 4.5985601490518016e+16, not 4.598560149051802e+16. Below a power of two
- * the next value down is half as far.
- */
-static bool
-pg_float_bound(double ax, bool single, const char *m, int nd, int exp)
-{
-	uint64_t	v;
-	int		mant = single ? FLT_MANT_DIG : DBL_MANT_DIG, e;
-	int		k = exp - (nd - 1);
-
-	if (ax <= (single ? FLT_MIN : DBL_MIN))
-		return false;
-	v = (uint64_t)ldexp(frexp(ax, &e), mant);
-	e -= mant;
-	if (pg_dec_is(m, nd, k, 2 * v + 1, e - 1))
-		return true;
-	if (v == (uint64_t)1 << (mant - 1))
-		return pg_dec_is(m, nd, k, 4 * v - 1, e - 2);
-	return pg_dec_is(m, nd, k, 2 * v - 1, e - 1);
-}
-
-/*
- * float4out/float8out with extra_float_digits 1 (the default from
- * PostgreSQL 12): the shortest digits that read back as the value (Ryu),
- * fixed-point for decimal exponents -4 to 14 (float4: 5), else d.ddde+XX.
- * The shortest digits are searched as emit.c does: any decimal of at most
- * DBL_DIG (FLT_DIG) digits that reads back is the value rounded to that
- * many digits; one on a bound of the values that read back is passed
- * over, as Ryu does.
- */
-static bool
-pg_txt_float(struct buf *b, size_t lim, double x, bool single)
-{
-	char	 digs[40], m[24], s[48], *e, *q;
-	int	 prec, exp, nd, o = 0, i;
-	bool	 back;
-
-	if (isnan(x))
-		return pg_put(b, lim, "NaN", 3);
-	if (isinf(x))
-		return x > 0 ? pg_put(b, lim, "Infinity", 8) :
-		    pg_put(b, lim, "-Infinity", 9);
-	if (x == 0)
-		return signbit(x) ? pg_put(b, lim, "-0", 2) :
-		    pg_put(b, lim, "0", 1);
-	prec = single ? FLT_DIG : DBL_DIG;
-	if (fabs(x) < (single ? FLT_MIN : DBL_MIN))
-		prec = 1;
-	for (;; prec++) {
-		snprintf(digs, sizeof digs, "%.*e", prec - 1, x);
-		back = single ? strtof(digs, NULL) == (float)x :
-		    strtod(digs, NULL) == x;
-		/* digs: [-]d.ddde[+-]XX */
-		e = strchr(digs, 'e');
-		exp = atoi(e + 1);
-		*e = '\0';
-		q = digs + (digs[0] == '-');
-		for (nd = 0; *q != '\0' && nd < (int)sizeof m; q++)
-			if (*q != '.')
-				m[nd++] = *q;
-		while (nd > 1 && m[nd - 1] == '0')
-			nd--;
-		if (prec >= 17 || (back &&
-		    !pg_float_bound(fabs(x), single, m, nd, exp)))
-			break;
-	}
-	if (x < 0)
-		s[o++] = '-';
-	if (exp < -4 || exp >= (single ? FLT_DIG : DBL_DIG)) {
-		s[o++] = m[0];
-		if (nd > 1) {
-			s[o++] = '.';
-			for (i = 1; i < nd; i++)
-				s[o++] = m[i];
-		}
-		o += snprintf(s + o, sizeof s - (size_t)o, "e%c%02d",
-		    exp < 0 ? '-' : '+', abs(exp));
-	} else if (exp < 0) {
-		s[o++] = '0';
-		s[o++] = '.';
-		for (i = -1; i > exp; i--)
-			s[o++] = '0';
-		for (i = 0; i < nd; i++)
-			s[o++] = m[i];
-	} else {
-		for (i = 0; i < nd || i <= exp; i++) {
-			if (i == exp + 1)
-				s[o++] = '.';
-			s[o++] = i < nd ? m[i] : '0';
-		}
-	}
-	return pg_put(b, lim, s, (size_t)o);
-}
-
-/* A numeric's base-10000 digit i, after the 8 bytes of its header; one
- * past the n bytes reads as 10000, which no receive takes. */
-static int
-pg_numdig(const uint8_t *p, size_t n, int i)
-{
-	size_t	o = 8 + 2 * (size_t)i;
-
-	if (i < 0 || o + 2 > n)
-		return 10000;
-	return p[o] << 8 | p[o + 1];
-}
-
-/*
- * numeric_recv then numeric_out (get_str_from_var): digits past dscale
- * are cut away (trunc_var), leading and trailing zero digits dropped
- * (strip_var), a zero is never negative, and the text has all integer
- * digits and exactly dscale decimals.
- */
-static bool
-pg_txt_numeric(struct buf *b, size_t lim, const uint8_t *p, size_t n)
-{
-	static const int	 cut[4] = { 0, 1000, 100, 10 };
-	struct rd		 rd;
-	int			 nd, weight, sign, dscale, first = 0, last = -1;
-	int			 lastval = 0, i, k, di, v, dig, len;
-	char			*o;
-
-	rd_init(&rd, p, n);
-	nd = rd_be16(&rd);
-	weight = (int16_t)rd_be16(&rd);
-	sign = rd_be16(&rd);
-	dscale = rd_be16(&rd);
-	if (!rd_ok(&rd) || n != 8 + 2 * (size_t)nd)
-		return false;
-	if (sign != PG_NUM_POS && sign != PG_NUM_NEG && sign != PG_NUM_NAN &&
-	    sign != PG_NUM_PINF && sign != PG_NUM_NINF)
-		return false;
-	if ((dscale & PG_DSCALE_MASK) != dscale)
-		return false;
-	for (i = 0; i < nd; i++)
-		if (pg_numdig(p, n, i) > 9999)
-			return false;
-	if (sign == PG_NUM_NAN)
-		return pg_put(b, lim, "NaN", 3);
-	if (sign == PG_NUM_PINF)
-		return pg_put(b, lim, "Infinity", 8);
-	if (sign == PG_NUM_NINF)
-		return pg_put(b, lim, "-Infinity", 9);
-	/* trunc_var: the decimal digits wanted, the last one cut inside. */
-	di = (weight + 1) * 4 + dscale;
-	if (di <= 0)
-		nd = 0;
-	else if ((di + 3) / 4 <= nd) {
-		nd = (di + 3) / 4;
-		if (di % 4 != 0) {
-			last = nd - 1;
-			lastval = pg_numdig(p, n, last);
-			lastval -= lastval % cut[di % 4];
-		}
-	}
-#define NUMDIG(j)	((j) == last ? lastval : pg_numdig(p, n, (j)))
-	/* strip_var */
-	while (nd > 0 && NUMDIG(first) == 0) {
-		first++;
-		nd--;
-		weight--;
-	}
-	while (nd > 0 && NUMDIG(first + nd - 1) == 0)
-		nd--;
-	if (nd == 0) {
-		sign = PG_NUM_POS;
-		weight = 0;
-	}
-	/* make_result refuses a weight that no longer fits its int16. */
-	if (weight < INT16_MIN)
-		return false;
-	len = (sign == PG_NUM_NEG) + (weight >= 0 ? (weight + 1) * 4 : 1) +
-	    (dscale > 0 ? 1 + dscale : 0);
-	if (len > PG_NUMERIC_MAX || !pg_room(b, lim, (size_t)len))
-		return false;
-	o = b->p + b->len;
-	if (sign == PG_NUM_NEG)
-		*o++ = '-';
-	if (weight < 0) {
-		k = weight + 1;
-		*o++ = '0';
-	} else {
-		for (k = 0; k <= weight; k++) {
-			dig = k < nd ? NUMDIG(first + k) : 0;
-			/* the first group without its leading zeros */
-			for (v = 1000; v > 0; v /= 10)
-				if (k > 0 || dig >= v || v == 1)
-					*o++ = (char)('0' + dig / v % 10);
-		}
-	}
-	if (dscale > 0) {
-		*o++ = '.';
-		for (i = 0; i < dscale; k++) {
-			dig = k >= 0 && k < nd ? NUMDIG(first + k) : 0;
-			for (v = 1000; v > 0 && i < dscale; v /= 10, i++)
-				*o++ = (char)('0' + dig / v % 10);
-		}
-	}
-#undef NUMDIG
-	b->len = (size_t)(o - b->p);
-	return true;
-}
 
 /*
  * inet_recv/cidr_recv: family 2 (IPv4) or 3 (IPv6), mask bits, a flag the
@@ -709,7 +201,7 @@ pg_txt_inet(struct buf *b, size_t lim, const uint8_t *p, size_t n, bool cidr)
 	}
 	if (cidr || bits != max)
 		o += snprintf(s + o, sizeof s - (size_t)o, "/%d", bits);
-	return pg_put(b, lim, s, (size_t)o);
+	return pg_txt_put(b, lim, s, (size_t)o);
 }
 
 /* macaddr (6 bytes); macaddr8 (8, or 6 taken as EUI-48 with ff:fe
@@ -725,7 +217,7 @@ pg_txt_mac(struct buf *b, size_t lim, const uint8_t *p, size_t n, bool eui64)
 	    !pg_rd_end(&rd))
 		return false;
 	if (!eui64)
-		return pg_putf(b, lim, "%02x:%02x:%02x:%02x:%02x:%02x", p[0],
+		return pg_txt_putf(b, lim, "%02x:%02x:%02x:%02x:%02x:%02x", p[0],
 		    p[1], p[2], p[3], p[4], p[5]);
 	if (n == 6) {
 		memcpy(a, p, 3);
@@ -734,7 +226,7 @@ pg_txt_mac(struct buf *b, size_t lim, const uint8_t *p, size_t n, bool eui64)
 		memcpy(a + 5, p + 3, 3);
 		p = a;
 	}
-	return pg_putf(b, lim, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x", p[0],
+	return pg_txt_putf(b, lim, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x", p[0],
 	    p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
 }
 
@@ -745,10 +237,10 @@ pg_txt_char(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 	if (n != 1)
 		return false;
 	if (p[0] == 0)
-		return pg_put(b, lim, "", 0);
+		return pg_txt_put(b, lim, "", 0);
 	if (p[0] & 0x80)
-		return pg_putf(b, lim, "\\%03o", p[0]);
-	return pg_put(b, lim, p, 1);
+		return pg_txt_putf(b, lim, "\\%03o", p[0]);
+	return pg_txt_put(b, lim, p, 1);
 }
 
 /* bit/varbit: a bit count, then the bits in whole bytes (the padding
@@ -763,7 +255,7 @@ pg_txt_bits(struct buf *b, size_t lim, const uint8_t *p, size_t n)
 	bits = rd_be32(&rd);
 	if (!rd_ok(&rd) || bits > INT32_MAX ||
 	    (p = rd_take(&rd, ((size_t)bits + 7) / 8)) == NULL ||
-	    !pg_rd_end(&rd) || !pg_room(b, lim, bits))
+	    !pg_rd_end(&rd) || !pg_txt_room(b, lim, bits))
 		return false;
 	for (i = 0; i < bits; i++)
 		b->p[b->len++] = p[i / 8] & (0x80 >> (i % 8)) ? '1' : '0';
@@ -831,7 +323,7 @@ pg_array_quote(struct buf *b, size_t lim, size_t from)
 	}
 	if (!q)
 		return true;
-	if (!pg_room(b, lim, extra + 2))
+	if (!pg_txt_room(b, lim, extra + 2))
 		return false;
 	s = b->p + from;
 	/* Backward, so the text moves over itself. */
@@ -908,7 +400,7 @@ pg_array_el(struct buf *b, size_t lim, struct rd *rd, uint32_t el, bool vec)
 	if (!rd_ok(rd) || len < -1 || (vec && len == -1))
 		return false;
 	if (len == -1)
-		return pg_put(b, lim, "NULL", 4);
+		return pg_txt_put(b, lim, "NULL", 4);
 	if ((q = rd_take(rd, (size_t)len)) == NULL)
 		return false;
 	return pg_text(b, lim, el, q, (size_t)len, true) &&
@@ -936,33 +428,33 @@ pg_txt_array(struct buf *b, size_t lim, uint32_t el, const uint8_t *p,
 	if (vec && (a.ndim != 1 || a.items == 0 || a.lbs[0] != 0))
 		return false;
 	if (a.items == 0)
-		return rd_left(&rd) == 0 && pg_put(b, lim, "{}", 2);
+		return rd_left(&rd) == 0 && pg_txt_put(b, lim, "{}", 2);
 	if (a.needdims && !vec) {
 		for (i = 0; i < a.ndim; i++)
-			if (!pg_putf(b, lim, "[%" PRId32 ":%" PRId64 "]",
+			if (!pg_txt_putf(b, lim, "[%" PRId32 ":%" PRId64 "]",
 			    a.lbs[i], (int64_t)a.lbs[i] + a.dims[i] - 1))
 				return false;
-		if (!pg_put(b, lim, "=", 1))
+		if (!pg_txt_put(b, lim, "=", 1))
 			return false;
 	}
-	if (!vec && !pg_put(b, lim, "{", 1))
+	if (!vec && !pg_txt_put(b, lim, "{", 1))
 		return false;
 	j = 0;
 	do {
 		for (i = j; !vec && i < a.ndim - 1; i++)
-			if (!pg_put(b, lim, "{", 1))
+			if (!pg_txt_put(b, lim, "{", 1))
 				return false;
 		if (!pg_array_el(b, lim, &rd, el, vec))
 			return false;
 		/* the next index, closing the dimensions it wraps */
 		for (i = a.ndim - 1; i >= 0; i--) {
 			if (++idx[i] < a.dims[i]) {
-				if (!pg_put(b, lim, vec ? " " : ",", 1))
+				if (!pg_txt_put(b, lim, vec ? " " : ",", 1))
 					return false;
 				break;
 			}
 			idx[i] = 0;
-			if (!vec && !pg_put(b, lim, "}", 1))
+			if (!vec && !pg_txt_put(b, lim, "}", 1))
 				return false;
 		}
 		j = i;
@@ -988,17 +480,17 @@ pg_text(struct buf *b, size_t lim, uint32_t oid, const uint8_t *p, size_t n,
 
 	switch (oid) {
 	case PG_OID_BOOL:
-		return n == 1 && pg_put(b, lim, p[0] != 0 ? "t" : "f", 1);
+		return n == 1 && pg_txt_put(b, lim, p[0] != 0 ? "t" : "f", 1);
 	case PG_OID_INT2:
-		return n == 2 && pg_putf(b, lim, "%d", (int16_t)(p[0] << 8 |
+		return n == 2 && pg_txt_putf(b, lim, "%d", (int16_t)(p[0] << 8 |
 		    p[1]));
 	case PG_OID_INT4:
-		return n == 4 && pg_putf(b, lim, "%" PRId32,
+		return n == 4 && pg_txt_putf(b, lim, "%" PRId32,
 		    (int32_t)pg_be32(p));
 	case PG_OID_OID:
-		return n == 4 && pg_putf(b, lim, "%" PRIu32, pg_be32(p));
+		return n == 4 && pg_txt_putf(b, lim, "%" PRIu32, pg_be32(p));
 	case PG_OID_INT8:
-		return n == 8 && pg_putf(b, lim, "%" PRId64,
+		return n == 8 && pg_txt_putf(b, lim, "%" PRId64,
 		    (int64_t)pg_be64(p));
 	case PG_OID_FLOAT4:
 		if (n != 4)
@@ -1019,10 +511,10 @@ pg_text(struct buf *b, size_t lim, uint32_t oid, const uint8_t *p, size_t n,
 	case PG_OID_JSON:
 	case PG_OID_XML:
 	case PG_OID_UNKNOWN:
-		return pg_put(b, lim, p, n);
+		return pg_txt_put(b, lim, p, n);
 	case PG_OID_JSONB:
 		/* Version byte 1, then the JSON text. */
-		return n >= 1 && p[0] == 1 && pg_put(b, lim, p + 1, n - 1);
+		return n >= 1 && p[0] == 1 && pg_txt_put(b, lim, p + 1, n - 1);
 	case PG_OID_BYTEA:
 		return pg_txt_bytea(b, lim, p, n);
 	case PG_OID_CHAR:
