@@ -529,6 +529,11 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 	}
 	if (kind == K_S)
 		st->skip_open = false;
+	/* A client sends requests once logged in: the ReadyForQuery that
+	 * ended the startup was lost, and with it maybe responses. A later
+	 * error without a request is not a failed login. */
+	if (st->phase == PH_STARTUP)
+		st->phase = PH_UNKNOWN;
 	st->streaming = false;
 	if (r != NULL && idx < 0) {
 		/* No room to hold it: out now, without its response. */

@@ -919,6 +919,37 @@ TEST(pg_auth_failure_no_secret)
 	CHECK_INT(count(o, "\n"), 1);
 }
 
+/*
+ * pgx with a packet loss: the server's AuthenticationOk ... ReadyForQuery
+ * was lost, then the responses to the next requests, and the error of a
+ * cancelled pg_sleep (57014) found nothing pending: it was written as a
+ * failed login ("startup"). A client that sends a request is logged in.
+ */
+TEST(pg_startup_end_lost)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_hex(UP_STARTUP);
+	s_step(S); s_msg('R'); s_be32(10); s_cstr("SCRAM-SHA-256"); s_u8(0);
+	s_end();
+	s_gap(S, 300);
+	s_step(C); s_msg('Q'); s_cstr("SELECT pg_sleep(5)"); s_end();
+	s_gap(S, 20);
+	s_step(S); srv_error("57014", "canceling statement due to user "
+	    "request");
+	srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("SELECT 2"); s_end();
+	s_step(S); srv_row("2"); srv_tag("SELECT 1"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_NOT(o, "startup");
+	CHECK_NOT(o, "57014");
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_HAS(o, "\"query\":\"SELECT pg_sleep(5)\",\"message_type\":"
+	    "\"Q\",\"username\"");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\"");
+}
+
 TEST(pg_midstream_pickup)
 {
 	const char *o;
