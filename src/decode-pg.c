@@ -1011,6 +1011,17 @@ pg_lost(struct pg_state *st)
 		st->phase = PH_UNKNOWN;
 }
 
+/* Client bytes were lost: a Parse or Bind among them redefined the
+ * unnamed statement or portal (lib/pq, pgx and pgjdbc Parse it before
+ * most queries), so what we kept of them is not what the next Bind or
+ * Execute uses. */
+static void
+pg_client_lost(struct pg_state *st)
+{
+	pg_stmts_unnamed_reset(&st->stmts);
+	pg_lost(st);
+}
+
 /*
  * The server's bytes before `upto` were lost in capture. The responses in
  * them belonged to the oldest pending requests, but not to one the client
@@ -1049,7 +1060,7 @@ pg_on_client(void *arg, const struct pg_msg *m)
 		break;
 	case PG_MSG_DESYNC:
 		pg_malformed(st, NULL, "framing");
-		pg_lost(st);
+		pg_client_lost(st);
 		break;
 	case 'Q':
 		pg_query(st, m);
@@ -1620,7 +1631,9 @@ pg_gap(struct conn *c, void *arg, enum dir d, uint64_t nbytes, int64_t ts_us)
 	(void)ts_us;
 	st->c = c;
 	pg_frame_lost(&st->f[d]);
-	if (d == DIR_S2C && !st->copy_in && !st->streaming)
+	if (d == DIR_C2S)
+		pg_client_lost(st);
+	else if (!st->copy_in && !st->streaming)
 		pg_lost_responses(st, c->pos[DIR_S2C] + nbytes);
 	else
 		pg_lost(st);

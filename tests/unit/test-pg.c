@@ -1079,6 +1079,48 @@ TEST(pg_midstream_pipeline_no_shift)
 	    "\"status\":\"ok\"}");
 }
 
+/*
+ * lib/pq Parses the unnamed statement before each query. A client packet
+ * lost in capture took the Parse of a SELECT: its Bind and Execute were
+ * shown with the INSERT parsed before (execute_query an INSERT, command
+ * tag "SELECT 3"). Bytes of the client lost: what they defined is not
+ * known, and the unnamed statement and portal are forgotten.
+ */
+TEST(pg_client_loss_forgets_unnamed)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("INSERT INTO t VALUES ($1)"); s_be16(0);
+	s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(1);
+	s_be32(1); s_raw("1", 1); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('2'); s_end();
+	srv_tag("INSERT 0 1"); srv_ready('I');
+	s_gap(C, 40);
+	s_step(S); s_msg('1'); s_end(); srv_rowdesc(); srv_ready('I');
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(1);
+	s_be32(1); s_raw("3", 1); s_be16(0); s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('2'); s_end(); srv_row("1"); srv_row("2");
+	srv_tag("SELECT 2"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\n"), 5);
+	CHECK_INT(count(o, "INSERT INTO t"), 3);
+	CHECK_HAS(o, "\"bind_values\":[\"3\"],\"message_type\":\"B\","
+	    "\"response_first_us\"");
+	CHECK_HAS(o, "\"execute_query\":\"\",\"message_type\":\"E\","
+	    "\"stmt_name\":\"\",\"row_limit\":0,\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"rows\":2,\"command_tag\":"
+	    "\"SELECT 2\"");
+
+}
+
 TEST(pg_gap_flushes_and_resyncs)
 {
 	const char *o;
