@@ -99,6 +99,9 @@ struct pg_slot {
 					 * definition (pg_stmt gen), else 0 */
 	uint32_t	mark;		/* held: the record's fields before
 					 * its response keys */
+	uint32_t	tags;		/* PH_UNKNOWN, Q and E: the command
+					 * tags its statement can give
+					 * (pg_sql_tags), 0: any */
 };
 
 /* What the server said so far about the oldest pending request; cleared
@@ -136,6 +139,9 @@ struct pg_state {
 					 * ignored up to a ReadyForQuery */
 	bool		 drain_hit;	/* one of them could answer the
 					 * oldest pending request */
+	bool		 drain_strict;	/* the drain began at another
+					 * statement's command tag: only a
+					 * tag of ours ends it early */
 	bool		 seg_err;	/* an ErrorResponse since the last
 					 * ReadyForQuery */
 	uint32_t	 seg_done;	/* responses since then that each
@@ -160,6 +166,10 @@ struct pg_state {
 	struct pg_stmts	 stmts;
 	uint64_t	 skipped_seen;
 	uint64_t	 peer_acked;	/* of the client bytes being read */
+	uint64_t	 lost_gen;	/* statement generation (pg_stmt gen)
+					 * at the last loss of client bytes:
+					 * those defined before may have been
+					 * redefined unseen */
 };
 
 static uint32_t	keep_c[256], keep_s[256];
@@ -455,6 +465,7 @@ pg_hold_undo(struct pg_state *st)
 	}
 	if (st->nheld > 0)
 		st->drain_hit = true;	/* the head had a response */
+	st->drain_strict = false;
 	st->qhead = (st->qhead - st->nheld) & (st->qcap - 1);
 	st->qlen += st->nheld;
 	st->nheld = 0;
@@ -506,6 +517,7 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->seq = seq;
 	s->acked = st->peer_acked;
 	s->gen = 0;
+	s->tags = 0;
 	st->qlen++;
 	return s;
 }
@@ -543,6 +555,34 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 	return pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
 }
 
+/* Whether a command tag can be the first one of a request whose
+ * statement gives tags (pg_sql_tags). */
+static bool
+pg_tag_fits(uint32_t tags, const char *tag, size_t n)
+{
+	uint32_t	w;
+
+	if (tags == 0 || (w = pg_tag_word(tag, n)) == 0)
+		return true;
+	return (tags & w) != 0;
+}
+
+/* A CommandComplete that names the oldest pending request's statement
+ * (where pg_tag_fits lets anything through, this does not). */
+static bool
+pg_tag_ours(struct pg_state *st, const struct pg_msg *m)
+{
+	const uint8_t	*z;
+	uint32_t	 tags = pg_slot_at(st, 0)->tags, w;
+
+	if (m->type != 'C' || tags == 0)
+		return false;
+	z = memchr(m->p, 0, m->n);
+	w = pg_tag_word((const char *)m->p, z != NULL ?
+	    (size_t)(z - m->p) : m->n);
+	return (tags & w) != 0;
+}
+
 /* Whether the response m belongs to the oldest pending request (one of
  * the kinds in mask). Responses come in request order and a gap flushes
  * the queue, so a response that does not fit the oldest request is for
@@ -556,6 +596,22 @@ pg_align(struct pg_state *st, unsigned mask, const struct pg_msg *m)
 	if (st->drain) {
 		if (st->qlen == 0 || !(mask & M(pg_slot_at(st, 0)->kind)))
 			return false;
+		/* A Query's (or FunctionCall's) own RowDescription,
+		 * DataRows and ReadyForQuery come with a response of its own
+		 * that ends the drain (CommandComplete, EmptyQueryResponse,
+		 * CopyInResponse, FunctionCallResponse) or leaves it in doubt
+		 * (an error): without one they are the unseen group's (a
+		 * Describe's RowDescription, its Sync's ReadyForQuery). */
+		if ((M(pg_slot_at(st, 0)->kind) & (M(K_Q) | M(K_F))) &&
+		    (m->type == 'Z' || m->type == 'T' || m->type == 'D'))
+			return false;
+		if (st->drain_strict && !pg_tag_ours(st, m)) {
+			/* Still the unseen request's group; an error may be
+			 * either's. */
+			if (mask == ~0u)
+				st->drain_hit = true;
+			return false;
+		}
 		/* It fits our oldest request. An error fits anything: not
 		 * a sign. A response of the kind the request wants is
 		 * (pg-cursor's Execute/Flush rounds have no Sync for long):
@@ -693,6 +749,7 @@ static void
 pg_query(struct pg_state *st, const struct pg_msg *m)
 {
 	struct record	*r;
+	struct pg_slot	*q;
 	int32_t		 idx;
 	const uint8_t	*z;
 	size_t		 n;
@@ -713,7 +770,9 @@ pg_query(struct pg_state *st, const struct pg_msg *m)
 	 * is another statement (or none), not the one we kept. */
 	pg_stmts_sql(&st->stmts, (const char *)m->p, n);
 	st->c->st.requests++;
-	pg_submit(st, K_Q, r, idx, m);
+	if ((q = pg_submit(st, K_Q, r, idx, m)) != NULL &&
+	    st->phase == PH_UNKNOWN)
+		q->tags = pg_sql_tags((const char *)m->p, n);
 }
 
 static void
@@ -870,6 +929,7 @@ pg_execute(struct pg_state *st, const struct pg_msg *m)
 	struct record		*r;
 	struct pg_stmt		*s;
 	struct pg_portal	*p;
+	struct pg_slot		*q;
 	struct rd		 rd;
 	const char		*portal;
 	size_t			 pn = 0;
@@ -899,7 +959,9 @@ pg_execute(struct pg_state *st, const struct pg_msg *m)
 	if (!rd_ok(&rd) || rd_left(&rd) != 0)
 		pg_malformed(st, r, "Execute");
 	st->c->st.requests++;
-	pg_submit(st, K_E, r, idx, m);
+	if ((q = pg_submit(st, K_E, r, idx, m)) != NULL &&
+	    st->phase == PH_UNKNOWN && s != NULL && s->gen > st->lost_gen)
+		q->tags = pg_sql_tags(s->query.p, s->query.len);
 }
 
 /* Describe and Close: no record, but each has a response to match. */
@@ -1019,6 +1081,7 @@ static void
 pg_client_lost(struct pg_state *st)
 {
 	pg_stmts_unnamed_reset(&st->stmts);
+	st->lost_gen = st->stmts.gen;
 	pg_lost(st);
 }
 
@@ -1336,6 +1399,16 @@ pg_complete(struct pg_state *st, const struct pg_msg *m)
 		return;
 	z = m->n ? memchr(m->p, 0, m->n) : NULL;
 	n = z != NULL ? (size_t)(z - m->p) : m->n;
+	if (st->phase == PH_UNKNOWN && rp->taglen == 0 &&
+	    !pg_tag_fits(pg_slot_at(st, 0)->tags, (const char *)m->p, n)) {
+		/* Another statement's tag: the server still answers a
+		 * request sent before the capture began, and so did the
+		 * responses matched since the last ReadyForQuery. */
+		pg_hold_undo(st);
+		st->drain_hit = false;
+		st->drain_strict = true;
+		return;
+	}
 	pg_copy_field(rp->tag, &rp->taglen, sizeof rp->tag,
 	    (const char *)m->p, n);
 	if (pg_tag_rows(rp->tag, rp->taglen, &rows)) {

@@ -1080,6 +1080,99 @@ TEST(pg_midstream_pipeline_no_shift)
 }
 
 /*
+ * pgjdbc with autosave=always sends RELEASE SAVEPOINT and the next
+ * SAVEPOINT as two simple Queries without waiting in between. A capture
+ * that begins between them saw only the SAVEPOINT, and took the unseen
+ * RELEASE's CommandComplete and ReadyForQuery for its response (tag
+ * RELEASE, its latency). A command tag names the statement that made it:
+ * before a ReadyForQuery has confirmed the matching, a tag that the
+ * statement's first keyword cannot give is another request's, and it
+ * and the responses up to its ReadyForQuery are left out.
+ */
+TEST(pg_midstream_tag_names_statement)
+{
+	const char *o;
+
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("SAVEPOINT PGJDBC_AUTOSAVE"); s_end();
+	s_step(S); srv_tag("RELEASE"); srv_ready('T');
+	s_step(S); srv_tag("SAVEPOINT"); srv_ready('T');
+	s_step(C); s_msg('Q'); s_cstr("SELECT 1"); s_end();
+	s_step(S); srv_row("1"); srv_tag("SELECT 1"); srv_ready('T');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 2);
+	CHECK_NOT(o, "RELEASE");
+	CHECK_HAS(o, "\"query\":\"SAVEPOINT PGJDBC_AUTOSAVE\","
+	    "\"message_type\":\"Q\",\"response_first_us\":2000,"
+	    "\"response_last_us\":2000,\"command_tag\":\"SAVEPOINT\"");
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\"");
+
+	/* pgjdbc's BEGIN goes as Parse/Bind/Execute without a Sync, the
+	 * SAVEPOINT Query right behind it: one ReadyForQuery for both. The
+	 * unseen BEGIN's tag comes first, then the SAVEPOINT's own. */
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("  /* autosave */ SAVEPOINT x"); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('2'); s_end();
+	srv_tag("BEGIN"); srv_tag("SAVEPOINT"); srv_ready('T');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 1);
+	CHECK_HAS(o, "\"command_tag\":\"SAVEPOINT\",\"tx_status\":"
+	    "\"transaction\",\"status\":\"ok\"}");
+
+	/* The same for the extended protocol: an unseen INSERT's group has
+	 * the shape of our SELECT's; its tag tells them apart. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr("(select n from t)"); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_tag("INSERT 0 1");
+	srv_ready('I');
+	s_step(S);
+	s_msg('1'); s_end(); s_msg('2'); s_end(); srv_row("7");
+	srv_tag("SELECT 1"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\n"), 3);
+	CHECK_NOT(o, "INSERT");
+	CHECK_INT(count(o, "\"response_first_us\":2000"), 3);
+	CHECK_HAS(o, "\"rows\":1,\"command_tag\":\"SELECT 1\","
+	    "\"status\":\"ok\"}");
+
+	/* An unseen Parse/Describe/Sync before our Query: its
+	 * RowDescription and ReadyForQuery are not the Query's. */
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("SELECT 5"); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('t'); s_be16(0); s_end();
+	srv_rowdesc(); srv_ready('I');
+	s_step(S); srv_rowdesc(); srv_row("5"); srv_tag("SELECT 1");
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"query\":\"SELECT 5\",\"message_type\":\"Q\","
+	    "\"response_first_us\":2000,\"response_last_us\":2000,"
+	    "\"rows\":1,\"command_tag\":\"SELECT 1\"");
+
+	/* Tags a statement gives besides its own keyword: COMMIT of a
+	 * failed transaction, CREATE TABLE AS; and a first keyword we do
+	 * not judge (WITH) takes any tag. */
+	s_reset();
+	s_step(C); s_msg('Q'); s_cstr("commit"); s_end();
+	s_step(S); srv_tag("ROLLBACK"); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("-- x\nCREATE TABLE t2 AS SELECT 1");
+	s_end();
+	s_step(S); srv_tag("SELECT 1"); srv_ready('I');
+	s_step(C); s_msg('Q'); s_cstr("WITH a AS (SELECT 1) DELETE FROM t");
+	s_end();
+	s_step(S); srv_tag("DELETE 3"); srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_INT(count(o, "\"status\":\"ok\""), 3);
+	CHECK_HAS(o, "\"command_tag\":\"ROLLBACK\"");
+	CHECK_HAS(o, "\"rows\":3,\"command_tag\":\"DELETE 3\"");
+}
+
+/*
  * lib/pq Parses the unnamed statement before each query. A client packet
  * lost in capture took the Parse of a SELECT: its Bind and Execute were
  * shown with the INSERT parsed before (execute_query an INSERT, command
@@ -1119,6 +1212,29 @@ TEST(pg_client_loss_forgets_unnamed)
 	    "\"response_last_us\":1000,\"rows\":2,\"command_tag\":"
 	    "\"SELECT 2\"");
 
+	/* A named statement defined before the loss may have been closed
+	 * and parsed again in it: its text does not judge the command tags
+	 * of a capture resuming there (pg_midstream_tag_names_statement). */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("S_1"); s_cstr("INSERT INTO t VALUES (1)");
+	s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); srv_ready('I');
+	s_gap(C, 60);
+	s_step(C);
+	s_msg('B'); s_cstr(""); s_cstr("S_1"); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('3'); s_end(); s_msg('1'); s_end(); srv_ready('I');
+	s_msg('2'); s_end(); srv_row("1"); srv_tag("SELECT 1");
+	srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_HAS(o, "\"message_type\":\"E\",\"stmt_name\":\"S_1\","
+	    "\"row_limit\":0,\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"rows\":1,\"command_tag\":"
+	    "\"SELECT 1\",\"status\":\"ok\"}");
 }
 
 TEST(pg_gap_flushes_and_resyncs)
