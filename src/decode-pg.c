@@ -102,6 +102,9 @@ struct pg_slot {
 	uint32_t	tags;		/* PH_UNKNOWN, Q and E: the command
 					 * tags its statement can give
 					 * (pg_sql_tags), 0: any */
+	bool		blind;		/* sent after client bytes we did not
+					 * decode, in the same Sync group as
+					 * the requests among them */
 };
 
 /* What the server said so far about the oldest pending request; cleared
@@ -142,6 +145,16 @@ struct pg_state {
 	bool		 drain_strict;	/* the drain began at another
 					 * statement's command tag: only a
 					 * tag of ours ends it early */
+	bool		 blind;		/* client bytes were skipped or lost
+					 * since the last Sync or Query */
+	bool		 z_free;	/* a ReadyForQuery with nothing of
+					 * ours pending came after our last
+					 * request, the server having read
+					 * the client's bytes up to z_acked */
+	uint64_t	 z_acked;
+	uint64_t	 srv_acked;	/* peer_acked of the server's bytes
+					 * being read */
+	uint64_t	 cskipped;	/* f[DIR_C2S].skipped seen */
 	bool		 seg_err;	/* an ErrorResponse since the last
 					 * ReadyForQuery */
 	uint32_t	 seg_done;	/* responses since then that each
@@ -475,6 +488,39 @@ pg_hold_undo(struct pg_state *st)
 	pg_resp_reset(&st->resp);
 }
 
+/* The held requests' responses may be others': they are written
+ * without them. */
+static void
+pg_hold_drop(struct pg_state *st)
+{
+	struct pg_slot	*s;
+	struct record	*r;
+	uint32_t	 i;
+
+	for (i = 0; i < st->nheld; i++) {
+		s = pg_held_at(st, i);
+		if (s->rec < 0)
+			continue;
+		r = pg_rec(st, s->rec);
+		rec_truncate(r, s->mark);
+		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
+		pg_rec_done(r);
+		pg_rec_put(st, s->rec);
+	}
+	st->nheld = 0;
+}
+
+/* A ReadyForQuery before our blind requests' Sync: the unseen requests'
+ * group ended there, and ours are a group of their own. */
+static void
+pg_unblind(struct pg_state *st)
+{
+	uint32_t	i;
+
+	for (i = 0; i < st->qlen; i++)
+		pg_slot_at(st, i)->blind = false;
+}
+
 /* Everything pending lost its response (gap, resync, close). */
 static void
 pg_flush(struct pg_state *st)
@@ -518,6 +564,12 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->acked = st->peer_acked;
 	s->gen = 0;
 	s->tags = 0;
+	/* A Sync ends the group; a Query or FunctionCall too, and its own
+	 * response follows the unseen requests' (drained by shape and
+	 * command tag, as at any mid-stream start). */
+	s->blind = st->blind && kind != K_Q && kind != K_F;
+	if (kind == K_S || kind == K_Q || kind == K_F)
+		st->blind = false;
 	st->qlen++;
 	return s;
 }
@@ -1078,11 +1130,17 @@ pg_lost(struct pg_state *st)
  * most queries), so what we kept of them is not what the next Bind or
  * Execute uses. */
 static void
-pg_client_lost(struct pg_state *st)
+pg_client_lost(struct pg_state *st, uint64_t upto)
 {
 	pg_stmts_unnamed_reset(&st->stmts);
 	st->lost_gen = st->stmts.gen;
 	pg_lost(st);
+	/* Requests that follow them in their Sync group are matched only
+	 * once that group's end is known (pg_ready). Unless the server,
+	 * having read the lost bytes, sent a ReadyForQuery with nothing of
+	 * ours pending: they ended their group (pgbench waits for each;
+	 * the reassembly tells the loss only with the next request). */
+	st->blind = !(st->z_free && st->z_acked != 0 && st->z_acked >= upto);
 }
 
 /*
@@ -1114,6 +1172,14 @@ pg_on_client(void *arg, const struct pg_msg *m)
 {
 	struct pg_state	*st = arg;
 
+	/* Bytes passed over to find this message (a capture begun inside
+	 * one, a resynchronisation): requests may have been among them. */
+	if (st->f[DIR_C2S].skipped != st->cskipped) {
+		st->cskipped = st->f[DIR_C2S].skipped;
+		st->blind = true;
+	}
+	if (m->type != 'd' && m->type != 'p' && m->type != 'H')
+		st->z_free = false;
 	switch (m->type) {
 	case PG_MSG_STARTUP:
 		pg_startup(st, m);
@@ -1123,7 +1189,7 @@ pg_on_client(void *arg, const struct pg_msg *m)
 		break;
 	case PG_MSG_DESYNC:
 		pg_malformed(st, NULL, "framing");
-		pg_client_lost(st);
+		pg_client_lost(st, UINT64_MAX);
 		break;
 	case 'Q':
 		pg_query(st, m);
@@ -1468,6 +1534,15 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	uint8_t		 k;
 
 	st->streaming = false;
+	/* Nothing of ours pending: this answers client bytes we did not
+	 * decode, which ended their group (pgbench's requests, each group
+	 * waited for: the one lost in capture is answered before the next
+	 * is sent). */
+	if (st->qlen == 0 && st->nheld == 0) {
+		st->blind = false;
+		st->z_free = true;
+		st->z_acked = st->srv_acked;
+	}
 	if (st->phase == PH_UNKNOWN) {
 		if (!st->drain && st->qlen == 0) {
 			/* Nothing left it could be for but the held ones
@@ -1478,8 +1553,22 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 			return;
 		}
 		if (!pg_align(st, mask, m)) {
+			if (st->qlen > 0 && pg_slot_at(st, 0)->blind &&
+			    pg_head_kind(st) != K_S)
+				pg_unblind(st);
 			if (st->drain)
 				pg_drain_ready(st, m);
+			return;
+		}
+		if (pg_slot_at(st, 0)->blind) {
+			/* The Sync of requests sent behind unseen ones of
+			 * their group, no ReadyForQuery between: what they
+			 * were matched with may be the unseen ones' answers,
+			 * shifted (a batch of one shape, an error among the
+			 * unseen rows). */
+			pg_hold_drop(st);
+			pg_pop_x(st, NULL, 0, false);
+			st->skip_open = false;
 			return;
 		}
 		/* The responses fitted up to a Sync: the matching holds. */
@@ -1691,6 +1780,8 @@ pg_data(struct conn *c, void *arg, const struct chunk *ch)
 	st->c = c;
 	if (ch->dir == DIR_C2S)
 		st->peer_acked = ch->peer_acked;
+	else
+		st->srv_acked = ch->peer_acked;
 	pg_frame_feed(&st->f[ch->dir], ch->p, ch->n, ch->ts_us, ch->seq,
 	    ch->dir == DIR_C2S ? pg_on_client : pg_on_server, st);
 	pg_account(st);
@@ -1705,7 +1796,7 @@ pg_gap(struct conn *c, void *arg, enum dir d, uint64_t nbytes, int64_t ts_us)
 	st->c = c;
 	pg_frame_lost(&st->f[d]);
 	if (d == DIR_C2S)
-		pg_client_lost(st);
+		pg_client_lost(st, c->pos[DIR_C2S] + nbytes);
 	else if (!st->copy_in && !st->streaming)
 		pg_lost_responses(st, c->pos[DIR_S2C] + nbytes);
 	else

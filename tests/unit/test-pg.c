@@ -2,6 +2,7 @@
  * and response message, errors in the extended protocol, pipelining,
  * COPY, TLS, mid-stream pickup, gaps and malformed input. Every script is
  * also fed split at every point of every step and byte by byte. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -984,6 +985,135 @@ TEST(pg_midstream_pickup)
 				test_fail(__FILE__, __LINE__, "server split at %zu", k);
 		free(want);
 	}
+}
+
+/*
+ * pgjdbc's executeBatch writes a batch of Bind/Describe/Execute triples
+ * in 8 KB pieces and one Sync at the end. A capture that began inside it
+ * (or lost a piece) saw the later triples only, all of one shape: the
+ * unseen triples' responses answered ours one by one, the error of an
+ * unseen row landed on one of ours and the rest were "skipped", and the
+ * Sync's ReadyForQuery confirmed it all. Requests that follow client
+ * bytes not decoded are now matched only if a ReadyForQuery ends the
+ * unseen requests' group before theirs; else their group's responses
+ * cannot be told apart and they are written without them.
+ */
+static void
+s_bde(int v)
+{
+	char	b[16];
+
+	snprintf(b, sizeof b, "%d", v);
+	s_msg('B'); s_cstr(""); s_cstr("S_2"); s_be16(0); s_be16(1);
+	s_be32((uint32_t)strlen(b)); s_raw(b, strlen(b)); s_be16(0); s_end();
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(1); s_end();
+}
+
+TEST(pg_midstream_batch_unseen_head)
+{
+	const char *o;
+	int i;
+
+	/* Begins inside the third triple's Bind: the first three unseen,
+	 * ours are 4 to 7, the error is the fifth row's. */
+	s_reset();
+	s_step(C); s_raw("\x00\x01\x00\x00\x00\x01" "3\x00\x00", 9);
+	s_msg('D'); s_u8('P'); s_cstr(""); s_end();
+	s_msg('E'); s_cstr(""); s_be32(1); s_end();
+	for (i = 4; i <= 7; i++)
+		s_bde(i);
+	s_msg('S'); s_end();
+	s_step(S);
+	for (i = 1; i <= 4; i++) {
+		s_msg('2'); s_end(); s_msg('n'); s_end();
+		srv_tag("INSERT 0 1");
+	}
+	s_msg('2'); s_end(); s_msg('n'); s_end();
+	srv_error("23505", "duplicate key");
+	srv_ready('E');
+	s_step(C); s_msg('Q'); s_cstr("ROLLBACK"); s_end();
+	s_step(S); srv_tag("ROLLBACK"); srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	{
+		/* Any cut of the server's answer (163 bytes): the same
+		 * (byte by byte, a hunt cannot judge a header). */
+		char *want = strdup(o);
+		size_t k;
+
+		for (k = 1; k < 163; k++)
+			if (strcmp(pgt_run(1, k, false), want) != 0)
+				test_fail(__FILE__, __LINE__, "split at %zu", k);
+		o = pgt_run(-1, 0, false);
+		free(want);
+	}
+	CHECK_NOT(o, "23505");
+	CHECK_NOT(o, "skipped");
+	CHECK_NOT(o, "\"message_type\":\"S\"");
+	CHECK_INT(count(o, "\"status\""), 1);
+	CHECK_HAS(o, "\"query\":\"ROLLBACK\",\"message_type\":\"Q\","
+	    "\"response_first_us\":1000");
+
+	/* The same after client bytes lost in capture. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr("S_2"); s_cstr("INSERT INTO t VALUES ($1)");
+	s_be16(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); srv_ready('T');
+	s_step(C); s_bde(1); s_bde(2);
+	s_gap(C, 60);
+	s_step(C); s_bde(4); s_bde(5); s_msg('S'); s_end();
+	s_step(S);
+	for (i = 1; i <= 3; i++) {
+		s_msg('2'); s_end(); s_msg('n'); s_end();
+		srv_tag("INSERT 0 1");
+	}
+	s_msg('2'); s_end(); s_msg('n'); s_end();
+	srv_error("23505", "duplicate key");
+	srv_ready('E');
+	o = pgt_run(-1, 0, false);
+	CHECK_NOT(o, "23505");
+	CHECK_NOT(o, "skipped");
+	CHECK_INT(count(o, "\"status\""), 1);
+
+	/* pgbench waits for each group: one lost in capture was answered
+	 * before the next was sent, its ReadyForQuery acknowledging the lost
+	 * bytes, and the reassembly tells the loss only with the next
+	 * group, which keeps its responses. */
+	for (i = 0; i < 2; i++) {
+		s_reset();
+		s_step(C); s_bde(1); s_msg('S'); s_end();
+		s_step(S); s_msg('2'); s_end(); s_msg('n'); s_end();
+		srv_tag("INSERT 0 1"); srv_ready('I');
+		s_step(S); s_msg('2'); s_end(); s_msg('n'); s_end();
+		srv_tag("INSERT 0 1"); srv_ready('I');
+		/* Not acknowledging them, it answered an earlier group:
+		 * the lost bytes' group may still be pending, ours in it. */
+		s_acked(i == 0 ? 40 : 0);
+		s_gap(C, 40);
+		s_step(C); s_bde(3); s_msg('S'); s_end();
+		s_step(S); s_msg('2'); s_end(); s_msg('n'); s_end();
+		srv_tag("INSERT 0 1"); srv_ready('I');
+		o = pgt_run(-1, 0, false);
+		CHECK_INT(count(o, "\"status\":\"ok\""), i == 0 ? 4 : 2);
+	}
+
+	/* Unseen bytes that end their group (the tail of a Query): its
+	 * ReadyForQuery comes first, and ours are matched after it. */
+	s_reset();
+	s_step(C); s_raw("ELECT 1 FROM big", 16); s_u8(0);
+	s_bde(1); s_bde(2); s_msg('S'); s_end();
+	s_step(S); srv_tag("SELECT 9"); srv_ready('I');
+	s_step(S);
+	for (i = 1; i <= 2; i++) {
+		s_msg('2'); s_end(); s_msg('n'); s_end();
+		srv_tag("INSERT 0 1");
+	}
+	srv_ready('I');
+	o = pgt_run(-1, 0, false);
+	CHECK_INT(count(o, "\"status\":\"ok\""), 4);
+	CHECK_NOT(o, "SELECT 9");
 }
 
 /* A capture that begins while the server still answers a pipeline sent
