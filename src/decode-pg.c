@@ -65,7 +65,13 @@
 #define PG_KEEP_STMT	(64 * 1024)	/* text kept per named statement */
 #define PG_KEEP_SMALL	8192
 #define PG_QUEUE_MAX	4096		/* pending requests */
-#define PG_POOL_MAX	128		/* pending requests with a record */
+#define PG_POOL_MAX	PG_QUEUE_MAX	/* pending requests with a record */
+#define PG_POOL_KEEP	128		/* records kept for reuse when idle */
+/* Bytes of the records waiting for their responses, per connection and
+ * in all: a batch of a few thousand Bind/Execute pairs fits, one of
+ * huge texts is written as it comes, without its responses. */
+#define PG_POOL_BYTES	(4u << 20)
+#define PG_POOL_ALL	(64u << 20)
 #define PG_ERRMSG_MAX	2048
 #define PG_REC_SHRINK	(256 * 1024)
 
@@ -102,6 +108,7 @@ struct pg_slot {
 	uint32_t	tags;		/* PH_UNKNOWN, Q and E: the command
 					 * tags its statement can give
 					 * (pg_sql_tags), 0: any */
+	uint32_t	rbytes;		/* of its record, in pool_held */
 	bool		blind;		/* sent after client bytes we did not
 					 * decode, in the same Sync group as
 					 * the requests among them */
@@ -171,9 +178,10 @@ struct pg_state {
 	struct pg_slot	*q;
 	uint32_t	 qhead, qlen, qcap;
 	struct record	*pool;
-	uint32_t	 npool;
+	uint32_t	 npool, cappool;
 	uint32_t	*freel;
 	uint32_t	 nfree;
+	size_t		 pool_held;	/* bytes of the records pending */
 	struct record	 scratch;
 	struct pg_resp	 resp;
 	struct pg_stmts	 stmts;
@@ -186,6 +194,7 @@ struct pg_state {
 };
 
 static uint32_t	keep_c[256], keep_s[256];
+static size_t	pg_pool_all;	/* pool_held of all connections */
 
 static void
 pg_keep_init(void)
@@ -216,10 +225,13 @@ pg_rec_get(struct pg_state *st, int32_t *idx)
 	if (st->nfree > 0) {
 		i = st->freel[--st->nfree];
 	} else if (st->npool < PG_POOL_MAX) {
-		st->pool = xreallocarray(st->pool, st->npool + 1,
-		    sizeof *st->pool);
-		st->freel = xreallocarray(st->freel, st->npool + 1,
-		    sizeof *st->freel);
+		if (st->npool == st->cappool) {
+			st->cappool = st->cappool ? st->cappool * 2 : 16;
+			st->pool = xreallocarray(st->pool, st->cappool,
+			    sizeof *st->pool);
+			st->freel = xreallocarray(st->freel, st->cappool,
+			    sizeof *st->freel);
+		}
 		i = st->npool++;
 		rec_init(&st->pool[i]);
 	} else {
@@ -248,6 +260,42 @@ pg_rec_put(struct pg_state *st, int32_t idx)
 {
 	if (idx >= 0)
 		st->freel[st->nfree++] = (uint32_t)idx;
+}
+
+/* What a record costs while it waits for its response. */
+static size_t
+pg_rec_bytes(const struct record *r)
+{
+	return r->capf * sizeof *r->f + r->capel * sizeof *r->el + r->acap;
+}
+
+/* A record that waited goes: its bytes leave the budgets. */
+static void
+pg_rec_release(struct pg_state *st, struct pg_slot *s)
+{
+	st->pool_held -= s->rbytes;
+	pg_pool_all -= s->rbytes;
+	s->rbytes = 0;
+	pg_rec_put(st, s->rec);
+}
+
+/* Nothing pending: a deep pipeline's records beyond the few kept for
+ * reuse give their memory back. */
+static void
+pg_pool_trim(struct pg_state *st)
+{
+	uint32_t	i;
+
+	if (st->npool <= PG_POOL_KEEP || st->nfree != st->npool)
+		return;
+	for (i = PG_POOL_KEEP; i < st->npool; i++)
+		rec_free(&st->pool[i]);
+	st->npool = st->cappool = PG_POOL_KEEP;
+	st->pool = xreallocarray(st->pool, st->cappool, sizeof *st->pool);
+	st->freel = xreallocarray(st->freel, st->cappool, sizeof *st->freel);
+	for (i = 0; i < st->npool; i++)
+		st->freel[i] = i;
+	st->nfree = st->npool;
 }
 
 static struct record *
@@ -407,7 +455,7 @@ pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
 			pg_resp_keys(st, r, s, status, ts_last);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
 		pg_rec_done(r);
-		pg_rec_put(st, s->rec);
+		pg_rec_release(st, s);
 	} else if (s->kind == K_S && status != NULL && st->resp.err) {
 		pg_sync_error(st, s, ts_last);
 	}
@@ -457,7 +505,7 @@ pg_hold_commit(struct pg_state *st)
 		r = pg_rec(st, s->rec);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
 		pg_rec_done(r);
-		pg_rec_put(st, s->rec);
+		pg_rec_release(st, s);
 	}
 	st->nheld = 0;
 }
@@ -505,7 +553,7 @@ pg_hold_drop(struct pg_state *st)
 		rec_truncate(r, s->mark);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
 		pg_rec_done(r);
-		pg_rec_put(st, s->rec);
+		pg_rec_release(st, s);
 	}
 	st->nheld = 0;
 }
@@ -564,6 +612,7 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->acked = st->peer_acked;
 	s->gen = 0;
 	s->tags = 0;
+	s->rbytes = 0;
 	/* A Sync ends the group; a Query or FunctionCall too, and its own
 	 * response follows the unseen requests' (drained by shape and
 	 * command tag, as at any mid-stream start). */
@@ -581,6 +630,9 @@ static struct pg_slot *
 pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
     const struct pg_msg *m)
 {
+	struct pg_slot	*s;
+	size_t		 b = 0;
+
 	if (st->skip_open && kind != K_S) {
 		/* The server discards it: an earlier message failed. */
 		if (r != NULL) {
@@ -599,12 +651,26 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 	if (st->phase == PH_STARTUP)
 		st->phase = PH_UNKNOWN;
 	st->streaming = false;
+	if (r != NULL && idx >= 0) {
+		b = pg_rec_bytes(r);
+		if (st->pool_held + b > PG_POOL_BYTES ||
+		    pg_pool_all + b > PG_POOL_ALL) {
+			pg_rec_put(st, idx);	/* r stays valid until reused */
+			idx = -1;
+		}
+	}
 	if (r != NULL && idx < 0) {
 		/* No room to hold it: out now, without its response. */
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
 		pg_rec_done(r);
 	}
-	return pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
+	s = pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
+	if (s->rec >= 0) {
+		s->rbytes = (uint32_t)b;
+		st->pool_held += b;
+		pg_pool_all += b;
+	}
+	return s;
 }
 
 /* Whether a command tag can be the first one of a request whose
@@ -1682,6 +1748,8 @@ pg_on_server(void *arg, const struct pg_msg *m)
 		pg_ready(st, m);
 		st->seg_done = 0;
 		st->seg_err = false;
+		if (st->qlen == 0 && st->nheld == 0)
+			pg_pool_trim(st);
 		break;
 	case 'C':
 		pg_complete(st, m);
