@@ -74,6 +74,7 @@
 #define PG_POOL_ALL	(64u << 20)
 #define PG_ERRMSG_MAX	2048
 #define PG_REC_SHRINK	(256 * 1024)
+#define PG_REC_SMALL	2048
 
 #define PG_CANCEL	80877102
 #define PG_SSLREQ	80877103
@@ -245,11 +246,14 @@ pg_rec_get(struct pg_state *st, int32_t *idx)
 }
 
 /* After emission: a record that held a huge text gives its memory back,
- * so a connection keeps at most a little per pooled record. */
+ * so a connection keeps at most a little per pooled record; beyond the
+ * records kept for reuse (a deep pipeline still running), any but a
+ * small one does. */
 static void
-pg_rec_done(struct record *r)
+pg_rec_done(struct pg_state *st, struct record *r)
 {
-	if (r->acap > PG_REC_SHRINK)
+	if (r->acap > PG_REC_SHRINK ||
+	    (st->npool > PG_POOL_KEEP && r->acap > PG_REC_SMALL))
 		rec_free(r);
 	else
 		rec_reset(r);
@@ -454,7 +458,7 @@ pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
 		if (status != NULL)
 			pg_resp_keys(st, r, s, status, ts_last);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
-		pg_rec_done(r);
+		pg_rec_done(st, r);
 		pg_rec_release(st, s);
 	} else if (s->kind == K_S && status != NULL && st->resp.err) {
 		pg_sync_error(st, s, ts_last);
@@ -504,7 +508,7 @@ pg_hold_commit(struct pg_state *st)
 			continue;
 		r = pg_rec(st, s->rec);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
-		pg_rec_done(r);
+		pg_rec_done(st, r);
 		pg_rec_release(st, s);
 	}
 	st->nheld = 0;
@@ -552,7 +556,7 @@ pg_hold_drop(struct pg_state *st)
 		r = pg_rec(st, s->rec);
 		rec_truncate(r, s->mark);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
-		pg_rec_done(r);
+		pg_rec_done(st, r);
 		pg_rec_release(st, s);
 	}
 	st->nheld = 0;
@@ -638,7 +642,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 		if (r != NULL) {
 			rec_cstr(r, "status", "skipped");
 			conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
-			pg_rec_done(r);
+			pg_rec_done(st, r);
 			pg_rec_put(st, idx);
 		}
 		return NULL;
@@ -662,7 +666,7 @@ pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
 	if (r != NULL && idx < 0) {
 		/* No room to hold it: out now, without its response. */
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
-		pg_rec_done(r);
+		pg_rec_done(st, r);
 	}
 	s = pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
 	if (s->rec >= 0) {

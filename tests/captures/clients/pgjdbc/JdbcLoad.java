@@ -3,7 +3,7 @@
 // Run:   java -cp .:/usr/share/java/postgresql.jar JdbcLoad PORT [phase...]
 //        (phases: threshold batch fetch binary autosave timeout keys lo
 //        callable multi copy maxrows unspecified simplemode notify big
-//        prefer autosaveloop; none: all of them)
+//        prefer autosaveloop bigbatch; none: all of them)
 import java.math.BigDecimal;
 import java.sql.*;
 import java.util.*;
@@ -439,6 +439,24 @@ public class JdbcLoad {
 		}
 	}
 
+	// executeBatch of 1000 rows without rewriting, one failing
+	static void bigbatch() throws SQLException {
+		try (Connection c = conn("")) {
+			c.setAutoCommit(false);
+			try (PreparedStatement ps = c.prepareStatement("INSERT INTO jd_items (id, name) VALUES (?, ?)")) {
+				for (int i = 0; i < 1000; i++) {
+					ps.setInt(1, i == 700 ? 5000 : 5000 + i);
+					ps.setString(2, "bb" + i);
+					ps.addBatch();
+				}
+				ps.executeBatch();
+			} catch (BatchUpdateException e) {
+				note("bigbatch: " + e.getSQLState());
+			}
+			c.rollback();
+		}
+	}
+
 	// sslmode=prefer (pgjdbc's default): SSLRequest, 'N', then the startup
 	static void prefer() throws SQLException {
 		Properties p = new Properties();
@@ -458,7 +476,7 @@ public class JdbcLoad {
 
 	public static void main(String[] args) throws Exception {
 		port = args[0];
-		List<String> all = Arrays.asList("threshold", "batch", "fetch", "binary", "autosave", "timeout", "keys", "lo", "callable", "multi", "copy", "maxrows", "unspecified", "simplemode", "notify", "big", "prefer", "autosaveloop");
+		List<String> all = Arrays.asList("threshold", "batch", "fetch", "binary", "autosave", "timeout", "keys", "lo", "callable", "multi", "copy", "maxrows", "unspecified", "simplemode", "notify", "big", "prefer", "autosaveloop", "bigbatch");
 		List<String> order = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : all;
 		setup();
 		for (String ph : order) {
@@ -482,6 +500,7 @@ public class JdbcLoad {
 			case "big": big(); break;
 			case "prefer": prefer(); break;
 			case "autosaveloop": autosaveLoop(); break;
+			case "bigbatch": bigbatch(); break;
 			default: throw new IllegalArgumentException(ph);
 			}
 		}

@@ -2,7 +2,7 @@
 // Build: GO111MODULE=off GOPATH=/usr/share/gocode go build -o pgxload .
 // Run: ./pgxload PORT [phase...]
 // Phases: types batch copy notify cancel savepoint simple pool describe
-// evict prepare lo big; none given: all of them, in that order.
+// evict prepare lo big bigbatch; none given: all of them, in that order.
 package main
 
 import (
@@ -387,6 +387,31 @@ func phaseBig(ctx context.Context) {
 	note("big: %d", n)
 }
 
+func phaseBigBatch(ctx context.Context) {
+	// 300 queries before one Sync, the 150th failing, three times
+	c := connect(ctx, nil)
+	defer c.Close(ctx)
+	for round := 0; round < 3; round++ {
+		b := &pgx.Batch{}
+		for i := 0; i < 300; i++ {
+			id := 1000 + round*1000 + i
+			if i == 150 {
+				id = 10 // exists: a duplicate key
+			}
+			if i%3 == 2 {
+				b.Queue("SELECT count(*) FROM gx_items WHERE id < $1", id)
+			} else {
+				b.Queue("INSERT INTO gx_items (id, name) VALUES ($1, $2)", id, fmt.Sprintf("bb%d", i))
+			}
+		}
+		br := c.SendBatch(ctx, b)
+		for i := 0; i < b.Len(); i++ {
+			br.Exec()
+		}
+		br.Close()
+	}
+}
+
 func phaseLO(ctx context.Context) {
 	// large objects: pgx calls the lo_* functions with SQL
 	c := connect(ctx, nil)
@@ -422,9 +447,9 @@ func main() {
 		"types": phaseTypes, "batch": phaseBatch, "copy": phaseCopy, "notify": phaseNotify,
 		"cancel": phaseCancel, "savepoint": phaseSavepoint, "simple": phaseSimple, "pool": phasePool,
 		"describe": phaseDescribe, "evict": phaseEvict, "prepare": phasePrepare, "lo": phaseLO,
-		"big": phaseBig,
+		"big": phaseBig, "bigbatch": phaseBigBatch,
 	}
-	order := []string{"types", "batch", "copy", "notify", "cancel", "savepoint", "simple", "pool", "describe", "evict", "prepare", "lo", "big"}
+	order := []string{"types", "batch", "copy", "notify", "cancel", "savepoint", "simple", "pool", "describe", "evict", "prepare", "lo", "big", "bigbatch"}
 	if len(os.Args) > 2 {
 		order = os.Args[2:]
 	}
