@@ -439,13 +439,13 @@ public class JdbcLoad {
 		}
 	}
 
-	// executeBatch of 1000 rows without rewriting, one failing
+	// executeBatch of 300 rows without rewriting, the 201st failing
 	static void bigbatch() throws SQLException {
 		try (Connection c = conn("")) {
 			c.setAutoCommit(false);
 			try (PreparedStatement ps = c.prepareStatement("INSERT INTO jd_items (id, name) VALUES (?, ?)")) {
-				for (int i = 0; i < 1000; i++) {
-					ps.setInt(1, i == 700 ? 5000 : 5000 + i);
+				for (int i = 0; i < 300; i++) {
+					ps.setInt(1, i == 200 ? 5000 : 5000 + i);
 					ps.setString(2, "bb" + i);
 					ps.addBatch();
 				}
