@@ -505,9 +505,14 @@ pg_sql_lead(const char *q, size_t n)
 uint32_t
 pg_sql_tags(const char *q, size_t n)
 {
-	size_t		i = pg_sql_lead(q, n), k = 0;
-	const char	*w = q + i;
+	size_t		i, k = 0;
+	const char	*w;
 	uint32_t	bit;
+
+	if (n == 0)		/* an empty statement's text is no buffer */
+		return 0;
+	i = pg_sql_lead(q, n);
+	w = q + i;
 
 	while (i + k < n && isalpha((unsigned char)w[k]))
 		k++;

@@ -1284,6 +1284,22 @@ TEST(pg_midstream_tag_names_statement)
 	    "\"response_first_us\":2000,\"response_last_us\":2000,"
 	    "\"rows\":1,\"command_tag\":\"SELECT 1\"");
 
+	/* pgjdbc's empty statement, mid-stream: an empty text (no buffer
+	 * kept) judges nothing. */
+	s_reset();
+	s_step(C);
+	s_msg('P'); s_cstr(""); s_cstr(""); s_be16(0); s_end();
+	s_msg('B'); s_cstr(""); s_cstr(""); s_be16(0); s_be16(0); s_be16(0);
+	s_end();
+	s_msg('E'); s_cstr(""); s_be32(0); s_end();
+	s_msg('S'); s_end();
+	s_step(S); s_msg('1'); s_end(); s_msg('2'); s_end(); s_msg('I'); s_end();
+	srv_ready('I');
+	o = PGT_SPLITS();
+	CHECK_HAS(o, "\"execute_query\":\"\",\"message_type\":\"E\","
+	    "\"stmt_name\":\"\",\"row_limit\":0,\"response_first_us\":1000,"
+	    "\"response_last_us\":1000,\"status\":\"empty\"}");
+
 	/* Tags a statement gives besides its own keyword: COMMIT of a
 	 * failed transaction, CREATE TABLE AS; and a first keyword we do
 	 * not judge (WITH) takes any tag. */
