@@ -65,9 +65,16 @@
 #define PG_KEEP_STMT	(64 * 1024)	/* text kept per named statement */
 #define PG_KEEP_SMALL	8192
 #define PG_QUEUE_MAX	4096		/* pending requests */
-#define PG_POOL_MAX	128		/* pending requests with a record */
+#define PG_POOL_MAX	PG_QUEUE_MAX	/* pending requests with a record */
+#define PG_POOL_KEEP	128		/* records kept for reuse when idle */
+/* Bytes of the records waiting for their responses, per connection and
+ * in all: a batch of a few thousand Bind/Execute pairs fits, one of
+ * huge texts is written as it comes, without its responses. */
+#define PG_POOL_BYTES	(4u << 20)
+#define PG_POOL_ALL	(64u << 20)
 #define PG_ERRMSG_MAX	2048
 #define PG_REC_SHRINK	(256 * 1024)
+#define PG_REC_SMALL	2048
 
 #define PG_CANCEL	80877102
 #define PG_SSLREQ	80877103
@@ -99,6 +106,13 @@ struct pg_slot {
 					 * definition (pg_stmt gen), else 0 */
 	uint32_t	mark;		/* held: the record's fields before
 					 * its response keys */
+	uint32_t	tags;		/* PH_UNKNOWN, Q and E: the command
+					 * tags its statement can give
+					 * (pg_sql_tags), 0: any */
+	uint32_t	rbytes;		/* of its record, in pool_held */
+	bool		blind;		/* sent after client bytes we did not
+					 * decode, in the same Sync group as
+					 * the requests among them */
 };
 
 /* What the server said so far about the oldest pending request; cleared
@@ -136,6 +150,19 @@ struct pg_state {
 					 * ignored up to a ReadyForQuery */
 	bool		 drain_hit;	/* one of them could answer the
 					 * oldest pending request */
+	bool		 drain_strict;	/* the drain began at another
+					 * statement's command tag: only a
+					 * tag of ours ends it early */
+	bool		 blind;		/* client bytes were skipped or lost
+					 * since the last Sync or Query */
+	bool		 z_free;	/* a ReadyForQuery with nothing of
+					 * ours pending came after our last
+					 * request, the server having read
+					 * the client's bytes up to z_acked */
+	uint64_t	 z_acked;
+	uint64_t	 srv_acked;	/* peer_acked of the server's bytes
+					 * being read */
+	uint64_t	 cskipped;	/* f[DIR_C2S].skipped seen */
 	bool		 seg_err;	/* an ErrorResponse since the last
 					 * ReadyForQuery */
 	uint32_t	 seg_done;	/* responses since then that each
@@ -152,17 +179,23 @@ struct pg_state {
 	struct pg_slot	*q;
 	uint32_t	 qhead, qlen, qcap;
 	struct record	*pool;
-	uint32_t	 npool;
+	uint32_t	 npool, cappool;
 	uint32_t	*freel;
 	uint32_t	 nfree;
+	size_t		 pool_held;	/* bytes of the records pending */
 	struct record	 scratch;
 	struct pg_resp	 resp;
 	struct pg_stmts	 stmts;
 	uint64_t	 skipped_seen;
 	uint64_t	 peer_acked;	/* of the client bytes being read */
+	uint64_t	 lost_gen;	/* statement generation (pg_stmt gen)
+					 * at the last loss of client bytes:
+					 * those defined before may have been
+					 * redefined unseen */
 };
 
 static uint32_t	keep_c[256], keep_s[256];
+static size_t	pg_pool_all;	/* pool_held of all connections */
 
 static void
 pg_keep_init(void)
@@ -193,10 +226,13 @@ pg_rec_get(struct pg_state *st, int32_t *idx)
 	if (st->nfree > 0) {
 		i = st->freel[--st->nfree];
 	} else if (st->npool < PG_POOL_MAX) {
-		st->pool = xreallocarray(st->pool, st->npool + 1,
-		    sizeof *st->pool);
-		st->freel = xreallocarray(st->freel, st->npool + 1,
-		    sizeof *st->freel);
+		if (st->npool == st->cappool) {
+			st->cappool = st->cappool ? st->cappool * 2 : 16;
+			st->pool = xreallocarray(st->pool, st->cappool,
+			    sizeof *st->pool);
+			st->freel = xreallocarray(st->freel, st->cappool,
+			    sizeof *st->freel);
+		}
 		i = st->npool++;
 		rec_init(&st->pool[i]);
 	} else {
@@ -210,11 +246,14 @@ pg_rec_get(struct pg_state *st, int32_t *idx)
 }
 
 /* After emission: a record that held a huge text gives its memory back,
- * so a connection keeps at most a little per pooled record. */
+ * so a connection keeps at most a little per pooled record; beyond the
+ * records kept for reuse (a deep pipeline still running), any but a
+ * small one does. */
 static void
-pg_rec_done(struct record *r)
+pg_rec_done(struct pg_state *st, struct record *r)
 {
-	if (r->acap > PG_REC_SHRINK)
+	if (r->acap > PG_REC_SHRINK ||
+	    (st->npool > PG_POOL_KEEP && r->acap > PG_REC_SMALL))
 		rec_free(r);
 	else
 		rec_reset(r);
@@ -225,6 +264,42 @@ pg_rec_put(struct pg_state *st, int32_t idx)
 {
 	if (idx >= 0)
 		st->freel[st->nfree++] = (uint32_t)idx;
+}
+
+/* What a record costs while it waits for its response. */
+static size_t
+pg_rec_bytes(const struct record *r)
+{
+	return r->capf * sizeof *r->f + r->capel * sizeof *r->el + r->acap;
+}
+
+/* A record that waited goes: its bytes leave the budgets. */
+static void
+pg_rec_release(struct pg_state *st, struct pg_slot *s)
+{
+	st->pool_held -= s->rbytes;
+	pg_pool_all -= s->rbytes;
+	s->rbytes = 0;
+	pg_rec_put(st, s->rec);
+}
+
+/* Nothing pending: a deep pipeline's records beyond the few kept for
+ * reuse give their memory back. */
+static void
+pg_pool_trim(struct pg_state *st)
+{
+	uint32_t	i;
+
+	if (st->npool <= PG_POOL_KEEP || st->nfree != st->npool)
+		return;
+	for (i = PG_POOL_KEEP; i < st->npool; i++)
+		rec_free(&st->pool[i]);
+	st->npool = st->cappool = PG_POOL_KEEP;
+	st->pool = xreallocarray(st->pool, st->cappool, sizeof *st->pool);
+	st->freel = xreallocarray(st->freel, st->cappool, sizeof *st->freel);
+	for (i = 0; i < st->npool; i++)
+		st->freel[i] = i;
+	st->nfree = st->npool;
 }
 
 static struct record *
@@ -383,8 +458,8 @@ pg_pop_x(struct pg_state *st, const char *status, int64_t ts_last,
 		if (status != NULL)
 			pg_resp_keys(st, r, s, status, ts_last);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
-		pg_rec_done(r);
-		pg_rec_put(st, s->rec);
+		pg_rec_done(st, r);
+		pg_rec_release(st, s);
 	} else if (s->kind == K_S && status != NULL && st->resp.err) {
 		pg_sync_error(st, s, ts_last);
 	}
@@ -433,8 +508,8 @@ pg_hold_commit(struct pg_state *st)
 			continue;
 		r = pg_rec(st, s->rec);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
-		pg_rec_done(r);
-		pg_rec_put(st, s->rec);
+		pg_rec_done(st, r);
+		pg_rec_release(st, s);
 	}
 	st->nheld = 0;
 }
@@ -455,6 +530,7 @@ pg_hold_undo(struct pg_state *st)
 	}
 	if (st->nheld > 0)
 		st->drain_hit = true;	/* the head had a response */
+	st->drain_strict = false;
 	st->qhead = (st->qhead - st->nheld) & (st->qcap - 1);
 	st->qlen += st->nheld;
 	st->nheld = 0;
@@ -462,6 +538,39 @@ pg_hold_undo(struct pg_state *st)
 	st->copy_in = false;
 	st->drain = true;
 	pg_resp_reset(&st->resp);
+}
+
+/* The held requests' responses may be others': they are written
+ * without them. */
+static void
+pg_hold_drop(struct pg_state *st)
+{
+	struct pg_slot	*s;
+	struct record	*r;
+	uint32_t	 i;
+
+	for (i = 0; i < st->nheld; i++) {
+		s = pg_held_at(st, i);
+		if (s->rec < 0)
+			continue;
+		r = pg_rec(st, s->rec);
+		rec_truncate(r, s->mark);
+		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
+		pg_rec_done(st, r);
+		pg_rec_release(st, s);
+	}
+	st->nheld = 0;
+}
+
+/* A ReadyForQuery before our blind requests' Sync: the unseen requests'
+ * group ended there, and ours are a group of their own. */
+static void
+pg_unblind(struct pg_state *st)
+{
+	uint32_t	i;
+
+	for (i = 0; i < st->qlen; i++)
+		pg_slot_at(st, i)->blind = false;
 }
 
 /* Everything pending lost its response (gap, resync, close). */
@@ -506,6 +615,14 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->seq = seq;
 	s->acked = st->peer_acked;
 	s->gen = 0;
+	s->tags = 0;
+	s->rbytes = 0;
+	/* A Sync ends the group; a Query or FunctionCall too, and its own
+	 * response follows the unseen requests' (drained by shape and
+	 * command tag, as at any mid-stream start). */
+	s->blind = st->blind && kind != K_Q && kind != K_F;
+	if (kind == K_S || kind == K_Q || kind == K_F)
+		st->blind = false;
 	st->qlen++;
 	return s;
 }
@@ -517,25 +634,75 @@ static struct pg_slot *
 pg_submit(struct pg_state *st, uint8_t kind, struct record *r, int32_t idx,
     const struct pg_msg *m)
 {
+	struct pg_slot	*s;
+	size_t		 b = 0;
+
 	if (st->skip_open && kind != K_S) {
 		/* The server discards it: an earlier message failed. */
 		if (r != NULL) {
 			rec_cstr(r, "status", "skipped");
 			conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
-			pg_rec_done(r);
+			pg_rec_done(st, r);
 			pg_rec_put(st, idx);
 		}
 		return NULL;
 	}
 	if (kind == K_S)
 		st->skip_open = false;
+	/* A client sends requests once logged in: the ReadyForQuery that
+	 * ended the startup was lost, and with it maybe responses. A later
+	 * error without a request is not a failed login. */
+	if (st->phase == PH_STARTUP)
+		st->phase = PH_UNKNOWN;
 	st->streaming = false;
+	if (r != NULL && idx >= 0) {
+		b = pg_rec_bytes(r);
+		if (st->pool_held + b > PG_POOL_BYTES ||
+		    pg_pool_all + b > PG_POOL_ALL) {
+			pg_rec_put(st, idx);	/* r stays valid until reused */
+			idx = -1;
+		}
+	}
 	if (r != NULL && idx < 0) {
 		/* No room to hold it: out now, without its response. */
 		conn_emit(st->c, r, DIR_C2S, m->ts, m->seq);
-		pg_rec_done(r);
+		pg_rec_done(st, r);
 	}
-	return pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
+	s = pg_push(st, kind, r != NULL ? idx : -1, m->ts, m->seq);
+	if (s->rec >= 0) {
+		s->rbytes = (uint32_t)b;
+		st->pool_held += b;
+		pg_pool_all += b;
+	}
+	return s;
+}
+
+/* Whether a command tag can be the first one of a request whose
+ * statement gives tags (pg_sql_tags). */
+static bool
+pg_tag_fits(uint32_t tags, const char *tag, size_t n)
+{
+	uint32_t	w;
+
+	if (tags == 0 || (w = pg_tag_word(tag, n)) == 0)
+		return true;
+	return (tags & w) != 0;
+}
+
+/* A CommandComplete that names the oldest pending request's statement
+ * (where pg_tag_fits lets anything through, this does not). */
+static bool
+pg_tag_ours(struct pg_state *st, const struct pg_msg *m)
+{
+	const uint8_t	*z;
+	uint32_t	 tags = pg_slot_at(st, 0)->tags, w;
+
+	if (m->type != 'C' || tags == 0)
+		return false;
+	z = memchr(m->p, 0, m->n);
+	w = pg_tag_word((const char *)m->p, z != NULL ?
+	    (size_t)(z - m->p) : m->n);
+	return (tags & w) != 0;
 }
 
 /* Whether the response m belongs to the oldest pending request (one of
@@ -551,6 +718,22 @@ pg_align(struct pg_state *st, unsigned mask, const struct pg_msg *m)
 	if (st->drain) {
 		if (st->qlen == 0 || !(mask & M(pg_slot_at(st, 0)->kind)))
 			return false;
+		/* A Query's (or FunctionCall's) own RowDescription,
+		 * DataRows and ReadyForQuery come with a response of its own
+		 * that ends the drain (CommandComplete, EmptyQueryResponse,
+		 * CopyInResponse, FunctionCallResponse) or leaves it in doubt
+		 * (an error): without one they are the unseen group's (a
+		 * Describe's RowDescription, its Sync's ReadyForQuery). */
+		if ((M(pg_slot_at(st, 0)->kind) & (M(K_Q) | M(K_F))) &&
+		    (m->type == 'Z' || m->type == 'T' || m->type == 'D'))
+			return false;
+		if (st->drain_strict && !pg_tag_ours(st, m)) {
+			/* Still the unseen request's group; an error may be
+			 * either's. */
+			if (mask == ~0u)
+				st->drain_hit = true;
+			return false;
+		}
 		/* It fits our oldest request. An error fits anything: not
 		 * a sign. A response of the kind the request wants is
 		 * (pg-cursor's Execute/Flush rounds have no Sync for long):
@@ -688,6 +871,7 @@ static void
 pg_query(struct pg_state *st, const struct pg_msg *m)
 {
 	struct record	*r;
+	struct pg_slot	*q;
 	int32_t		 idx;
 	const uint8_t	*z;
 	size_t		 n;
@@ -708,7 +892,9 @@ pg_query(struct pg_state *st, const struct pg_msg *m)
 	 * is another statement (or none), not the one we kept. */
 	pg_stmts_sql(&st->stmts, (const char *)m->p, n);
 	st->c->st.requests++;
-	pg_submit(st, K_Q, r, idx, m);
+	if ((q = pg_submit(st, K_Q, r, idx, m)) != NULL &&
+	    st->phase == PH_UNKNOWN)
+		q->tags = pg_sql_tags((const char *)m->p, n);
 }
 
 static void
@@ -865,6 +1051,7 @@ pg_execute(struct pg_state *st, const struct pg_msg *m)
 	struct record		*r;
 	struct pg_stmt		*s;
 	struct pg_portal	*p;
+	struct pg_slot		*q;
 	struct rd		 rd;
 	const char		*portal;
 	size_t			 pn = 0;
@@ -894,7 +1081,9 @@ pg_execute(struct pg_state *st, const struct pg_msg *m)
 	if (!rd_ok(&rd) || rd_left(&rd) != 0)
 		pg_malformed(st, r, "Execute");
 	st->c->st.requests++;
-	pg_submit(st, K_E, r, idx, m);
+	if ((q = pg_submit(st, K_E, r, idx, m)) != NULL &&
+	    st->phase == PH_UNKNOWN && s != NULL && s->gen > st->lost_gen)
+		q->tags = pg_sql_tags(s->query.p, s->query.len);
 }
 
 /* Describe and Close: no record, but each has a response to match. */
@@ -1006,6 +1195,24 @@ pg_lost(struct pg_state *st)
 		st->phase = PH_UNKNOWN;
 }
 
+/* Client bytes were lost: a Parse or Bind among them redefined the
+ * unnamed statement or portal (lib/pq, pgx and pgjdbc Parse it before
+ * most queries), so what we kept of them is not what the next Bind or
+ * Execute uses. */
+static void
+pg_client_lost(struct pg_state *st, uint64_t upto)
+{
+	pg_stmts_unnamed_reset(&st->stmts);
+	st->lost_gen = st->stmts.gen;
+	pg_lost(st);
+	/* Requests that follow them in their Sync group are matched only
+	 * once that group's end is known (pg_ready). Unless the server,
+	 * having read the lost bytes, sent a ReadyForQuery with nothing of
+	 * ours pending: they ended their group (pgbench waits for each;
+	 * the reassembly tells the loss only with the next request). */
+	st->blind = !(st->z_free && st->z_acked != 0 && st->z_acked >= upto);
+}
+
 /*
  * The server's bytes before `upto` were lost in capture. The responses in
  * them belonged to the oldest pending requests, but not to one the client
@@ -1035,6 +1242,14 @@ pg_on_client(void *arg, const struct pg_msg *m)
 {
 	struct pg_state	*st = arg;
 
+	/* Bytes passed over to find this message (a capture begun inside
+	 * one, a resynchronisation): requests may have been among them. */
+	if (st->f[DIR_C2S].skipped != st->cskipped) {
+		st->cskipped = st->f[DIR_C2S].skipped;
+		st->blind = true;
+	}
+	if (m->type != 'd' && m->type != 'p' && m->type != 'H')
+		st->z_free = false;
 	switch (m->type) {
 	case PG_MSG_STARTUP:
 		pg_startup(st, m);
@@ -1044,7 +1259,7 @@ pg_on_client(void *arg, const struct pg_msg *m)
 		break;
 	case PG_MSG_DESYNC:
 		pg_malformed(st, NULL, "framing");
-		pg_lost(st);
+		pg_client_lost(st, UINT64_MAX);
 		break;
 	case 'Q':
 		pg_query(st, m);
@@ -1320,6 +1535,16 @@ pg_complete(struct pg_state *st, const struct pg_msg *m)
 		return;
 	z = m->n ? memchr(m->p, 0, m->n) : NULL;
 	n = z != NULL ? (size_t)(z - m->p) : m->n;
+	if (st->phase == PH_UNKNOWN && rp->taglen == 0 &&
+	    !pg_tag_fits(pg_slot_at(st, 0)->tags, (const char *)m->p, n)) {
+		/* Another statement's tag: the server still answers a
+		 * request sent before the capture began, and so did the
+		 * responses matched since the last ReadyForQuery. */
+		pg_hold_undo(st);
+		st->drain_hit = false;
+		st->drain_strict = true;
+		return;
+	}
 	pg_copy_field(rp->tag, &rp->taglen, sizeof rp->tag,
 	    (const char *)m->p, n);
 	if (pg_tag_rows(rp->tag, rp->taglen, &rows)) {
@@ -1379,6 +1604,15 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	uint8_t		 k;
 
 	st->streaming = false;
+	/* Nothing of ours pending: this answers client bytes we did not
+	 * decode, which ended their group (pgbench's requests, each group
+	 * waited for: the one lost in capture is answered before the next
+	 * is sent). */
+	if (st->qlen == 0 && st->nheld == 0) {
+		st->blind = false;
+		st->z_free = true;
+		st->z_acked = st->srv_acked;
+	}
 	if (st->phase == PH_UNKNOWN) {
 		if (!st->drain && st->qlen == 0) {
 			/* Nothing left it could be for but the held ones
@@ -1389,8 +1623,22 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 			return;
 		}
 		if (!pg_align(st, mask, m)) {
+			if (st->qlen > 0 && pg_slot_at(st, 0)->blind &&
+			    pg_head_kind(st) != K_S)
+				pg_unblind(st);
 			if (st->drain)
 				pg_drain_ready(st, m);
+			return;
+		}
+		if (pg_slot_at(st, 0)->blind) {
+			/* The Sync of requests sent behind unseen ones of
+			 * their group, no ReadyForQuery between: what they
+			 * were matched with may be the unseen ones' answers,
+			 * shifted (a batch of one shape, an error among the
+			 * unseen rows). */
+			pg_hold_drop(st);
+			pg_pop_x(st, NULL, 0, false);
+			st->skip_open = false;
 			return;
 		}
 		/* The responses fitted up to a Sync: the matching holds. */
@@ -1504,6 +1752,8 @@ pg_on_server(void *arg, const struct pg_msg *m)
 		pg_ready(st, m);
 		st->seg_done = 0;
 		st->seg_err = false;
+		if (st->qlen == 0 && st->nheld == 0)
+			pg_pool_trim(st);
 		break;
 	case 'C':
 		pg_complete(st, m);
@@ -1602,6 +1852,8 @@ pg_data(struct conn *c, void *arg, const struct chunk *ch)
 	st->c = c;
 	if (ch->dir == DIR_C2S)
 		st->peer_acked = ch->peer_acked;
+	else
+		st->srv_acked = ch->peer_acked;
 	pg_frame_feed(&st->f[ch->dir], ch->p, ch->n, ch->ts_us, ch->seq,
 	    ch->dir == DIR_C2S ? pg_on_client : pg_on_server, st);
 	pg_account(st);
@@ -1615,7 +1867,9 @@ pg_gap(struct conn *c, void *arg, enum dir d, uint64_t nbytes, int64_t ts_us)
 	(void)ts_us;
 	st->c = c;
 	pg_frame_lost(&st->f[d]);
-	if (d == DIR_S2C && !st->copy_in && !st->streaming)
+	if (d == DIR_C2S)
+		pg_client_lost(st, c->pos[DIR_C2S] + nbytes);
+	else if (!st->copy_in && !st->streaming)
 		pg_lost_responses(st, c->pos[DIR_S2C] + nbytes);
 	else
 		pg_lost(st);

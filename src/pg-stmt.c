@@ -1,6 +1,7 @@
 /* pg-stmt.c - prepared statements and portals (see pg-stmt.h). */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pg-stmt.h"
 #include "xmalloc.h"
@@ -426,4 +427,111 @@ pg_stmts_sql(struct pg_stmts *t, const char *q, size_t n)
 			start = i + 1;
 		}
 	}
+}
+
+/* Command tags and the statements that give them (pg_sql_tags). The
+ * first word of a tag is its statement's first keyword but for these:
+ * COMMIT and END give ROLLBACK in a failed transaction (so does PREPARE
+ * TRANSACTION), CREATE TABLE AS and CREATE MATERIALIZED VIEW give
+ * SELECT, ABORT gives ROLLBACK, TABLE and VALUES give SELECT. A rule
+ * keeps the original command's tag. */
+static const char *const pg_tagwords[] = {
+	"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "BEGIN", "START",
+	"COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET", "SHOW",
+	"CREATE", "ALTER", "DROP", "COPY", "FETCH", "MOVE", "DECLARE",
+	"CLOSE", "LISTEN", "UNLISTEN", "NOTIFY", "DISCARD", "DEALLOCATE",
+	"PREPARE", "TRUNCATE", "LOCK", "CALL", "DO",
+};
+#define PG_TAGS_N	(sizeof pg_tagwords / sizeof pg_tagwords[0])
+
+static uint32_t
+pg_tag_bit(const char *w, size_t n)
+{
+	size_t	i, k;
+
+	for (i = 0; i < PG_TAGS_N; i++) {
+		if (strlen(pg_tagwords[i]) != n)
+			continue;
+		for (k = 0; k < n; k++)
+			if (toupper((unsigned char)w[k]) != pg_tagwords[i][k])
+				break;
+		if (k == n)
+			return 1u << i;
+	}
+	return 0;
+}
+
+uint32_t
+pg_tag_word(const char *tag, size_t n)
+{
+	size_t	k = 0;
+
+	while (k < n && tag[k] >= 'A' && tag[k] <= 'Z')
+		k++;
+	return pg_tag_bit(tag, k);
+}
+
+/* Past white space, comments (-- to the end of the line, and C-style
+ * ones, which nest) and opening parentheses: where the statement's first
+ * keyword is. */
+static size_t
+pg_sql_lead(const char *q, size_t n)
+{
+	size_t	i = 0, depth;
+
+	while (i < n) {
+		if (isspace((unsigned char)q[i]) || q[i] == '(') {
+			i++;
+		} else if (q[i] == '-' && i + 1 < n && q[i + 1] == '-') {
+			while (i < n && q[i] != '\n')
+				i++;
+		} else if (q[i] == '/' && i + 1 < n && q[i + 1] == '*') {
+			for (depth = 1, i += 2; i < n && depth > 0; i++) {
+				if (q[i] == '*' && i + 1 < n && q[i + 1] == '/') {
+					depth--;
+					i++;
+				} else if (q[i] == '/' && i + 1 < n &&
+				    q[i + 1] == '*') {
+					depth++;
+					i++;
+				}
+			}
+		} else
+			break;
+	}
+	return i;
+}
+
+uint32_t
+pg_sql_tags(const char *q, size_t n)
+{
+	size_t		i, k = 0;
+	const char	*w;
+	uint32_t	bit;
+
+	if (n == 0)		/* an empty statement's text is no buffer */
+		return 0;
+	i = pg_sql_lead(q, n);
+	w = q + i;
+
+	while (i + k < n && isalpha((unsigned char)w[k]))
+		k++;
+	/* A keyword runs to a non-identifier character. */
+	if (i + k < n && (isalnum((unsigned char)w[k]) || w[k] == '_' ||
+	    w[k] == '$' || (unsigned char)w[k] >= 0x80))
+		return 0;
+	if (k == 3 && strncasecmp(w, "end", 3) == 0)
+		return pg_tag_bit("COMMIT", 6) | pg_tag_bit("ROLLBACK", 8);
+	if (k == 5 && strncasecmp(w, "abort", 5) == 0)
+		return pg_tag_bit("ROLLBACK", 8);
+	if ((k == 5 && strncasecmp(w, "table", 5) == 0) ||
+	    (k == 6 && strncasecmp(w, "values", 6) == 0))
+		return pg_tag_bit("SELECT", 6);
+	if ((bit = pg_tag_bit(w, k)) == 0)
+		return 0;
+	if (bit == pg_tag_bit("COMMIT", 6) || bit == pg_tag_bit("PREPARE", 7))
+		bit |= pg_tag_bit("ROLLBACK", 8);
+	else if (bit == pg_tag_bit("CREATE", 6))
+		bit |= pg_tag_bit("SELECT", 6);
+	return bit;
 }

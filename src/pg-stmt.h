@@ -98,4 +98,12 @@ void		 pg_stmts_unnamed_reset(struct pg_stmts *);
  * DEALLOCATE [PREPARE] ALL|name, CLOSE ALL|name. */
 void		 pg_stmts_sql(struct pg_stmts *, const char *q, size_t n);
 
+/* The command tags a statement can give (CommandComplete), by their
+ * first word, a bit each: pg_sql_tags is what the first statement of q
+ * can give (0: any, a first keyword not judged: WITH, EXECUTE, EXPLAIN,
+ * ...), pg_tag_word the bit of a tag (0: a word not judged). A tag fits
+ * unless both are known and disjoint. */
+uint32_t	 pg_sql_tags(const char *q, size_t n);
+uint32_t	 pg_tag_word(const char *tag, size_t n);
+
 #endif

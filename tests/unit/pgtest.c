@@ -60,7 +60,7 @@ s_acked(uint64_t ahead)
 	int		i;
 
 	for (i = 0; i < nsteps - 1; i++)
-		if (steps[i].dir == DIR_S2C)
+		if (steps[i].dir != steps[nsteps - 1].dir)
 			srv += steps[i].gap + steps[i].n;
 	steps[nsteps - 1].acked = srv + ahead;
 }

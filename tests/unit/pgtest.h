@@ -18,8 +18,8 @@ void		 s_reset(void);
 /* Starts a new step in direction d (DIR_C2S / DIR_S2C), 1 ms later. */
 void		 s_step(int d);
 void		 s_gap(int d, uint64_t n);
-/* The current (client) step was sent having read every server byte of
- * the steps before it and `ahead` more (struct chunk peer_acked). */
+/* The current step was sent having read every byte the other side sent
+ * in the steps before it and `ahead` more (struct chunk peer_acked). */
 void		 s_acked(uint64_t ahead);
 void		 s_u8(uint8_t);
 void		 s_be16(uint16_t);
