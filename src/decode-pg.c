@@ -495,8 +495,10 @@ pg_held_at(struct pg_state *st, uint32_t i)
 	return &st->q[(st->qhead - st->nheld + i) & (st->qcap - 1)];
 }
 
+/* The held requests go out: with their responses (commit), or without
+ * them when those may be others' (drop). */
 static void
-pg_hold_commit(struct pg_state *st)
+pg_hold_out(struct pg_state *st, bool with_resp)
 {
 	struct pg_slot	*s;
 	struct record	*r;
@@ -507,11 +509,19 @@ pg_hold_commit(struct pg_state *st)
 		if (s->rec < 0)
 			continue;
 		r = pg_rec(st, s->rec);
+		if (!with_resp)
+			rec_truncate(r, s->mark);
 		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
 		pg_rec_done(st, r);
 		pg_rec_release(st, s);
 	}
 	st->nheld = 0;
+}
+
+static void
+pg_hold_commit(struct pg_state *st)
+{
+	pg_hold_out(st, true);
 }
 
 /* The held requests' responses were another's: they go back to the
@@ -538,28 +548,6 @@ pg_hold_undo(struct pg_state *st)
 	st->copy_in = false;
 	st->drain = true;
 	pg_resp_reset(&st->resp);
-}
-
-/* The held requests' responses may be others': they are written
- * without them. */
-static void
-pg_hold_drop(struct pg_state *st)
-{
-	struct pg_slot	*s;
-	struct record	*r;
-	uint32_t	 i;
-
-	for (i = 0; i < st->nheld; i++) {
-		s = pg_held_at(st, i);
-		if (s->rec < 0)
-			continue;
-		r = pg_rec(st, s->rec);
-		rec_truncate(r, s->mark);
-		conn_emit(st->c, r, DIR_C2S, s->ts, s->seq);
-		pg_rec_done(st, r);
-		pg_rec_release(st, s);
-	}
-	st->nheld = 0;
 }
 
 /* A ReadyForQuery before our blind requests' Sync: the unseen requests'
@@ -1636,7 +1624,7 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 			 * were matched with may be the unseen ones' answers,
 			 * shifted (a batch of one shape, an error among the
 			 * unseen rows). */
-			pg_hold_drop(st);
+			pg_hold_out(st, false);
 			pg_pop_x(st, NULL, 0, false);
 			st->skip_open = false;
 			return;
