@@ -168,6 +168,62 @@ emit_i64(struct buf *b, int64_t i)
 		emit_u64(b, (uint64_t)i, 0);
 }
 
+/* "[-]d.ddde[+-]XX" (printf's %e; digs is cut at its 'e') as its
+ * significant digits m (trailing zeros dropped) and decimal exponent. */
+int
+emit_digits(char *digs, char *m, size_t mcap, int *exp)
+{
+	char	*e = strchr(digs, 'e'), *p = digs;
+	int	 nd = 0;
+
+	*exp = e != NULL ? atoi(e + 1) : 0;
+	if (e != NULL)
+		*e = '\0';
+	if (*p == '-')
+		p++;
+	for (; *p != '\0' && nd < (int)mcap; p++)
+		if (*p != '.')
+			m[nd++] = *p;
+	while (nd > 1 && m[nd - 1] == '0')
+		nd--;
+	return nd;
+}
+
+size_t
+emit_decimal(char *out, bool neg, const char *m, int nd, int exp, bool sci)
+{
+	size_t	o = 0;
+	int	i;
+
+	if (neg)
+		out[o++] = '-';
+	if (sci) {
+		out[o++] = m[0];
+		if (nd > 1) {
+			out[o++] = '.';
+			for (i = 1; i < nd; i++)
+				out[o++] = m[i];
+		}
+		out[o++] = 'e';
+		out[o++] = exp < 0 ? '-' : '+';
+		o += (size_t)sprintf(out + o, "%02d", abs(exp));
+	} else if (exp < 0) {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (i = -1; i > exp; i--)
+			out[o++] = '0';
+		for (i = 0; i < nd; i++)
+			out[o++] = m[i];
+	} else {
+		for (i = 0; i <= exp || i < nd; i++) {
+			if (i == exp + 1)
+				out[o++] = '.';
+			out[o++] = i < nd ? m[i] : '0';
+		}
+	}
+	return o;
+}
+
 /*
  * Go's strconv 'g'-like shortest formatting as encoding/json uses it:
  * plain decimal for 1e-6 <= |x| < 1e21, exponent form (1e-07, 1e+21)
@@ -176,9 +232,8 @@ emit_i64(struct buf *b, int64_t i)
 void
 emit_float(struct buf *b, double x, int single)
 {
-	char	 digs[40], out[64], *e;
-	int	 prec, exp, nd, i;
-	size_t	 o = 0;
+	char	 digs[40], m[40], out[64];
+	int	 prec, exp, nd;
 	double	 ax;
 
 	if (isnan(x) || isinf(x)) {
@@ -209,50 +264,10 @@ emit_float(struct buf *b, double x, int single)
 		    strtod(digs, NULL) == x)
 			break;
 	}
-	/* digs: [-]d.ddde[+-]XX */
-	e = strchr(digs, 'e');
-	exp = atoi(e + 1);
-	*e = '\0';
-	{
-		char	 m[40];
-		char	*p = digs;
-		nd = 0;
-		if (*p == '-') {
-			out[o++] = '-';
-			p++;
-		}
-		for (; *p; p++)
-			if (*p != '.')
-				m[nd++] = *p;
-		while (nd > 1 && m[nd - 1] == '0')
-			nd--;
-		m[nd] = '\0';
-		ax = fabs(x);
-		if (ax < 1e-6 || ax >= 1e21) {
-			out[o++] = m[0];
-			if (nd > 1) {
-				out[o++] = '.';
-				for (i = 1; i < nd; i++)
-					out[o++] = m[i];
-			}
-			o += (size_t)snprintf(out + o, sizeof out - o, "e%c%02d",
-			    exp < 0 ? '-' : '+', abs(exp));
-		} else if (exp < 0) {
-			out[o++] = '0';
-			out[o++] = '.';
-			for (i = -1; i > exp; i--)
-				out[o++] = '0';
-			for (i = 0; i < nd; i++)
-				out[o++] = m[i];
-		} else {
-			for (i = 0; i <= exp || i < nd; i++) {
-				if (i == exp + 1)
-					out[o++] = '.';
-				out[o++] = i < nd ? m[i] : '0';
-			}
-		}
-	}
-	buf_add(b, out, o);
+	nd = emit_digits(digs, m, sizeof m, &exp);
+	ax = fabs(x);
+	buf_add(b, out, emit_decimal(out, x < 0, m, nd, exp,
+	    ax < 1e-6 || ax >= 1e21));
 }
 
 static void

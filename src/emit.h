@@ -8,6 +8,7 @@
 #ifndef TCPDP_EMIT_H
 #define TCPDP_EMIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -34,5 +35,13 @@ void	 emit_json_value(struct buf *, const struct record *, const struct rval *,
 void	 emit_ts(struct buf *, int64_t t_us);
 /* Shortest decimal that reads back as the same double / float. */
 void	 emit_float(struct buf *, double, int single);
+/* Float text in parts: printf's "%e" text digs (cut at its 'e') as its
+ * significant digits (trailing zeros dropped; returns how many, at most
+ * mcap) and decimal exponent; and those digits written out, plain or as
+ * d.ddde[+-]XX (sci), into out (nd + 28 bytes, |exp| < 100 when plain).
+ * pg-text-num.c spells floats with them too. */
+int	 emit_digits(char *digs, char *m, size_t mcap, int *exp);
+size_t	 emit_decimal(char *out, bool neg, const char *m, int nd, int exp,
+	    bool sci);
 
 #endif

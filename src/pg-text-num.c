@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"
 #include "pg-text.h"
 
 /* A numeric's text at most: past it, a few bytes of weight or scale are
@@ -78,16 +79,16 @@ pg_float_bound(double ax, bool single, const char *m, int nd, int exp)
  * float4out/float8out with extra_float_digits 1 (the default from
  * PostgreSQL 12): the shortest digits that read back as the value (Ryu),
  * fixed-point for decimal exponents -4 to 14 (float4: 5), else d.ddde+XX.
- * The shortest digits are searched as emit.c does: any decimal of at most
- * DBL_DIG (FLT_DIG) digits that reads back is the value rounded to that
- * many digits; one on a bound of the values that read back is passed
- * over, as Ryu does.
+ * The shortest digits are searched as emit.c does (and spelled by its
+ * emit_digits/emit_decimal): any decimal of at most DBL_DIG (FLT_DIG)
+ * digits that reads back is the value rounded to that many digits; one on
+ * a bound of the values that read back is passed over, as Ryu does.
  */
 bool
 pg_txt_float(struct buf *b, size_t lim, double x, bool single)
 {
-	char	 digs[40], m[24], s[48], *e, *q;
-	int	 prec, exp, nd, o = 0, i;
+	char	 digs[40], m[24], s[48];
+	int	 prec, exp, nd;
 	bool	 back;
 
 	if (isnan(x))
@@ -105,46 +106,13 @@ pg_txt_float(struct buf *b, size_t lim, double x, bool single)
 		snprintf(digs, sizeof digs, "%.*e", prec - 1, x);
 		back = single ? strtof(digs, NULL) == (float)x :
 		    strtod(digs, NULL) == x;
-		/* digs: [-]d.ddde[+-]XX */
-		e = strchr(digs, 'e');
-		exp = atoi(e + 1);
-		*e = '\0';
-		q = digs + (digs[0] == '-');
-		for (nd = 0; *q != '\0' && nd < (int)sizeof m; q++)
-			if (*q != '.')
-				m[nd++] = *q;
-		while (nd > 1 && m[nd - 1] == '0')
-			nd--;
+		nd = emit_digits(digs, m, sizeof m, &exp);
 		if (prec >= 17 || (back &&
 		    !pg_float_bound(fabs(x), single, m, nd, exp)))
 			break;
 	}
-	if (x < 0)
-		s[o++] = '-';
-	if (exp < -4 || exp >= (single ? FLT_DIG : DBL_DIG)) {
-		s[o++] = m[0];
-		if (nd > 1) {
-			s[o++] = '.';
-			for (i = 1; i < nd; i++)
-				s[o++] = m[i];
-		}
-		o += snprintf(s + o, sizeof s - (size_t)o, "e%c%02d",
-		    exp < 0 ? '-' : '+', abs(exp));
-	} else if (exp < 0) {
-		s[o++] = '0';
-		s[o++] = '.';
-		for (i = -1; i > exp; i--)
-			s[o++] = '0';
-		for (i = 0; i < nd; i++)
-			s[o++] = m[i];
-	} else {
-		for (i = 0; i < nd || i <= exp; i++) {
-			if (i == exp + 1)
-				s[o++] = '.';
-			s[o++] = i < nd ? m[i] : '0';
-		}
-	}
-	return pg_txt_put(b, lim, s, (size_t)o);
+	return pg_txt_put(b, lim, s, emit_decimal(s, x < 0, m, nd, exp,
+	    exp < -4 || exp >= (single ? FLT_DIG : DBL_DIG)));
 }
 
 /* A numeric's base-10000 digit i, after the 8 bytes of its header; one
