@@ -33,7 +33,7 @@ buf_grow(struct buf *b, size_t n)
 
 	if (b->cap - b->len >= n)
 		return;
-	cap = b->cap ? b->cap : 256;
+	cap = b->cap ? b->cap : 64;
 	while (cap - b->len < n) {
 		if (cap > SIZE_MAX / 2)
 			fatalx("buffer too large");

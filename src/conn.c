@@ -37,6 +37,14 @@ conn_fixed_reset(struct conn *c)
 		c->ecache[i].fmt = -1;
 }
 
+static void
+conn_dec_start(struct conn *c)
+{
+	c->dstate = xcalloc(1, c->dec->state_size);
+	if (c->dec->open != NULL)
+		c->dec->open(c, c->dstate);
+}
+
 void
 conn_open(struct conn *c, int64_t ts_us)
 {
@@ -51,11 +59,8 @@ conn_open(struct conn *c, int64_t ts_us)
 	eng->st.conns_opened++;
 	if (eng->on_open != NULL)
 		eng->on_open(eng, c);
-	if (c->dec != NULL) {
-		c->dstate = xcalloc(1, c->dec->state_size);
-		if (c->dec->open != NULL)
-			c->dec->open(c, c->dstate);
-	}
+	if (c->dec != NULL && !c->dec->lazy)
+		conn_dec_start(c);
 }
 
 void
@@ -64,8 +69,11 @@ conn_data(struct conn *c, const struct chunk *ch)
 	c->t_last_us = ch->ts_us;
 	c->st.bytes[ch->dir] += ch->n;
 	c->st.chunks[ch->dir]++;
-	if (c->dec != NULL && c->dec->data != NULL)
+	if (c->dec != NULL && c->dec->data != NULL) {
+		if (c->dstate == NULL)
+			conn_dec_start(c);
 		c->dec->data(c, c->dstate, ch);
+	}
 	c->pos[ch->dir] += ch->n;
 }
 
@@ -74,8 +82,11 @@ conn_gap(struct conn *c, enum dir d, uint64_t nbytes, int64_t ts_us)
 {
 	c->st.gaps++;
 	c->st.gap_bytes += nbytes;
-	if (c->dec != NULL && c->dec->gap != NULL)
+	if (c->dec != NULL && c->dec->gap != NULL) {
+		if (c->dstate == NULL)
+			conn_dec_start(c);
 		c->dec->gap(c, c->dstate, d, nbytes, ts_us);
+	}
 	c->pos[d] += nbytes;
 }
 
@@ -87,7 +98,7 @@ conn_close(struct conn *c, int64_t ts_us)
 	if (c->closed)
 		return;
 	c->closed = true;
-	if (c->dec != NULL && c->dec->close != NULL)
+	if (c->dec != NULL && c->dec->close != NULL && c->dstate != NULL)
 		c->dec->close(c, c->dstate, ts_us);
 	free(c->dstate);
 	c->dstate = NULL;

@@ -56,5 +56,6 @@ hex_data(struct conn *c, void *st, const struct chunk *ch)
 const struct decoder decoder_hex = {
 	.name = "hex",
 	.state_size = sizeof(struct hex_state),
+	.lazy = true,
 	.data = hex_data,
 };

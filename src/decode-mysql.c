@@ -2589,6 +2589,7 @@ my_close(struct conn *c, void *vst, int64_t ts_us)
 const struct decoder decoder_mysql = {
 	.name = "mysql",
 	.state_size = sizeof(struct my_state),
+	.lazy = true,
 	.open = my_open,
 	.data = my_data,
 	.gap = my_gap,

@@ -1890,6 +1890,7 @@ pg_close(struct conn *c, void *arg, int64_t ts_us)
 const struct decoder decoder_pg = {
 	.name = "pg",
 	.state_size = sizeof(struct pg_state),
+	.lazy = true,
 	.open = pg_open,
 	.data = pg_data,
 	.gap = pg_gap,

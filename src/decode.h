@@ -20,6 +20,11 @@ struct decoder {
 			    int64_t ts_us);
 	/* Flush pending records and free everything the state owns. */
 	void		(*close)(struct conn *, void *st, int64_t ts_us);
+	/* The state is made (and open called) at the connection's first
+	 * byte or gap, not when it opens: a decoder that writes nothing for a
+	 * connection without data spares the memory of the flows a SYN
+	 * flood or a port scan leaves behind. */
+	bool		 lazy;
 };
 
 extern const struct decoder decoder_hex;

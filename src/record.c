@@ -47,7 +47,7 @@ rec_truncate(struct record *r, uint32_t nf)
 struct rval *
 rec_slot_grow(struct record *r, const char *key)
 {
-	r->capf = r->capf ? r->capf * 2 : 16;
+	r->capf = r->capf ? r->capf * 2 : 8;
 	r->f = xreallocarray(r->f, r->capf, sizeof *r->f);
 	return rec_slot(r, key);
 }

@@ -656,7 +656,7 @@ pp_close(struct conn *c, void *st, int64_t ts)
 TEST(flow_proxy_protocol_first_client_bytes)
 {
 	static const struct decoder	 pp_dec = { "pp", 1, coll_open,
-					    coll_data, coll_gap, pp_close };
+					    coll_data, coll_gap, pp_close, false };
 	struct rig			 g;
 	const char			*hdr =
 	    "PROXY TCP4 192.0.2.1 198.51.100.2 4000 3306\r\n";
@@ -695,7 +695,7 @@ TEST(flow_proxy_protocol_first_client_bytes)
 TEST(flow_proxy_protocol_split_header)
 {
 	static const struct decoder	 pp_dec = { "pp", 1, coll_open,
-					    coll_data, coll_gap, pp_close };
+					    coll_data, coll_gap, pp_close, false };
 	const char	*msg = "PROXY TCP4 192.0.2.1 198.51.100.2 4000 3306\r\n"
 			    "select 1";
 	size_t		 len = strlen(msg), hlen = len - 8, cut, cut2;
@@ -748,7 +748,7 @@ TEST(flow_proxy_protocol_split_header)
 TEST(flow_proxy_protocol_held_then_payload)
 {
 	static const struct decoder	 pp_dec = { "pp", 1, coll_open,
-					    coll_data, coll_gap, pp_close };
+					    coll_data, coll_gap, pp_close, false };
 	struct rig	 g;
 	char		 line[300];
 
@@ -909,4 +909,40 @@ TEST(flow_server_data_before_synack)
 	CHECK_INT(g.c.mss, -1);
 	rig_free(&g);
 	CHECK_INT(g.c.mss, 0x3fd8);
+}
+
+/* A lazy decoder's state waits for the first byte: the flows of a SYN
+ * flood (no data) hold none, and never see open or close. */
+TEST(flow_lazy_decoder_state_at_first_byte)
+{
+	static const struct decoder	lazy_dec = { "lazy", 1, coll_open,
+					    coll_data, coll_gap, coll_close,
+					    true };
+	struct rig	g;
+	int		i;
+
+	rig_init(&g, "3306", 4, 0);
+	g.eng.dec = &lazy_dec;
+	for (i = 0; i < 5; i++) {
+		g.s.cport = (uint16_t)(41000 + i);
+		rig_send(&g, 1, TH_SYN, 0, NULL, mss_opt, sizeof mss_opt);
+	}
+	CHECK_INT(g.ft.st.active, 5);
+	CHECK_INT(g.c.opens, 0);
+	g.s.cport = 50000;
+	rig_handshake(&g);
+	CHECK_INT(g.c.opens, 0);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "abc", NULL, 0);
+	CHECK_INT(g.c.opens, 1);
+	CHECK_STREAM(&g, DIR_C2S, "abc");
+	rig_fins(&g, 3, 0);
+	CHECK_INT(g.c.closes, 1);
+	flow_close_all(&g.ft, g.ts);
+	CHECK_INT(g.c.opens, 1);
+	CHECK_INT(g.c.closes, 1);
+	/* A flow picked up mid-stream makes it at its first byte too. */
+	g.s.cport = 42000;
+	rig_send(&g, 1, TH_ACK, 0, "x", NULL, 0);
+	CHECK_INT(g.c.opens, 2);
+	rig_free(&g);
 }
