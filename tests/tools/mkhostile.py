@@ -14,6 +14,8 @@ bound tests (tests/integration/hostile-memory.sh). Ethernet/IPv4 pcaps.
                                    first SIZE (1400) bytes of a 16 MB
                                    COM_QUERY, never closed
   mkhostile.py pgconns OUT N [SIZE]  the same with a 1 GB pg 'Q' 
+  mkhostile.py syns OUT N PORT     N SYNs from N sources to PORT, nothing
+                                   more (a SYN flood, a port scan)
   mkhostile.py ooo OUT MB          one connection whose first segment is
                                    lost: MB megabytes wait behind the hole
 """
@@ -149,6 +151,12 @@ def main():
             cip = bytes([10, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff])
             c = Conn(pc, cip, 1024 + i % 60000, port)
             c.send(0, pkt)
+    elif kind == "syns":
+        port = int(sys.argv[4])
+        for i in range(n):
+            cip = bytes([10, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff])
+            pc.frame(cip, bytes([127, 0, 0, 2]), 1024 + i % 60000, port,
+                     i * 7919, 0, 0x02)
     elif kind == "ooo":
         c = Conn(pc, bytes([127, 0, 0, 1]), 40000, 3306)
         c.send(0, b"\x00" * 1000, skip=True)
