@@ -36,6 +36,9 @@ struct flow {
 	bool		 ended;		/* closed: a tombstone on the tw list */
 	/* An ended flow keeps only what is above (FLOW_TW_SIZE). */
 	bool		 decode;	/* conn opened, bytes go to the decoder */
+	bool		 quiet;		/* no payload yet: on the quiet list */
+	struct flow	*qprev;
+	struct flow	*qnext;
 	bool		 synack_seen;
 	bool		 fin[2];
 	bool		 pp_done;
@@ -204,6 +207,43 @@ flow_lru_append(struct flow_table *ft, struct flow *f)
 	flow_list_append(&ft->lru_head, &ft->lru_tail, f);
 }
 
+/*
+ * Flows that have carried no payload yet (a handshake, a SYN flood, a port
+ * scan) are also on the quiet list, oldest first: a full table gives up
+ * one of them before a connection that talks, as the kernel's conntrack
+ * drops unassured connections first, so a flood does not push the
+ * server's idle pooled connections out of the table.
+ */
+static void
+flow_quiet_end(struct flow_table *ft, struct flow *f)
+{
+	if (!f->quiet)
+		return;
+	f->quiet = false;
+	if (f->qprev != NULL)
+		f->qprev->qnext = f->qnext;
+	else
+		ft->quiet_head = f->qnext;
+	if (f->qnext != NULL)
+		f->qnext->qprev = f->qprev;
+	else
+		ft->quiet_tail = f->qprev;
+	f->qprev = f->qnext = NULL;
+}
+
+static void
+flow_quiet_start(struct flow_table *ft, struct flow *f)
+{
+	f->quiet = true;
+	f->qnext = NULL;
+	f->qprev = ft->quiet_tail;
+	if (ft->quiet_tail != NULL)
+		ft->quiet_tail->qnext = f;
+	else
+		ft->quiet_head = f;
+	ft->quiet_tail = f;
+}
+
 static void
 flow_grow(struct flow_table *ft)
 {
@@ -272,6 +312,7 @@ flow_retire(struct flow_table *ft, struct flow *f, int64_t ts_us)
 	flow_finish(ft, f, ts_us);
 	flow_unhash(ft, f);
 	flow_lru_unlink(ft, f);
+	flow_quiet_end(ft, f);
 	ft->st.active--;
 }
 
@@ -352,7 +393,8 @@ flow_new(struct flow_table *ft, const struct pkt *pk, uint32_t h, enum dir *d,
 
 	if (ft->st.active >= ft->max_flows && ft->lru_head != NULL) {
 		ft->st.flow_cap_hits++;
-		flow_close(ft, ft->lru_head, ts_us);
+		flow_close(ft, ft->quiet_head != NULL ? ft->quiet_head :
+		    ft->lru_head, ts_us);
 	}
 	if (ft->st.active + ft->ntw >= ft->nbuckets)
 		flow_grow(ft);
@@ -371,6 +413,8 @@ flow_new(struct flow_table *ft, const struct pkt *pk, uint32_t h, enum dir *d,
 	f->hnext = ft->buckets[h & (ft->nbuckets - 1)];
 	ft->buckets[h & (ft->nbuckets - 1)] = f;
 	flow_lru_append(ft, f);
+	if (pk->wire_len == 0)
+		flow_quiet_start(ft, f);
 	ft->st.active++;
 	ft->st.conns++;
 
@@ -599,6 +643,8 @@ flow_input(struct flow_table *ft, const struct pkt *pk, int64_t ts_us)
 			return;
 		f = flow_new(ft, pk, h, &d, ts_us);
 	}
+	if (f->quiet && pk->wire_len > 0)
+		flow_quiet_end(ft, f);
 	if (f->last_us != ts_us) {
 		f->last_us = ts_us;
 		if (f != ft->lru_tail) {

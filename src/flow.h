@@ -52,6 +52,8 @@ struct flow_table {
 	uint64_t		 seed;		/* of the flow hash */
 	struct flow		*lru_head;	/* least recently active */
 	struct flow		*lru_tail;
+	struct flow		*quiet_head;	/* no payload yet, oldest first */
+	struct flow		*quiet_tail;
 	struct flow		*tw_head;	/* ended, oldest first */
 	struct flow		*tw_tail;
 	size_t			 ntw;

@@ -946,3 +946,40 @@ TEST(flow_lazy_decoder_state_at_first_byte)
 	CHECK_INT(g.c.opens, 2);
 	rig_free(&g);
 }
+
+/* A full table gives up connections that never carried a byte before
+ * one that talks: a SYN flood leaves the idle established connections
+ * (a server's pool) and their streams alone. */
+TEST(flow_cap_evicts_quiet_flows_first)
+{
+	struct rig	g;
+	int		i;
+
+	rig_init(&g, "3306", 4, 0);
+	g.ft.max_flows = 4;
+	rig_handshake(&g);
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "abc", NULL, 0);
+	for (i = 0; i < 10; i++) {
+		g.s.cport = (uint16_t)(41000 + i);
+		rig_send(&g, 1, TH_SYN, 0, NULL, mss_opt, sizeof mss_opt);
+	}
+	CHECK_INT(g.ft.st.active, 4);
+	CHECK_INT(g.ft.st.flow_cap_hits, 7);
+	CHECK_INT(g.c.closes, 7);	/* SYN-only flows, not ours */
+	g.s.cport = 50000;
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 3, "def", NULL, 0);
+	CHECK_STREAM(&g, DIR_C2S, "abcdef");
+	CHECK_INT(g.c.gaps[DIR_C2S], 0);
+	CHECK_INT(g.c.opens, 11);	/* not picked up again mid-stream */
+	/* With only talking flows, the least recently active goes. */
+	for (i = 0; i < 3; i++) {
+		g.s.cport = (uint16_t)(42000 + i);
+		rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "x", NULL, 0);
+	}
+	CHECK_INT(g.ft.st.flow_cap_hits, 10);
+	g.s.cport = 43000;
+	rig_send(&g, 1, TH_ACK | TH_PUSH, 0, "y", NULL, 0);
+	CHECK_INT(g.ft.st.flow_cap_hits, 11);
+	CHECK_INT(g.c.closes, 11);
+	rig_free(&g);
+}
