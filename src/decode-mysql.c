@@ -298,6 +298,9 @@ struct my_state {
 	size_t		 errlen;
 	size_t		 types_bytes;	/* kept by the statements */
 	uint64_t	 peer_acked;	/* of the client bytes being read */
+	uint64_t	 srv_acked;	/* of the server bytes being read: the
+					 * client bytes it had read (struct
+					 * chunk peer_acked); 0: not known */
 };
 
 #define MYSQL_ZOUT	16384
@@ -1744,7 +1747,10 @@ my_result_end(struct conn *c, struct my_state *st, struct my_pending *p,
  * shutdown, 1053; a KILL). It was dropped, and a session ended by the
  * server went unseen. Only once a request was answered (in_step), so that
  * the tail of a response whose request the capture missed is not taken
- * for one. */
+ * for one; and not when the server had read client bytes we have not had
+ * (its ACK): then it answers a request lost in capture, whose loss shows
+ * only when the client's next bytes come (the ERR of a multi-statement
+ * query whose packet was dropped became an error of its own). */
 static void
 my_lone_err(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
@@ -1752,6 +1758,8 @@ my_lone_err(struct conn *c, struct my_state *st, const struct my_msg *m)
 	int		code = my_err_read(st, m);
 
 	if (code < 0 || code == 0xffff)		/* MariaDB progress report */
+		return;
+	if (st->srv_acked > c->pos[DIR_C2S])
 		return;
 	c->st.errors++;
 	rec_init(&r);
@@ -2459,6 +2467,8 @@ my_data(struct conn *c, void *vst, const struct chunk *ch)
 		return;
 	if (ch->dir == DIR_C2S)
 		st->peer_acked = ch->peer_acked;
+	else
+		st->srv_acked = ch->peer_acked;
 	held = d->zpend_on;
 	d->zpend_on = false;
 	if (!st->probed && ch->dir == DIR_C2S && st->phase == PH_INIT) {

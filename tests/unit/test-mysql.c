@@ -1601,6 +1601,59 @@ TEST(mysql_err_on_idle_session)
 	sc_free(&s);
 }
 
+/* The last (server) event was sent having read every client byte before
+ * it and `ahead` more (struct chunk peer_acked). */
+static void
+sc_acked_cli(struct script *s, uint64_t ahead)
+{
+	uint64_t	cli = 0;
+	int		i;
+
+	for (i = 0; i < s->nev - 1; i++)
+		if (s->ev[i].d == DIR_C2S)
+			cli += s->ev[i].gap ? 100 : s->ev[i].b.len;
+	s->ev[s->nev - 1].acked = cli + ahead;
+}
+
+/* go-sql-driver's `INSERT ...; INSERT ...` (a duplicate key in the second)
+ * with its request dropped in capture: the server's OK (more results) and
+ * ERR come before the client's next bytes show the loss. The server had
+ * read client bytes the decoder had not (its ACK): the ERR answers a lost
+ * request, not an idle session; it was a record of its own (status error,
+ * no query). Read up to what was captured, it still is. */
+TEST(mysql_err_of_lost_request_not_lone)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	int		 ahead;
+
+	for (ahead = 1; ahead >= 0; ahead--) {
+		sc_login(&s, HS41);
+		sc_pkt(&s, DIR_C2S, 1000, 0, "0361");
+		sc_pkt(&s, DIR_S2C, 1010, 1, "00000002000000");
+		/* the lost query: 40 bytes the server read */
+		sc_pkt(&s, DIR_S2C, 2000, 1, "0001000a000000");
+		sc_acked_cli(&s, ahead ? 40 : 0);
+		sc_pkt(&s, DIR_S2C, 2010, 2, "ff2604233233303030" "4475706c6963617465");
+		sc_acked_cli(&s, ahead ? 40 : 0);
+		sc_gap(&s, DIR_C2S);
+		sc_pkt(&s, DIR_C2S, 3000, 0, "0362");
+		sc_pkt(&s, DIR_S2C, 3010, 1, "00000002000000");
+		out = sc_run(&s, 0, true, NULL);
+		CHECK_HAS(out, "\"query\":\"a\"");
+		CHECK_HAS(out, "\"query\":\"b\"");
+		if (ahead) {
+			CHECK_NOT(out, "1062");
+			CHECK_INT(count(out, "\n"), 2);
+		} else {	/* not known to be lost: an idle ERR */
+			CHECK_HAS(out, "\"status\":\"error\",\"error_code\":1062");
+			CHECK_INT(count(out, "\n"), 3);
+		}
+		free(out);
+		sc_free(&s);
+	}
+}
+
 /* Capture begun inside a TLS session (a probe started after the handshake,
  * or a gap): every chunk is TLS records, "17 03 03" and a 2-byte length.
  * Read as a MySQL header that is a packet of 0x030317 bytes, sequence 0,
