@@ -886,13 +886,18 @@ my_qa_exec(struct my_state *st, struct record *rec, struct rd *r,
 }
 
 /* Statement unknown: find the parameter count for which the execute parses
- * exactly (it must carry its types, new-params-bound = 1). */
+ * exactly (it must carry its types, new-params-bound = 1). Returns it, 0
+ * when more than one count does (the values of the smaller are read from
+ * the larger's types and values: Ruby mysql2's six parameters of INT,
+ * STRING, INT, DATETIME, DOUBLE, STRING read as four gave 51556253701, "",
+ * 2339461066959880192, 0000-00-00), -1 when none does. */
 static int
 my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 {
 	unsigned	 np, i, nbl;
 	struct rd	 r;
 	const uint8_t	*nb, *types;
+	int		 found = -1;
 
 	for (np = 1; np <= MYSQL_INFER_MAX; np++) {
 		nbl = (np + 7) / 8;
@@ -912,10 +917,13 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 		if (i < np)
 			continue;
 		if (my_exec_values(st, NULL, &r, np, nb, types, NULL) &&
-		    rd_ok(&r) && rd_left(&r) == 0)
-			return (int)np;
+		    rd_ok(&r) && rd_left(&r) == 0) {
+			if (found > 0)
+				return 0;
+			found = (int)np;
+		}
 	}
-	return -1;
+	return found;
 }
 
 /* Whether the rest of an execute of an unknown statement (after the
@@ -1002,7 +1010,7 @@ my_exec_is_qa(struct my_state *st, struct my_stmt *s, uint32_t id,
 		return qa == 1;
 	if (s != NULL ? s->nparams > 0 &&
 	    my_exec_known(st, NULL, &t, s, false) == NULL && rd_left(&t) == 0 :
-	    my_exec_infer(st, rd_ptr(r), rd_left(r)) > 0)
+	    my_exec_infer(st, rd_ptr(r), rd_left(r)) >= 0)
 		return false;
 	t = *r;
 	return my_qa_exec(st, NULL, &t, s, id, flags, false) == NULL &&

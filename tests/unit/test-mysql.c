@@ -777,6 +777,31 @@ TEST(mysql_midstream)
 	sc_free(&s);
 }
 
+/* Ruby mysql2 (libmariadb) executes of a statement whose prepare a cut
+ * capture missed: six parameters INT, STRING, INT, DATETIME (4 bytes),
+ * DOUBLE, STRING, with their types. Read as four parameters the message
+ * parses exactly too (the last two types and the values as values): the
+ * smaller count was taken and gave [51556253701, "", 2339461066959880192,
+ * "0000-00-00 ..."]. Two counts that fit: the values cannot be told. One
+ * that fits (a mysql2 execute of stmt 9, one INT) is still read. */
+TEST(mysql_midstream_infer_ambiguous)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_pkt(&s, DIR_C2S, 100, 0, "1708000000000100000000010800fe0008000c000500fe000c0000000000000006726f772031320c0000000000000004e407010c00000000000010400c787878787878787878787878");
+	sc_pkt(&s, DIR_S2C, 110, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 200, 0, "17090000000001000000000108000400000000000000");
+	sc_pkt(&s, DIR_S2C, 210, 1, "00000002000000");
+	out = sc_run(&s, 0, false, NULL);
+	CHECK_NOT(out, "51556253701");
+	CHECK_HAS(out, "\"stmt_id\":8,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"values_error\":\"statement not seen\",\"response_first_us\":10,");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[4],\"seq_num\":0,\"command_id\":23,\"response_first_us\":10,");
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}
+
 TEST(mysql_gap)
 {
 	struct script	 s = { 0 };
