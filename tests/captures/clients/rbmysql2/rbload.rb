@@ -1,13 +1,14 @@
 #!/usr/bin/ruby
 # Ruby mysql2 (libmariadb underneath) workload for the mysql dumper's
-# captures (tests/captures/README.mysql).  Run: rbload.rb PORT
+# captures (tests/captures/README.mysql).  Run: rbload.rb PORT [compress]
 require 'mysql2'
 
 port = ARGV[0].to_i
+$compress = ARGV[1] == 'compress'
 def conn(port, extra = {})
   Mysql2::Client.new({ host: '127.0.0.1', port: port, username: 'app',
                        password: 'app-secret', database: 'appdb',
-                       encoding: 'utf8mb4' }.merge(extra))
+                       encoding: 'utf8mb4', compress: $compress }.merge(extra))
 end
 
 c = conn(port, flags: Mysql2::Client::MULTI_STATEMENTS, local_infile: true)
