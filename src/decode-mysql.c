@@ -298,6 +298,9 @@ struct my_state {
 	size_t		 errlen;
 	size_t		 types_bytes;	/* kept by the statements */
 	uint64_t	 peer_acked;	/* of the client bytes being read */
+	uint64_t	 srv_acked;	/* of the server bytes being read: the
+					 * client bytes it had read (struct
+					 * chunk peer_acked); 0: not known */
 };
 
 #define MYSQL_ZOUT	16384
@@ -883,13 +886,18 @@ my_qa_exec(struct my_state *st, struct record *rec, struct rd *r,
 }
 
 /* Statement unknown: find the parameter count for which the execute parses
- * exactly (it must carry its types, new-params-bound = 1). */
+ * exactly (it must carry its types, new-params-bound = 1). Returns it, 0
+ * when more than one count does (the values of the smaller are read from
+ * the larger's types and values: Ruby mysql2's six parameters of INT,
+ * STRING, INT, DATETIME, DOUBLE, STRING read as four gave 51556253701, "",
+ * 2339461066959880192, 0000-00-00), -1 when none does. */
 static int
 my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 {
 	unsigned	 np, i, nbl;
 	struct rd	 r;
 	const uint8_t	*nb, *types;
+	int		 found = -1;
 
 	for (np = 1; np <= MYSQL_INFER_MAX; np++) {
 		nbl = (np + 7) / 8;
@@ -909,10 +917,13 @@ my_exec_infer(struct my_state *st, const uint8_t *p, size_t n)
 		if (i < np)
 			continue;
 		if (my_exec_values(st, NULL, &r, np, nb, types, NULL) &&
-		    rd_ok(&r) && rd_left(&r) == 0)
-			return (int)np;
+		    rd_ok(&r) && rd_left(&r) == 0) {
+			if (found > 0)
+				return 0;
+			found = (int)np;
+		}
 	}
-	return -1;
+	return found;
 }
 
 /* Whether the rest of an execute of an unknown statement (after the
@@ -999,7 +1010,7 @@ my_exec_is_qa(struct my_state *st, struct my_stmt *s, uint32_t id,
 		return qa == 1;
 	if (s != NULL ? s->nparams > 0 &&
 	    my_exec_known(st, NULL, &t, s, false) == NULL && rd_left(&t) == 0 :
-	    my_exec_infer(st, rd_ptr(r), rd_left(r)) > 0)
+	    my_exec_infer(st, rd_ptr(r), rd_left(r)) >= 0)
 		return false;
 	t = *r;
 	return my_qa_exec(st, NULL, &t, s, id, flags, false) == NULL &&
@@ -1744,7 +1755,10 @@ my_result_end(struct conn *c, struct my_state *st, struct my_pending *p,
  * shutdown, 1053; a KILL). It was dropped, and a session ended by the
  * server went unseen. Only once a request was answered (in_step), so that
  * the tail of a response whose request the capture missed is not taken
- * for one. */
+ * for one; and not when the server had read client bytes we have not had
+ * (its ACK): then it answers a request lost in capture, whose loss shows
+ * only when the client's next bytes come (the ERR of a multi-statement
+ * query whose packet was dropped became an error of its own). */
 static void
 my_lone_err(struct conn *c, struct my_state *st, const struct my_msg *m)
 {
@@ -1752,6 +1766,8 @@ my_lone_err(struct conn *c, struct my_state *st, const struct my_msg *m)
 	int		code = my_err_read(st, m);
 
 	if (code < 0 || code == 0xffff)		/* MariaDB progress report */
+		return;
+	if (st->srv_acked > c->pos[DIR_C2S])
 		return;
 	c->st.errors++;
 	rec_init(&r);
@@ -2459,6 +2475,8 @@ my_data(struct conn *c, void *vst, const struct chunk *ch)
 		return;
 	if (ch->dir == DIR_C2S)
 		st->peer_acked = ch->peer_acked;
+	else
+		st->srv_acked = ch->peer_acked;
 	held = d->zpend_on;
 	d->zpend_on = false;
 	if (!st->probed && ch->dir == DIR_C2S && st->phase == PH_INIT) {

@@ -140,10 +140,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ch.dir = ctl & 1 ? DIR_S2C : DIR_C2S;
 		ch.ts_us = (int64_t)i;
 		ch.seq = i;
-		/* how far the client had read: unknown, all the server's
-		 * bytes so far, or past bytes a gap may lose next */
+		/* how far the sender had read the other side: unknown, all
+		 * its bytes so far, or past bytes a gap may lose next (the
+		 * server: a request not seen yet) */
 		ch.peer_acked = (ctl & 6) == 0 ? 0 :
-		    c.pos[DIR_S2C] + ((ctl & 6) == 2 ? 100 : 0);
+		    c.pos[ch.dir == DIR_C2S ? DIR_S2C : DIR_C2S] +
+		    ((ctl & 6) == 2 ? 100 : 0);
 		conn_data(&c, &ch);
 		i += n;
 	}

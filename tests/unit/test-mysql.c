@@ -777,6 +777,31 @@ TEST(mysql_midstream)
 	sc_free(&s);
 }
 
+/* Ruby mysql2 (libmariadb) executes of a statement whose prepare a cut
+ * capture missed: six parameters INT, STRING, INT, DATETIME (4 bytes),
+ * DOUBLE, STRING, with their types. Read as four parameters the message
+ * parses exactly too (the last two types and the values as values): the
+ * smaller count was taken and gave [51556253701, "", 2339461066959880192,
+ * "0000-00-00 ..."]. Two counts that fit: the values cannot be told. One
+ * that fits (a mysql2 execute of stmt 9, one INT) is still read. */
+TEST(mysql_midstream_infer_ambiguous)
+{
+	struct script	 s = { 0 };
+	char		*out;
+
+	sc_pkt(&s, DIR_C2S, 100, 0, "1708000000000100000000010800fe0008000c000500fe000c0000000000000006726f772031320c0000000000000004e407010c00000000000010400c787878787878787878787878");
+	sc_pkt(&s, DIR_S2C, 110, 1, "00000002000000");
+	sc_pkt(&s, DIR_C2S, 200, 0, "17090000000001000000000108000400000000000000");
+	sc_pkt(&s, DIR_S2C, 210, 1, "00000002000000");
+	out = sc_run(&s, 0, false, NULL);
+	CHECK_NOT(out, "51556253701");
+	CHECK_HAS(out, "\"stmt_id\":8,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"values_error\":\"statement not seen\",\"response_first_us\":10,");
+	CHECK_HAS(out, "\"stmt_id\":9,\"stmt_execute_values\":[4],\"seq_num\":0,\"command_id\":23,\"response_first_us\":10,");
+	CHECK_INT(count(out, "\n"), 2);
+	free(out);
+	sc_free(&s);
+}
+
 TEST(mysql_gap)
 {
 	struct script	 s = { 0 };
@@ -877,6 +902,100 @@ TEST(mysql_multipacket)
 	out = sc_run(&s, 65536, true, NULL);
 	CHECK_HAS(out, want);
 	free(out);
+	sc_free(&s);
+}
+
+/* Appends a message of n bytes (head, then `fill` up to n) to the last
+ * event, split as the protocol does: 0xffffff-long packets, then the rest
+ * (an empty one when n is a multiple). Returns the next sequence id. */
+static uint8_t
+sc_add_big(struct script *s, uint8_t seq, const uint8_t *head, size_t hn,
+    size_t n, uint8_t fill)
+{
+	struct sc_ev	*e = &s->ev[s->nev - 1];
+	size_t		 off = 0, k, i;
+	uint8_t		 h[4];
+
+	buf_reserve(&e->b, n + 4 * (n / 0xffffff + 1));
+	do {
+		k = n - off < 0xffffff ? n - off : 0xffffff;
+		h[0] = (uint8_t)k;
+		h[1] = (uint8_t)(k >> 8);
+		h[2] = (uint8_t)(k >> 16);
+		h[3] = seq++;
+		buf_add(&e->b, h, 4);
+		for (i = off; i < off + k; i++)
+			e->b.p[e->b.len++] = i < hn ? head[i] : fill;
+		off += k;
+	} while (k == 0xffffff);
+	return seq;
+}
+
+/* go-sql-driver with max_allowed_packet over 16 MiB: an execute whose
+ * BLOB parameter makes it 16 MiB + 100 bytes (one message over two
+ * packets), its OK; a text result whose one row is 16 MiB + 33 bytes (the
+ * row's packets continue each other: one row, not two), a binary result
+ * likewise; then a query. Checked against a capture of the driver
+ * (README.mysql, gobig), too large to keep. */
+TEST(mysql_multipacket_both_ways)
+{
+	struct script	 s = { 0 };
+	char		*out, want[128];
+	uint8_t		 ex[64], row[16];
+	size_t		 blob = 0xffffff + 100, exn, rown = 0xffffff + 33;
+	size_t		 hl, k;
+	uint8_t		 seq;
+	int		 split;
+
+	sc_login(&s, HS41);
+	sc_prepare(&s, 1000, 1, 2);
+	/* COM_STMT_EXECUTE id 1, no flags, 1 iteration, NULL bitmap 00,
+	 * bound, LONGLONG, LONG_BLOB, 2, then the blob as lenenc 0xfe */
+	hl = test_unhex("1701000000000100000000010800fb00"
+	    "0200000000000000fe", ex, sizeof ex);
+	exn = hl + 8 + blob;
+	for (k = 0; k < 8; k++)
+		ex[hl + k] = (uint8_t)(blob >> (8 * k));
+	sc_new(&s, DIR_C2S, 2000);
+	sc_add_big(&s, 0, ex, hl + 8, exn, 'b');
+	sc_pkt(&s, DIR_S2C, 2100, 2, "00010002000000");
+	/* a text result: 1 column, its definition, EOF, the row, EOF */
+	sc_pkt(&s, DIR_C2S, 3000, 0, "0378");
+	sc_pkt(&s, DIR_S2C, 3100, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	row[0] = 0xfe;
+	for (k = 0; k < 8; k++)
+		row[1 + k] = (uint8_t)((rown - 9) >> (8 * k));
+	seq = sc_add_big(&s, 4, row, 9, rown, 'q');
+	sc_add(&s, seq, EOF5);
+	/* a binary one (an execute of statement 2, no parameters) */
+	sc_prepare(&s, 4000, 2, 0);
+	sc_pkt(&s, DIR_C2S, 5000, 0, "1702000000000100000000");
+	sc_pkt(&s, DIR_S2C, 5100, 1, "01");
+	sc_add(&s, 2, COLDEF);
+	sc_add(&s, 3, EOF5);
+	memmove(row + 2, row, 9);
+	row[0] = 0x00;
+	row[1] = 0x00;		/* header, NULL bitmap */
+	seq = sc_add_big(&s, 4, row, 11, rown + 2, 'q');
+	sc_add(&s, seq, EOF5);
+	sc_pkt(&s, DIR_C2S, 6000, 0, "0379");
+	sc_pkt(&s, DIR_S2C, 6100, 1, "00000002000000");
+	for (split = 0; split <= 65536; split += 65536) {
+		out = sc_run(&s, split, true, NULL);
+		snprintf(want, sizeof want, "\"stmt_execute_values\":[2],");
+		CHECK_HAS(out, want);
+		snprintf(want, sizeof want, "\"values_error\":\"truncated\","
+		    "\"truncated_bytes\":%zu,", exn - (1u << 20));
+		CHECK_HAS(out, want);
+		CHECK_HAS(out, "\"status\":\"ok\",\"affected_rows\":1,");
+		CHECK_HAS(out, "\"query\":\"x\",\"seq_num\":0,\"command_id\":3,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"rows\":1,");
+		CHECK_HAS(out, "\"stmt_id\":2,\"stmt_execute_values\":[],\"seq_num\":0,\"command_id\":23,\"character_set\":\"latin1\",\"username\":\"pam\",\"database\":\"test\",\"stmt_query\":\"x\",\"response_first_us\":100,\"response_last_us\":100,\"status\":\"ok\",\"rows\":1,");
+		CHECK_HAS(out, "\"query\":\"y\",");
+		CHECK_INT(count(out, "\n"), 6);
+		free(out);
+	}
 	sc_free(&s);
 }
 
@@ -1599,6 +1718,59 @@ TEST(mysql_err_on_idle_session)
 	CHECK_INT(count(out, "\n"), 2);
 	free(out);
 	sc_free(&s);
+}
+
+/* The last (server) event was sent having read every client byte before
+ * it and `ahead` more (struct chunk peer_acked). */
+static void
+sc_acked_cli(struct script *s, uint64_t ahead)
+{
+	uint64_t	cli = 0;
+	int		i;
+
+	for (i = 0; i < s->nev - 1; i++)
+		if (s->ev[i].d == DIR_C2S)
+			cli += s->ev[i].gap ? 100 : s->ev[i].b.len;
+	s->ev[s->nev - 1].acked = cli + ahead;
+}
+
+/* go-sql-driver's `INSERT ...; INSERT ...` (a duplicate key in the second)
+ * with its request dropped in capture: the server's OK (more results) and
+ * ERR come before the client's next bytes show the loss. The server had
+ * read client bytes the decoder had not (its ACK): the ERR answers a lost
+ * request, not an idle session; it was a record of its own (status error,
+ * no query). Read up to what was captured, it still is. */
+TEST(mysql_err_of_lost_request_not_lone)
+{
+	struct script	 s = { 0 };
+	char		*out;
+	int		 ahead;
+
+	for (ahead = 1; ahead >= 0; ahead--) {
+		sc_login(&s, HS41);
+		sc_pkt(&s, DIR_C2S, 1000, 0, "0361");
+		sc_pkt(&s, DIR_S2C, 1010, 1, "00000002000000");
+		/* the lost query: 40 bytes the server read */
+		sc_pkt(&s, DIR_S2C, 2000, 1, "0001000a000000");
+		sc_acked_cli(&s, ahead ? 40 : 0);
+		sc_pkt(&s, DIR_S2C, 2010, 2, "ff2604233233303030" "4475706c6963617465");
+		sc_acked_cli(&s, ahead ? 40 : 0);
+		sc_gap(&s, DIR_C2S);
+		sc_pkt(&s, DIR_C2S, 3000, 0, "0362");
+		sc_pkt(&s, DIR_S2C, 3010, 1, "00000002000000");
+		out = sc_run(&s, 0, true, NULL);
+		CHECK_HAS(out, "\"query\":\"a\"");
+		CHECK_HAS(out, "\"query\":\"b\"");
+		if (ahead) {
+			CHECK_NOT(out, "1062");
+			CHECK_INT(count(out, "\n"), 2);
+		} else {	/* not known to be lost: an idle ERR */
+			CHECK_HAS(out, "\"status\":\"error\",\"error_code\":1062");
+			CHECK_INT(count(out, "\n"), 3);
+		}
+		free(out);
+		sc_free(&s);
+	}
 }
 
 /* Capture begun inside a TLS session (a probe started after the handshake,
