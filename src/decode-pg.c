@@ -119,6 +119,7 @@ struct pg_slot {
  * field by field (pg_resp_reset), so a new field goes there too. */
 struct pg_resp {
 	bool		any, err, notice, empty, copy, tagrows_known;
+	bool		copy_from;	/* CopyInResponse: the client's data */
 	char		tx;
 	int64_t		first_ts;
 	uint64_t	datarows, tagrows, copy_bytes;
@@ -170,6 +171,16 @@ struct pg_state {
 	uint32_t	 nheld;		/* PH_UNKNOWN: popped, not yet
 					 * emitted (the nheld slots before
 					 * qhead), see pg_hold */
+	bool		 pipelined;	/* the client sent a request before
+					 * it had the ReadyForQuery of a
+					 * Sync, Query or FunctionCall */
+	bool		 held_z;	/* held across a ReadyForQuery of a
+					 * pipelined client (pg_hold_undo) */
+	bool		 unsure;	/* picked up mid-stream or past a
+					 * loss, not confirmed since: a
+					 * ReadyForQuery with nothing of ours
+					 * pending may have ended one of
+					 * several unseen groups */
 	uint8_t		 sslreq;	/* 'S' or 'G' while the answer is due */
 	int64_t		 ssl_ts;
 	uint64_t	 ssl_seq;
@@ -322,7 +333,7 @@ static void
 pg_resp_reset(struct pg_resp *r)
 {
 	r->any = r->err = r->notice = r->empty = r->copy = false;
-	r->tagrows_known = false;
+	r->tagrows_known = r->copy_from = false;
 	r->tx = 0;
 	r->first_ts = 0;
 	r->datarows = r->tagrows = r->copy_bytes = 0;
@@ -384,7 +395,11 @@ pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
 		rec_str(r, "notice_code", rp->ncode, rp->ncodelen);
 		rec_str(r, "notice_message", rp->nmsg.p, rp->nmsg.len);
 	}
-	if (rp->copy_bytes > 0)
+	/* The server had read client bytes we did not see (lost in
+	 * capture, the gap known only with the client's next bytes): some
+	 * of its copy data, and the count would fall short. */
+	if (rp->copy_bytes > 0 && !(rp->copy_from && st->srv_acked != 0 &&
+	    st->srv_acked > st->c->pos[DIR_C2S]))
 		rec_uint(r, "copy_bytes", rp->copy_bytes);
 	if (rp->tx != 0)
 		pg_tx_status(r, rp->tx);
@@ -516,6 +531,7 @@ pg_hold_out(struct pg_state *st, bool with_resp)
 		pg_rec_release(st, s);
 	}
 	st->nheld = 0;
+	st->held_z = false;
 }
 
 static void
@@ -526,13 +542,19 @@ pg_hold_commit(struct pg_state *st)
 
 /* The held requests' responses were another's: they go back to the
  * queue without them, and responses are ignored up to the next
- * ReadyForQuery (pg_drain_ready). */
+ * ReadyForQuery (pg_drain_ready). Held across a ReadyForQuery of a
+ * client that sends Sync groups without waiting (postgres.js, pipeline
+ * modes), they were shifted by an unknown number of unseen groups of the
+ * same shape: matching them again from the next response would shift
+ * them again, so they go out without responses. */
 static void
 pg_hold_undo(struct pg_state *st)
 {
 	struct pg_slot	*s;
 	uint32_t	 i;
 
+	if (st->held_z)
+		pg_hold_out(st, false);
 	for (i = 0; i < st->nheld; i++) {
 		s = pg_held_at(st, i);
 		if (s->rec >= 0)
@@ -575,6 +597,44 @@ pg_flush(struct pg_state *st)
 	st->streaming = false;
 }
 
+/*
+ * Before a request is queued: whether the client pipelines Sync groups
+ * (its previous group's end still unanswered, the client having read
+ * the server's bytes we saw and no others: a request sent after a
+ * response lost in capture is no sign; or sent in the same microsecond,
+ * where the ACK is not known past a loss: no server answers that fast).
+ * Held mid-stream matches of such a client are confirmed only once it
+ * sends a request having read every server byte (nothing of the unseen
+ * groups can be still to come), not at a ReadyForQuery, which may end
+ * one of the unseen groups ahead of ours.
+ */
+static void
+pg_pipelined(struct pg_state *st, int64_t ts)
+{
+	struct pg_slot	*t;
+	bool		 read_all = st->peer_acked != 0 &&
+			    st->peer_acked == st->c->pos[DIR_S2C];
+
+	if (st->qlen > 0) {
+		t = pg_slot_at(st, st->qlen - 1);
+		if ((t->kind == K_S || t->kind == K_Q || t->kind == K_F) &&
+		    (read_all || t->ts == ts) && !st->pipelined) {
+			/* Found out only now: what went before was matched
+			 * as if the client waited. */
+			if (st->unsure && st->phase == PH_READY &&
+			    st->nheld == 0)
+				st->phase = PH_UNKNOWN;
+			st->pipelined = true;
+		}
+	}
+	if (st->phase == PH_UNKNOWN && st->pipelined && st->qlen == 0 &&
+	    st->nheld > 0 && read_all) {
+		pg_hold_commit(st);
+		st->phase = PH_READY;
+		st->unsure = false;
+	}
+}
+
 static struct pg_slot *
 pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
     uint64_t seq)
@@ -596,6 +656,7 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 		st->qcap = ncap;
 		st->qhead = st->nheld;
 	}
+	pg_pipelined(st, ts);
 	s = &st->q[(st->qhead + st->qlen) & (st->qcap - 1)];
 	s->kind = kind;
 	s->rec = idx;
@@ -821,6 +882,7 @@ pg_startup(struct pg_state *st, const struct pg_msg *m)
 		return;
 	}
 	st->phase = PH_STARTUP;
+	st->unsure = false;
 	st->startup_ts = m->ts;
 	st->startup_seq = m->seq;
 	rd_init(&rd, m->p, m->n);
@@ -1175,8 +1237,13 @@ pg_copy_bytes(struct pg_state *st, const struct pg_msg *m)
 static void
 pg_lost(struct pg_state *st)
 {
+	/* The next group, which would have shown them shifted, may have
+	 * been in the lost bytes. */
+	if (st->held_z)
+		pg_hold_out(st, false);
 	pg_flush(st);
 	st->sslreq = 0;
+	st->unsure = true;
 	/* Past a gap, as at a mid-stream start, the server may still be
 	 * answering requests we did not see. */
 	if (st->phase == PH_READY)
@@ -1213,16 +1280,24 @@ static void
 pg_lost_responses(struct pg_state *st, uint64_t upto)
 {
 	struct pg_slot	*s;
+	bool		 popped = false;
 
-	pg_hold_commit(st);
+	pg_hold_out(st, !st->held_z);	/* as in pg_lost */
 	while (st->qlen > 0) {
 		s = pg_slot_at(st, 0);
 		if (s->acked != 0 && s->acked >= upto)
 			break;
 		pg_pop_lost(st);
+		popped = true;
 	}
 	if (st->qlen == 0)
 		pg_lost(st);
+	else if (popped && st->pipelined) {
+		/* Those given up may have had only some of their responses
+		 * in the lost bytes (a client that does not wait for them):
+		 * the rest come first, of the same shape as ours. */
+		st->phase = PH_UNKNOWN;
+	}
 }
 
 static void
@@ -1602,12 +1677,19 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 		st->z_acked = st->srv_acked;
 	}
 	if (st->phase == PH_UNKNOWN) {
+		if (!st->drain && st->qlen == 0 && st->held_z) {
+			/* One more group than ours was answered. */
+			pg_hold_undo(st);
+			return;
+		}
 		if (!st->drain && st->qlen == 0) {
 			/* Nothing left it could be for but the held ones
 			 * (whose Sync an Execute's COPY made the server
-			 * ignore). */
+			 * ignore). A client that pipelines its groups may
+			 * have more unseen ones still to be answered. */
 			pg_hold_commit(st);
-			st->phase = PH_READY;
+			if (!st->pipelined)
+				st->phase = PH_READY;
 			return;
 		}
 		if (!pg_align(st, mask, m)) {
@@ -1629,9 +1711,16 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 			st->skip_open = false;
 			return;
 		}
-		/* The responses fitted up to a Sync: the matching holds. */
-		pg_hold_commit(st);
-		st->phase = PH_READY;
+		if (st->pipelined) {
+			/* This may end an unseen group, ours still to come:
+			 * held on (pg_pipelined). */
+			st->held_z = true;
+		} else {
+			/* The responses fitted up to a Sync: the matching
+			 * holds. */
+			pg_hold_commit(st);
+			st->phase = PH_READY;
+		}
 	} else {
 		if (st->phase != PH_READY) {
 			st->phase = PH_READY;
@@ -1788,7 +1877,7 @@ pg_on_server(void *arg, const struct pg_msg *m)
 	case 'G':
 		if (!pg_align(st, M(K_Q) | M(K_E), m))
 			break;
-		st->resp.copy = true;
+		st->resp.copy = st->resp.copy_from = true;
 		if (pg_head_kind(st) == K_E)
 			pg_copy_in_begin(st);
 		break;
@@ -1821,6 +1910,7 @@ pg_open(struct conn *c, void *arg)
 	st->c = c;
 	pg_frame_init(&st->f[DIR_C2S], false, keep_c, PG_FS_STARTUP);
 	pg_frame_init(&st->f[DIR_S2C], true, keep_s, PG_FS_HDR);
+	st->unsure = true;
 }
 
 static void

@@ -46,7 +46,7 @@ def drop(src, dst, rate, seed):
 
 # Known from other packets, which the loss may have taken: the handshake
 # (user, database, character set, MSS) and the statement text of a prepare
-# or Parse. conn_id differs from run to run.
+# or Parse (and, below, the statement of an Execute's portal). conn_id differs from run to run.
 CONTEXT = ("conn_id", "username", "database", "character_set", "mss",
            "stmt_query", "execute_query")
 
@@ -58,6 +58,9 @@ def load(path):
             r = json.loads(line)
             for k in CONTEXT:
                 r.pop(k, None)
+            # an Execute's statement is known from its portal's Bind
+            if r.get("message_type") == "E":
+                r.pop("stmt_name", None)
             out.append(r)
     return out
 

@@ -14,7 +14,8 @@ Usage: [PARTIAL=1] pgoracle.py PORT CAPTURE RECORDS.json [SERVER.log]
     response shifted onto another request: compare such a capture's
     records with the whole capture's, tests/tools/pcaploss.py check);
   * the server's log (log_statement=all, log_min_duration_statement=0,
-    log_parameter_max_length=-1, log_line_prefix '%m [%p] %q%u@%d '): the
+    log_parameter_max_length=-1, log_line_prefix '%m [%p] %q%u@%d ', and
+    log_replication_commands=on for a walsender's commands): the
     pid of each connection is its BackendKeyData (tshark), and its log
     events (statement, parse, bind with its parameters, execute,
     fastpath function call, ERROR) are our records, in order: names,
@@ -123,6 +124,14 @@ def log_events(path):
         if lvl == "LOG" and msg.startswith("fastpath function call: "):
             m = re.search(r"\(OID (\d+)\)$", msg)
             lst.append({"kind": "F", "oid": int(m.group(1)) if m else None})
+            continue
+        if lvl == "LOG" and msg.startswith("received replication command: "):
+            # log_replication_commands: a walsender's commands, which
+            # log_statement does not show (a SQL query of a
+            # replication=database walsender is a "statement:" too)
+            lst.append({"kind": "Q", "stmt": "", "portal": "",
+                        "text": msg[len("received replication command: "):],
+                        "params": None, "fetch": False})
             continue
         if lvl == "LOG":
             m = re.match(r"(?:duration: [\d.]+ ms  )?(statement|parse|bind|"
