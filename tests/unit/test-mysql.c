@@ -121,18 +121,18 @@ sc_gap(struct script *s, enum dir d)
 	sc_new(s, d, 0)->gap = 1;
 }
 
-/* The last (client) event was sent having read every server byte before
+/* The last event was sent having read every byte of the peer's before
  * it (a gap is 100 bytes) and `ahead` more (struct chunk peer_acked). */
 static void
 sc_acked(struct script *s, uint64_t ahead)
 {
-	uint64_t	srv = 0;
+	uint64_t	peer = 0;
 	int		i;
 
 	for (i = 0; i < s->nev - 1; i++)
-		if (s->ev[i].d == DIR_S2C)
-			srv += s->ev[i].gap ? 100 : s->ev[i].b.len;
-	s->ev[s->nev - 1].acked = srv + ahead;
+		if (s->ev[i].d != s->ev[s->nev - 1].d)
+			peer += s->ev[i].gap ? 100 : s->ev[i].b.len;
+	s->ev[s->nev - 1].acked = peer + ahead;
 }
 
 static void
@@ -1720,19 +1720,6 @@ TEST(mysql_err_on_idle_session)
 	sc_free(&s);
 }
 
-/* The last (server) event was sent having read every client byte before
- * it and `ahead` more (struct chunk peer_acked). */
-static void
-sc_acked_cli(struct script *s, uint64_t ahead)
-{
-	uint64_t	cli = 0;
-	int		i;
-
-	for (i = 0; i < s->nev - 1; i++)
-		if (s->ev[i].d == DIR_C2S)
-			cli += s->ev[i].gap ? 100 : s->ev[i].b.len;
-	s->ev[s->nev - 1].acked = cli + ahead;
-}
 
 /* go-sql-driver's `INSERT ...; INSERT ...` (a duplicate key in the second)
  * with its request dropped in capture: the server's OK (more results) and
@@ -1752,9 +1739,9 @@ TEST(mysql_err_of_lost_request_not_lone)
 		sc_pkt(&s, DIR_S2C, 1010, 1, "00000002000000");
 		/* the lost query: 40 bytes the server read */
 		sc_pkt(&s, DIR_S2C, 2000, 1, "0001000a000000");
-		sc_acked_cli(&s, ahead ? 40 : 0);
+		sc_acked(&s, ahead ? 40 : 0);
 		sc_pkt(&s, DIR_S2C, 2010, 2, "ff2604233233303030" "4475706c6963617465");
-		sc_acked_cli(&s, ahead ? 40 : 0);
+		sc_acked(&s, ahead ? 40 : 0);
 		sc_gap(&s, DIR_C2S);
 		sc_pkt(&s, DIR_C2S, 3000, 0, "0362");
 		sc_pkt(&s, DIR_S2C, 3010, 1, "00000002000000");
