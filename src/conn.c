@@ -69,6 +69,7 @@ conn_data(struct conn *c, const struct chunk *ch)
 	c->t_last_us = ch->ts_us;
 	c->st.bytes[ch->dir] += ch->n;
 	c->st.chunks[ch->dir]++;
+	c->acked[ch->dir] = ch->peer_acked;
 	if (c->dec != NULL && c->dec->data != NULL) {
 		if (c->dstate == NULL)
 			conn_dec_start(c);

@@ -77,6 +77,9 @@ struct conn {
 	/* Per direction, the stream offset of the next byte: bytes passed on
 	 * and bytes lost. In a gap callback, where the lost bytes begin. */
 	uint64_t		 pos[2];
+	/* Per direction, the peer_acked of its latest chunk: how far its
+	 * sender had read the other direction (0: not known). */
+	uint64_t		 acked[2];
 	bool			 syn_seen;	/* the start was captured */
 	bool			 tls;		/* TLS negotiated: not decoded */
 	bool			 opened;
@@ -108,5 +111,14 @@ void	conn_emit(struct conn *, const struct record *vals, enum dir,
 	    int64_t ts_us, uint64_t seq);
 /* Marks the connection as TLS, emits one record saying so. */
 void	conn_set_tls(struct conn *, enum dir, int64_t ts_us, const char *why);
+
+/* The sender of direction d's latest bytes had read bytes of the other
+ * direction that we have not had (lost in capture, the loss known only
+ * with that direction's next bytes): what it answers may be theirs. */
+static inline bool
+conn_read_unseen(const struct conn *c, enum dir d)
+{
+	return c->acked[d] != 0 && c->acked[d] > c->pos[1 - d];
+}
 
 #endif

@@ -297,10 +297,6 @@ struct my_state {
 	char		 errmsg[512];
 	size_t		 errlen;
 	size_t		 types_bytes;	/* kept by the statements */
-	uint64_t	 peer_acked;	/* of the client bytes being read */
-	uint64_t	 srv_acked;	/* of the server bytes being read: the
-					 * client bytes it had read (struct
-					 * chunk peer_acked); 0: not known */
 };
 
 #define MYSQL_ZOUT	16384
@@ -670,7 +666,7 @@ my_push(struct conn *c, struct my_state *st, const struct my_msg *m)
 	p->ts = m->ts;
 	p->cseq = m->cseq;
 	p->rs = RS_FIRST;
-	p->acked = st->peer_acked;
+	p->acked = c->acked[DIR_C2S];
 	p->cs = st->charset;
 	p->trk_cs = -1;
 	return p;
@@ -1767,7 +1763,7 @@ my_lone_err(struct conn *c, struct my_state *st, const struct my_msg *m)
 
 	if (code < 0 || code == 0xffff)		/* MariaDB progress report */
 		return;
-	if (st->srv_acked > c->pos[DIR_C2S])
+	if (conn_read_unseen(c, DIR_S2C))
 		return;
 	c->st.errors++;
 	rec_init(&r);
@@ -2473,10 +2469,6 @@ my_data(struct conn *c, void *vst, const struct chunk *ch)
 
 	if (st->phase == PH_OFF || ch->n == 0)
 		return;
-	if (ch->dir == DIR_C2S)
-		st->peer_acked = ch->peer_acked;
-	else
-		st->srv_acked = ch->peer_acked;
 	held = d->zpend_on;
 	d->zpend_on = false;
 	if (!st->probed && ch->dir == DIR_C2S && st->phase == PH_INIT) {

@@ -161,8 +161,6 @@ struct pg_state {
 					 * request, the server having read
 					 * the client's bytes up to z_acked */
 	uint64_t	 z_acked;
-	uint64_t	 srv_acked;	/* peer_acked of the server's bytes
-					 * being read */
 	uint64_t	 cskipped;	/* f[DIR_C2S].skipped seen */
 	bool		 seg_err;	/* an ErrorResponse since the last
 					 * ReadyForQuery */
@@ -198,7 +196,6 @@ struct pg_state {
 	struct pg_resp	 resp;
 	struct pg_stmts	 stmts;
 	uint64_t	 skipped_seen;
-	uint64_t	 peer_acked;	/* of the client bytes being read */
 	uint64_t	 lost_gen;	/* statement generation (pg_stmt gen)
 					 * at the last loss of client bytes:
 					 * those defined before may have been
@@ -398,8 +395,8 @@ pg_resp_keys(struct pg_state *st, struct record *r, const struct pg_slot *s,
 	/* The server had read client bytes we did not see (lost in
 	 * capture, the gap known only with the client's next bytes): some
 	 * of its copy data, and the count would fall short. */
-	if (rp->copy_bytes > 0 && !(rp->copy_from && st->srv_acked != 0 &&
-	    st->srv_acked > st->c->pos[DIR_C2S]))
+	if (rp->copy_bytes > 0 &&
+	    !(rp->copy_from && conn_read_unseen(st->c, DIR_S2C)))
 		rec_uint(r, "copy_bytes", rp->copy_bytes);
 	if (rp->tx != 0)
 		pg_tx_status(r, rp->tx);
@@ -612,8 +609,8 @@ static void
 pg_pipelined(struct pg_state *st, int64_t ts)
 {
 	struct pg_slot	*t;
-	bool		 read_all = st->peer_acked != 0 &&
-			    st->peer_acked == st->c->pos[DIR_S2C];
+	bool		 read_all = st->c->acked[DIR_C2S] != 0 &&
+			    st->c->acked[DIR_C2S] == st->c->pos[DIR_S2C];
 
 	if (st->qlen > 0) {
 		t = pg_slot_at(st, st->qlen - 1);
@@ -662,7 +659,7 @@ pg_push(struct pg_state *st, uint8_t kind, int32_t idx, int64_t ts,
 	s->rec = idx;
 	s->ts = ts;
 	s->seq = seq;
-	s->acked = st->peer_acked;
+	s->acked = st->c->acked[DIR_C2S];
 	s->gen = 0;
 	s->tags = 0;
 	s->rbytes = 0;
@@ -1674,7 +1671,7 @@ pg_ready(struct pg_state *st, const struct pg_msg *m)
 	if (st->qlen == 0 && st->nheld == 0) {
 		st->blind = false;
 		st->z_free = true;
-		st->z_acked = st->srv_acked;
+		st->z_acked = st->c->acked[DIR_S2C];
 	}
 	if (st->phase == PH_UNKNOWN) {
 		if (!st->drain && st->qlen == 0 && st->held_z) {
@@ -1928,10 +1925,6 @@ pg_data(struct conn *c, void *arg, const struct chunk *ch)
 	struct pg_state	*st = arg;
 
 	st->c = c;
-	if (ch->dir == DIR_C2S)
-		st->peer_acked = ch->peer_acked;
-	else
-		st->srv_acked = ch->peer_acked;
 	pg_frame_feed(&st->f[ch->dir], ch->p, ch->n, ch->ts_us, ch->seq,
 	    ch->dir == DIR_C2S ? pg_on_client : pg_on_server, st);
 	pg_account(st);

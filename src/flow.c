@@ -23,10 +23,14 @@
 #define FLOW_HOLE_US		(2LL * 1000000)	/* beyond a few RTOs */
 #define FLOW_TW_US		(60LL * 1000000)	/* as Linux's TIME_WAIT */
 
+struct flow_link {
+	struct flow	*prev;
+	struct flow	*next;
+};
+
 struct flow {
 	struct flow	*hnext;
-	struct flow	*lprev;
-	struct flow	*lnext;
+	struct flow_link l;		/* the LRU, or the time-wait list */
 	uint32_t	 hash;
 	int		 af;
 	uint8_t		 ip[2][16];	/* [DIR_C2S] client, [DIR_S2C] server */
@@ -37,8 +41,7 @@ struct flow {
 	/* An ended flow keeps only what is above (FLOW_TW_SIZE). */
 	bool		 decode;	/* conn opened, bytes go to the decoder */
 	bool		 quiet;		/* no payload yet: on the quiet list */
-	struct flow	*qprev;
-	struct flow	*qnext;
+	struct flow_link q;
 	bool		 synack_seen;
 	bool		 fin[2];
 	bool		 pp_done;
@@ -167,29 +170,42 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, uint32_t h,
 	return NULL;
 }
 
-/* A flow is on one of two lists through lprev/lnext: the LRU of live
- * flows, or the time-wait list of ended ones (flow_end). */
-static void
-flow_list_unlink(struct flow **head, struct flow **tail, struct flow *f)
+/* A flow is on one of two lists through its link l: the LRU of live
+ * flows, or the time-wait list of ended ones (flow_end); while it has
+ * carried no payload, also on the quiet list through q. */
+static struct flow_link *
+flow_link(struct flow *f, bool q)
 {
-	if (f->lprev != NULL)
-		f->lprev->lnext = f->lnext;
-	else
-		*head = f->lnext;
-	if (f->lnext != NULL)
-		f->lnext->lprev = f->lprev;
-	else
-		*tail = f->lprev;
-	f->lprev = f->lnext = NULL;
+	return q ? &f->q : &f->l;
 }
 
 static void
-flow_list_append(struct flow **head, struct flow **tail, struct flow *f)
+flow_list_unlink(struct flow **head, struct flow **tail, struct flow *f,
+    bool q)
 {
-	f->lnext = NULL;
-	f->lprev = *tail;
+	struct flow_link	*k = flow_link(f, q);
+
+	if (k->prev != NULL)
+		flow_link(k->prev, q)->next = k->next;
+	else
+		*head = k->next;
+	if (k->next != NULL)
+		flow_link(k->next, q)->prev = k->prev;
+	else
+		*tail = k->prev;
+	k->prev = k->next = NULL;
+}
+
+static void
+flow_list_append(struct flow **head, struct flow **tail, struct flow *f,
+    bool q)
+{
+	struct flow_link	*k = flow_link(f, q);
+
+	k->next = NULL;
+	k->prev = *tail;
 	if (*tail != NULL)
-		(*tail)->lnext = f;
+		flow_link(*tail, q)->next = f;
 	else
 		*head = f;
 	*tail = f;
@@ -198,13 +214,13 @@ flow_list_append(struct flow **head, struct flow **tail, struct flow *f)
 static void
 flow_lru_unlink(struct flow_table *ft, struct flow *f)
 {
-	flow_list_unlink(&ft->lru_head, &ft->lru_tail, f);
+	flow_list_unlink(&ft->lru_head, &ft->lru_tail, f, false);
 }
 
 static void
 flow_lru_append(struct flow_table *ft, struct flow *f)
 {
-	flow_list_append(&ft->lru_head, &ft->lru_tail, f);
+	flow_list_append(&ft->lru_head, &ft->lru_tail, f, false);
 }
 
 /*
@@ -220,28 +236,14 @@ flow_quiet_end(struct flow_table *ft, struct flow *f)
 	if (!f->quiet)
 		return;
 	f->quiet = false;
-	if (f->qprev != NULL)
-		f->qprev->qnext = f->qnext;
-	else
-		ft->quiet_head = f->qnext;
-	if (f->qnext != NULL)
-		f->qnext->qprev = f->qprev;
-	else
-		ft->quiet_tail = f->qprev;
-	f->qprev = f->qnext = NULL;
+	flow_list_unlink(&ft->quiet_head, &ft->quiet_tail, f, true);
 }
 
 static void
 flow_quiet_start(struct flow_table *ft, struct flow *f)
 {
 	f->quiet = true;
-	f->qnext = NULL;
-	f->qprev = ft->quiet_tail;
-	if (ft->quiet_tail != NULL)
-		ft->quiet_tail->qnext = f;
-	else
-		ft->quiet_head = f;
-	ft->quiet_tail = f;
+	flow_list_append(&ft->quiet_head, &ft->quiet_tail, f, true);
 }
 
 static void
@@ -299,7 +301,7 @@ static void
 flow_destroy(struct flow_table *ft, struct flow *f)
 {
 	flow_unhash(ft, f);
-	flow_list_unlink(&ft->tw_head, &ft->tw_tail, f);
+	flow_list_unlink(&ft->tw_head, &ft->tw_tail, f, false);
 	ft->ntw--;
 	free(f);
 }
@@ -343,7 +345,7 @@ flow_end(struct flow_table *ft, struct flow *f, int64_t ts_us)
 	f->last_us = ts_us > ft->now_us ? ts_us : ft->now_us;
 	f->hnext = ft->buckets[f->hash & (ft->nbuckets - 1)];
 	ft->buckets[f->hash & (ft->nbuckets - 1)] = f;
-	flow_list_append(&ft->tw_head, &ft->tw_tail, f);
+	flow_list_append(&ft->tw_head, &ft->tw_tail, f, false);
 	if (++ft->ntw > ft->max_flows)
 		flow_destroy(ft, ft->tw_head);
 }
@@ -739,7 +741,7 @@ flow_tick(struct flow_table *ft, int64_t now_us)
 		return;
 	ft->fin_waits = 0;
 	for (f = ft->lru_head; f != NULL; f = next) {
-		next = f->lnext;
+		next = f->l.next;
 		for (d = 0; d < 2; d++) {
 			if (f->r[d].held == NULL ||
 			    reasm_held_since(&f->r[d]) + ft->hole_us > now_us)
