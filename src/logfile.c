@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "log.h"
 #include "logfile.h"
+#include "uring.h"
 #include "xmalloc.h"
 
 extern char **environ;
@@ -32,6 +33,44 @@ extern char **environ;
 #define LF_HOOK_EXIT_GRACE	2	/* seconds a closing log waits for its hooks */
 #define LF_BACKOFF_MAX		8	/* seconds between retries in an episode */
 #define LF_RETAIN_AGE		(7 * 86400)
+/*
+ * With an event loop, batches are queued and written by io_uring (uring.h)
+ * so a slow write never stalls the capture. The whole blocks of a batch are
+ * written with O_DIRECT: a busy dump log (tens of MB/s of hex) otherwise
+ * costs more kernel time filling new page-cache pages than the capture
+ * itself, and evicts the database's own cached pages. The bytes before the
+ * first block boundary and after the last go through the page cache, so
+ * every record is in the file as soon as its write completes. 4096 covers
+ * the offset, length and memory alignment of common devices.
+ */
+#define LF_DIO_ALIGN		4096
+#define LF_CHUNK		(1024 * 1024)	/* bytes queued per write */
+#define LF_QUEUE_MAX		(32 * 1024 * 1024) /* then the writer waits */
+#define LF_SPARES		4	/* free chunks kept: no page faults */
+
+/* An open file; outlives rotation until its queued bytes are written. */
+struct lf_file {
+	int		 fd;		/* O_APPEND */
+	int		 dfd;		/* the same file with O_DIRECT, or -1 */
+	off_t		 qsize;		/* its size once the queue is written */
+	int		 refs;		/* chunks, and the logfile while current */
+};
+
+/* Queued bytes of one file, whole records only. d sits at the same offset
+ * from a block boundary in memory as in the file, so its whole blocks can
+ * be written directly. */
+struct lf_chunk {
+	struct lf_chunk	*next;
+	struct lf_file	*f;
+	off_t		 off;		/* file offset of d[0] */
+	unsigned char	*mem;		/* LF_DIO_ALIGN-aligned */
+	size_t		 cap;		/* of mem */
+	unsigned char	*d;
+	size_t		 len;
+	size_t		 done;		/* bytes of d written */
+	bool		 busy;		/* a write of it is in flight */
+	bool		 dio;		/* that write is the direct one */
+};
 
 struct lf_hook {
 	struct logfile	*lf;
@@ -60,6 +99,12 @@ struct logfile {
 	struct event_base *base;
 
 	int		 fd;
+	bool		 async;		/* writes queued through io_uring */
+	struct lf_file	*file;		/* fd's, when async */
+	struct lf_chunk	*qhead, *qtail;	/* qhead is the one in flight */
+	struct lf_chunk	*spare;		/* free LF_CHUNK ones, reused */
+	int		 nspare;
+	size_t		 queued;	/* bytes not yet written */
 	char		*cur;		/* file open or written last, "" if none */
 	char		 suffix[16];	/* period of the next write */
 	time_t		 pstart, pend;
@@ -90,6 +135,7 @@ lf_real_clock(void)
 }
 
 time_t			(*logfile_clock)(void) = lf_real_clock;
+bool			 logfile_direct_io = true;
 static int		 lf_clock_env_done;
 static time_t		 lf_test_epoch;
 static double		 lf_test_speed = 1;
@@ -289,6 +335,9 @@ lf_dirname(const char *path)
 
 /* Set-up. */
 
+static bool	lf_atexit_set;
+static void	lf_sync_all(void);
+
 struct logfile *
 logfile_open(const char *dir, const char *name, bool rotate,
     const char *period, long count, const char *hook, struct event_base *base,
@@ -298,6 +347,7 @@ logfile_open(const char *dir, const char *name, bool rotate,
 	enum logfile_period	 p = LF_DAILY;
 	struct stat		 sb;
 	char			*path, *d;
+	const char		*e;
 
 	if (name == NULL || *name == '\0' || name[strlen(name) - 1] == '/') {
 		snprintf(err, errlen, "log file name is empty");
@@ -309,6 +359,8 @@ logfile_open(const char *dir, const char *name, bool rotate,
 		    period != NULL ? period : "");
 		return NULL;
 	}
+	if ((e = getenv("TCPDP_LOG_DIRECT")) != NULL && strcmp(e, "0") == 0)
+		logfile_direct_io = false;
 	path = lf_abspath(dir, name);
 	d = lf_dirname(path);
 	if (lf_mkdirs(d) == -1 || stat(d, &sb) == -1) {
@@ -338,6 +390,12 @@ logfile_open(const char *dir, const char *name, bool rotate,
 	lf->count = count;
 	lf->hook = hook != NULL && *hook != '\0' ? xstrdup(hook) : NULL;
 	lf->base = base;
+	lf->async = base != NULL && uring_start(base) == 0;
+	if (lf->async && !lf_atexit_set) {
+		/* exit() on a fatal error: what was queued still lands. */
+		atexit(lf_sync_all);
+		lf_atexit_set = true;
+	}
 	lf->fd = -1;
 	lf->cur = xstrdup("");
 	lf->next = lf_all;
@@ -720,6 +778,9 @@ lf_symlink(struct logfile *lf, const char *target)
 	lf->symlink_warned = false;
 }
 
+static struct lf_file	*lf_file_new(int, const char *);
+static void		 lf_drain(struct logfile *);
+
 static int
 lf_openfile(struct logfile *lf, time_t now)
 {
@@ -746,10 +807,16 @@ lf_openfile(struct logfile *lf, time_t now)
 	if (lf->fd == -1)
 		return -1;
 	lf->check_at = now + 1;
+	if (lf->async)
+		lf->file = lf_file_new(lf->fd, target);
 	if (!lf->rotate)
 		return 0;
 
 	fresh = strcmp(target, lf->cur) != 0;
+	/* The hook (compressing, shipping) and retention get the previous
+	 * file whole. */
+	if (fresh)
+		lf_drain(lf);
 	lf_symlink(lf, target);
 	if (!fresh)
 		return 0;
@@ -762,10 +829,16 @@ lf_openfile(struct logfile *lf, time_t now)
 	return 0;
 }
 
+static void	lf_file_put(struct lf_file *);
+
 static void
 lf_closefd(struct logfile *lf)
 {
-	if (lf->fd != -1)
+	if (lf->file != NULL) {
+		/* Closed by its last queued write. */
+		lf_file_put(lf->file);
+		lf->file = NULL;
+	} else if (lf->fd != -1)
 		close(lf->fd);
 	lf->fd = -1;
 }
@@ -832,6 +905,271 @@ lf_drop(struct logfile *lf, const char *p, size_t n)
 	lf->ep_lost_records += r;
 }
 
+/* Asynchronous writing. */
+
+static struct lf_file *
+lf_file_new(int fd, const char *path)
+{
+	struct lf_file	*f;
+	struct stat	 a, b;
+
+	f = xcalloc(1, sizeof *f);
+	f->fd = fd;
+	f->dfd = -1;
+	f->refs = 1;
+	if (fstat(fd, &a) == -1 || !S_ISREG(a.st_mode))
+		return f;	/* qsize unknown: no direct writes */
+	f->qsize = a.st_size;
+	if (!logfile_direct_io)
+		return f;
+	/* Refused where the filesystem has no direct I/O; the path is
+	 * checked to still name the file just opened. */
+	f->dfd = open(path, O_WRONLY | O_APPEND | O_DIRECT | O_CLOEXEC);
+	if (f->dfd != -1 && (fstat(f->dfd, &b) == -1 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)) {
+		close(f->dfd);
+		f->dfd = -1;
+	}
+	return f;
+}
+
+static void
+lf_file_put(struct lf_file *f)
+{
+	if (--f->refs > 0)
+		return;
+	close(f->fd);
+	if (f->dfd != -1)
+		close(f->dfd);
+	free(f);
+}
+
+static struct lf_chunk *
+lf_chunk_new(struct logfile *lf, size_t len)
+{
+	struct lf_chunk	*c;
+	struct lf_file	*f = lf->file;
+	size_t		 pad = (size_t)(f->qsize % LF_DIO_ALIGN), cap = LF_CHUNK;
+	void		*mem;
+
+	if (pad + len > cap)
+		cap = (pad + len + LF_DIO_ALIGN - 1) & ~(size_t)(LF_DIO_ALIGN - 1);
+	if (cap == LF_CHUNK && lf->spare != NULL) {
+		c = lf->spare;
+		lf->spare = c->next;
+		lf->nspare--;
+	} else {
+		c = xcalloc(1, sizeof *c);
+		if (posix_memalign(&mem, LF_DIO_ALIGN, cap) != 0)
+			fatalx("out of memory");
+		c->mem = mem;
+		c->cap = cap;
+	}
+	c->next = NULL;
+	c->f = f;
+	f->refs++;
+	c->off = f->qsize;
+	c->d = c->mem + pad;
+	c->len = c->done = 0;
+	c->busy = c->dio = false;
+	return c;
+}
+
+static void
+lf_chunk_free(struct logfile *lf, struct lf_chunk *c)
+{
+	lf_file_put(c->f);
+	if (c->cap == LF_CHUNK && lf->nspare < LF_SPARES) {
+		c->next = lf->spare;
+		lf->spare = c;
+		lf->nspare++;
+		return;
+	}
+	free(c->mem);
+	free(c);
+}
+
+static void	lf_written(void *, long);
+
+/*
+ * Writes the next piece of the first chunk: up to its file's next block
+ * boundary through the page cache, then its whole blocks directly, then
+ * the rest through the page cache again.
+ */
+static void
+lf_submit(struct logfile *lf)
+{
+	struct lf_chunk	*c = lf->qhead, *nx;
+	struct lf_file	*f;
+	off_t		 o;
+	size_t		 n, mis;
+	ssize_t		 w;
+	int		 fd;
+
+	if (c == NULL || c->busy)
+		return;
+	f = c->f;
+	o = c->off + (off_t)c->done;
+	n = c->len - c->done;
+	if (f->dfd != -1 && o % LF_DIO_ALIGN == 0 && n < LF_DIO_ALIGN &&
+	    (nx = c->next) != NULL && nx->f == f && nx->done == 0 &&
+	    nx->d - nx->mem == (ptrdiff_t)n) {
+		/* A partial last block with more queued behind it: it goes
+		 * with the next chunk's direct write, not through the page
+		 * cache (nx->d sits exactly n bytes past a block boundary). */
+		nx->d -= n;
+		nx->off -= (off_t)n;
+		nx->len += n;
+		memcpy(nx->d, c->d + c->done, n);
+		lf->qhead = nx;
+		lf_chunk_free(lf, c);
+		c = nx;
+		o = c->off;
+		n = c->len;
+	}
+	fd = f->fd;
+	c->dio = false;
+	if (f->dfd != -1) {
+		mis = (size_t)(o % LF_DIO_ALIGN);
+		if (mis != 0 && n > LF_DIO_ALIGN - mis)
+			n = LF_DIO_ALIGN - mis;
+		else if (mis == 0 && n >= LF_DIO_ALIGN) {
+			n &= ~(size_t)(LF_DIO_ALIGN - 1);
+			fd = f->dfd;
+			c->dio = true;
+		}
+	}
+	c->busy = true;
+	if (uring_pwrite(fd, c->d + c->done, n, (uint64_t)o, lf_written,
+	    lf) == 0)
+		return;
+	/* Every slot busy (never with two log files): write it now. */
+	while ((w = write(fd, c->d + c->done, n)) == -1 && errno == EINTR)
+		;
+	lf_written(lf, w >= 0 ? (long)w : -errno);
+}
+
+static void
+lf_queue_free(struct logfile *lf, bool count_lost)
+{
+	struct lf_chunk	*c;
+
+	while ((c = lf->qhead) != NULL) {
+		lf->qhead = c->next;
+		if (count_lost)
+			lf_drop(lf, (char *)c->d + c->done, c->len - c->done);
+		lf_chunk_free(lf, c);
+	}
+	lf->qtail = NULL;
+	lf->queued = 0;
+}
+
+/* As the synchronous path: the whole records already written stay, a
+ * partial one is cut off, the rest of the queue is lost and counted. */
+static void
+lf_async_fail(struct logfile *lf, struct lf_chunk *c, int err)
+{
+	const unsigned char	*nl;
+	size_t			 keep = 0;
+
+	if (c->done > 0 && (nl = memrchr(c->d, '\n', c->done)) != NULL)
+		keep = (size_t)(nl - c->d) + 1;
+	if (c->done > keep) {
+		(void)ftruncate(c->f->fd, c->off + (off_t)keep);
+		lf->st.bytes -= c->done - keep;
+	}
+	c->done = keep;
+	lf_queue_free(lf, true);
+	lf_closefd(lf);
+	lf_episode_start(lf, err, logfile_now());
+}
+
+static void
+lf_written(void *arg, long res)
+{
+	struct logfile	*lf = arg;
+	struct lf_chunk	*c = lf->qhead;
+
+	c->busy = false;
+	if (res == -EINVAL && c->dio) {
+		/* Direct I/O refused after all (another writer left the file
+		 * unaligned): the page cache for this file from now on. */
+		close(c->f->dfd);
+		c->f->dfd = -1;
+		lf_submit(lf);
+		return;
+	}
+	if (res == -EAGAIN || res == -EINTR) {
+		lf_submit(lf);
+		return;
+	}
+	if (res <= 0) {
+		lf_async_fail(lf, c, res == 0 ? ENOSPC : (int)-res);
+		return;
+	}
+	c->done += (size_t)res;
+	lf->queued -= (size_t)res;
+	lf->st.bytes += (uint64_t)res;
+	if (c->dio)
+		lf->st.direct_bytes += (uint64_t)res;
+	if (c->done == c->len) {
+		lf->qhead = c->next;
+		if (lf->qhead == NULL)
+			lf->qtail = NULL;
+		lf_chunk_free(lf, c);
+		/* Only whole batches end an episode: the first piece of one
+		 * can fit on a disk that has no room for the rest. */
+		if (lf->failing && lf->fd != -1)
+			lf_episode_end(lf);
+	}
+	lf_submit(lf);
+}
+
+static void
+lf_queue(struct logfile *lf, const char *p, size_t len)
+{
+	struct lf_chunk	*c = lf->qtail;
+
+	if (c == NULL || c->busy || c->done > 0 || c->f != lf->file ||
+	    (size_t)(c->d - c->mem) + c->len + len > c->cap) {
+		c = lf_chunk_new(lf, len);
+		if (lf->qtail != NULL)
+			lf->qtail->next = c;
+		else
+			lf->qhead = c;
+		lf->qtail = c;
+	}
+	memcpy(c->d + c->len, p, len);
+	c->len += len;
+	lf->file->qsize += (off_t)len;
+	lf->queued += len;
+	lf_submit(lf);
+}
+
+/* Waits until the queue is written (or dropped by an error); a caller
+ * inside a completion callback cannot wait and leaves it queued. */
+static void
+lf_drain(struct logfile *lf)
+{
+	while (lf->qhead != NULL && uring_wait())
+		;
+}
+
+void
+logfile_sync(struct logfile *lf)
+{
+	lf_drain(lf);
+}
+
+static void
+lf_sync_all(void)
+{
+	struct logfile	*lf;
+
+	for (lf = lf_all; lf != NULL; lf = lf->next)
+		lf_drain(lf);
+}
+
 int
 logfile_write(struct logfile *lf, const void *data, size_t len, time_t when)
 {
@@ -886,6 +1224,14 @@ logfile_write(struct logfile *lf, const void *data, size_t len, time_t when)
 		}
 	}
 
+	if (lf->async) {
+		lf_queue(lf, p, len);
+		/* Back-pressure when the disk cannot keep up. */
+		while (lf->queued > LF_QUEUE_MAX && uring_wait())
+			;
+		uring_reap();
+		return 0;
+	}
 	while (off < len) {
 		n = write(lf->fd, p + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -937,6 +1283,7 @@ logfile_close(struct logfile *lf)
 {
 	struct logfile	**pp;
 	struct lf_hook	 *h, *next;
+	struct lf_chunk	 *c;
 	struct timespec	  deadline, now;
 
 	if (lf == NULL)
@@ -975,7 +1322,16 @@ logfile_close(struct logfile *lf)
 		log_write(LOG_WARN, NULL, "rotation hook still running at exit");
 		lf_hook_free(h);
 	}
+	lf_drain(lf);
+	lf_queue_free(lf, true);
 	lf_closefd(lf);
+	while ((c = lf->spare) != NULL) {
+		lf->spare = c->next;
+		free(c->mem);
+		free(c);
+	}
+	if (lf_all == NULL)
+		uring_stop();
 	free(lf->path);
 	free(lf->dir);
 	free(lf->hook);

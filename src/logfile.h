@@ -11,7 +11,14 @@
  * never split across files and never left half-written on disk. Write
  * errors start an "episode": reported once (stderr and the internal log),
  * records dropped and counted, the file retried after a back-off, and the
- * end of the episode reported with what was lost. */
+ * end of the episode reported with what was lost.
+ *
+ * Opened with an event base, a log file queues batches and writes them
+ * through io_uring (uring.h), in order, so a slow disk never stalls the
+ * loop; past LF_QUEUE_MAX queued bytes the writer waits (back-pressure,
+ * never a dropped line). Rotation waits for the previous file's writes
+ * before its hook runs. Without a base, or without io_uring, writes are
+ * plain write(2) calls. */
 #ifndef TCPDP_LOGFILE_H
 #define TCPDP_LOGFILE_H
 
@@ -31,6 +38,7 @@ enum logfile_period {
 
 struct logfile_stats {
 	uint64_t	bytes;		/* written to disk */
+	uint64_t	direct_bytes;	/* of which with O_DIRECT */
 	uint64_t	lost_bytes;	/* dropped by write errors */
 	uint64_t	lost_records;
 	uint64_t	rotations;	/* new files opened */
@@ -46,8 +54,11 @@ int		 logfile_period_parse(const char *, enum logfile_period *);
 struct logfile	*logfile_open(const char *dir, const char *name, bool rotate,
 		    const char *period, long count, const char *hook,
 		    struct event_base *base, char *err, size_t errlen);
-/* Flushes nothing (writes are direct), closes the file, frees. */
+/* Waits for queued writes, closes the file, frees. */
 void		 logfile_close(struct logfile *);
+/* Waits until everything handed to logfile_write is in the file (or
+ * dropped by a write error). */
+void		 logfile_sync(struct logfile *);
 
 /* Appends whole records (ending in '\n') to the file of the period that
  * holds `when` (normally logfile_now()). Returns 0, or -1 when the data was
@@ -70,6 +81,10 @@ void		 logfile_stats(const struct logfile *, struct logfile_stats *);
  * starts and runs SPEED times faster than real time). */
 extern time_t	(*logfile_clock)(void);
 time_t		 logfile_now(void);
+
+/* Direct I/O for the whole blocks of queued batches (see logfile.c); on
+ * unless TCPDP_LOG_DIRECT=0. The file's content is the same either way. */
+extern bool	logfile_direct_io;
 
 /* Suffix of the period holding t ("20261126", "2026112613", ...) and the
  * period's bounds; exposed for tests. */

@@ -656,7 +656,8 @@ probe_main(struct run *r)
 	psrc_free(&ps);
 	daemon_signals_free();
 	pidfile_remove();
-	event_base_free(ps.base);
+	/* The logs' writes complete through the base: close them first. */
 	log_close();
+	event_base_free(ps.base);
 	return 0;
 }

@@ -8,7 +8,7 @@
 # dumper's live case is in bench-mysql.sh.) A line "tcpdump-file" has
 # tcpdump write its capture to a file, as our probes write their dump log:
 # the cost of writing a file, which -w /dev/null does not pay, shown apart.
-# BENCH_ROUNDS (default 5) rounds of BENCH_SECS (default 10) s per line,
+# BENCH_ROUNDS (default 5) rounds of BENCH_SECS (default 15) s per line,
 # the lines interleaved and their order rotating from round to round; each
 # figure is the median over the rounds, and "vs tcpdump" is the median of
 # the per-round ratios, so the slow drift of a shared machine cancels out
@@ -16,12 +16,15 @@
 # Needs root; port 23303 (BENCH_PORT overrides). BENCH_WRAP="perf record
 # -o FILE" profiles the hex probe, BENCH_PROBE_ARGS adds flags to the
 # probes (e.g. "-c FILE", "-B 8MB"), BENCH_LINES picks lines by name.
+# The line tcpdp-hex-sync (only when named in BENCH_LINES) writes the dump
+# log with plain write(2) calls (TCPDP_LOG_ASYNC=0): what the io_uring
+# writer saves.
 # tests/run.sh and make start us with sh: bash features need bash.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BIN=${TCPDP_BIN:?}
 here=$(cd "$(dirname "$0")" && pwd)
-SECS=${BENCH_SECS:-10}
+SECS=${BENCH_SECS:-15}
 ROUNDS=${BENCH_ROUNDS:-5}
 PORT=${BENCH_PORT:-23303}
 export TCPDP_TMP=$(mktemp -d /tmp/bench-probe.XXXXXX)
@@ -78,7 +81,8 @@ bench() {
 	rm -rf "$T/$name"
 }
 
-NAMES="none tcpdump tcpdump-file tcpdp-conn tcpdp-hex"
+NAMES="none tcpdump tcpdump-file tcpdp-conn tcpdp-hex tcpdp-hex-sync"
+LINES=${BENCH_LINES:-none tcpdump tcpdump-file tcpdp-conn tcpdp-hex}
 line() {
 	case $1 in
 	none)		bench none ;;
@@ -88,6 +92,8 @@ line() {
 			    ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d conn ;;
 	tcpdp-hex)	bench tcpdp-hex ${BENCH_WRAP:-} "$BIN" probe --batch \
 			    ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d hex ;;
+	tcpdp-hex-sync)	bench tcpdp-hex-sync env TCPDP_LOG_ASYNC=0 "$BIN" probe \
+			    --batch ${BENCH_PROBE_ARGS:-} -i lo -t $PORT -d hex ;;
 	esac
 }
 set -- $NAMES
@@ -99,7 +105,7 @@ while [ $r -lt "$ROUNDS" ]; do
 	while [ $i -lt $n ]; do
 		k=$(( (i + r) % n + 1 ))
 		name=${!k}
-		case " ${BENCH_LINES:-$NAMES} " in *" $name "*) line "$name" ;; esac
+		case " $LINES " in *" $name "*) line "$name" ;; esac
 		i=$((i + 1))
 	done
 	r=$((r + 1))
