@@ -47,12 +47,14 @@ extern char **environ;
 #define LF_CHUNK		(1024 * 1024)	/* bytes queued per write */
 #define LF_QUEUE_MAX		(32 * 1024 * 1024) /* then the writer waits */
 #define LF_SPARES		4	/* free chunks kept: no page faults */
+#define LF_TAIL_HOLD_US		50000	/* a partial block waits for more */
 
 /* An open file; outlives rotation until its queued bytes are written. */
 struct lf_file {
 	int		 fd;		/* O_APPEND */
 	int		 dfd;		/* the same file with O_DIRECT, or -1 */
 	off_t		 qsize;		/* its size once the queue is written */
+	off_t		 whole;		/* end of the last whole record written */
 	int		 refs;		/* chunks, and the logfile while current */
 };
 
@@ -105,6 +107,8 @@ struct logfile {
 	struct lf_chunk	*spare;		/* free LF_CHUNK ones, reused */
 	int		 nspare;
 	size_t		 queued;	/* bytes not yet written */
+	struct event	*tail_ev;	/* ends the wait of a held tail */
+	bool		 draining;	/* hold nothing back */
 	char		*cur;		/* file open or written last, "" if none */
 	char		 suffix[16];	/* period of the next write */
 	time_t		 pstart, pend;
@@ -919,7 +923,7 @@ lf_file_new(int fd, const char *path)
 	f->refs = 1;
 	if (fstat(fd, &a) == -1 || !S_ISREG(a.st_mode))
 		return f;	/* qsize unknown: no direct writes */
-	f->qsize = a.st_size;
+	f->qsize = f->whole = a.st_size;
 	if (!logfile_direct_io)
 		return f;
 	/* Refused where the filesystem has no direct I/O; the path is
@@ -990,6 +994,19 @@ lf_chunk_free(struct logfile *lf, struct lf_chunk *c)
 }
 
 static void	lf_written(void *, long);
+static void	lf_submit(struct logfile *);
+
+static void
+lf_tail_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct logfile	*lf = arg;
+
+	(void)fd;
+	(void)what;
+	lf->draining = true;
+	lf_submit(lf);
+	lf->draining = false;
+}
 
 /*
  * Writes the next piece of the first chunk: up to its file's next block
@@ -1001,6 +1018,7 @@ lf_submit(struct logfile *lf)
 {
 	struct lf_chunk	*c = lf->qhead, *nx;
 	struct lf_file	*f;
+	struct timeval	 tv;
 	off_t		 o;
 	size_t		 n, mis;
 	ssize_t		 w;
@@ -1011,6 +1029,21 @@ lf_submit(struct logfile *lf)
 	f = c->f;
 	o = c->off + (off_t)c->done;
 	n = c->len - c->done;
+	if (f->dfd != -1 && o % LF_DIO_ALIGN == 0 && n < LF_DIO_ALIGN &&
+	    c->next == NULL && !lf->draining && lf->base != NULL) {
+		/* A partial last block and nothing behind it: under load the
+		 * next batch comes within milliseconds and takes it along in
+		 * its direct write; otherwise it is written after a short
+		 * wait, through the page cache. */
+		if (lf->tail_ev == NULL)
+			lf->tail_ev = evtimer_new(lf->base, lf_tail_cb, lf);
+		if (!evtimer_pending(lf->tail_ev, NULL)) {
+			tv.tv_sec = 0;
+			tv.tv_usec = LF_TAIL_HOLD_US;
+			evtimer_add(lf->tail_ev, &tv);
+		}
+		return;
+	}
 	if (f->dfd != -1 && o % LF_DIO_ALIGN == 0 && n < LF_DIO_ALIGN &&
 	    (nx = c->next) != NULL && nx->f == f && nx->done == 0 &&
 	    nx->d - nx->mem == (ptrdiff_t)n) {
@@ -1065,20 +1098,22 @@ lf_queue_free(struct logfile *lf, bool count_lost)
 }
 
 /* As the synchronous path: the whole records already written stay, a
- * partial one is cut off, the rest of the queue is lost and counted. */
+ * partial one is cut off (it may have begun in the chunk before, whose
+ * last block rode with this one), the rest of the queue is lost and
+ * counted. */
 static void
 lf_async_fail(struct logfile *lf, struct lf_chunk *c, int err)
 {
-	const unsigned char	*nl;
-	size_t			 keep = 0;
+	off_t	end = c->off + (off_t)c->done;
+	size_t	cut;
 
-	if (c->done > 0 && (nl = memrchr(c->d, '\n', c->done)) != NULL)
-		keep = (size_t)(nl - c->d) + 1;
-	if (c->done > keep) {
-		(void)ftruncate(c->f->fd, c->off + (off_t)keep);
-		lf->st.bytes -= c->done - keep;
+	if (end > c->f->whole) {
+		cut = (size_t)(end - c->f->whole);
+		(void)ftruncate(c->f->fd, c->f->whole);
+		lf->st.bytes -= cut;
+		lf->st.lost_bytes += cut;
+		lf->ep_lost_bytes += cut;
 	}
-	c->done = keep;
 	lf_queue_free(lf, true);
 	lf_closefd(lf);
 	lf_episode_start(lf, err, logfile_now());
@@ -1087,8 +1122,9 @@ lf_async_fail(struct logfile *lf, struct lf_chunk *c, int err)
 static void
 lf_written(void *arg, long res)
 {
-	struct logfile	*lf = arg;
-	struct lf_chunk	*c = lf->qhead;
+	struct logfile		*lf = arg;
+	struct lf_chunk		*c = lf->qhead;
+	const unsigned char	*nl;
 
 	c->busy = false;
 	if (res == -EINVAL && c->dio) {
@@ -1107,6 +1143,8 @@ lf_written(void *arg, long res)
 		lf_async_fail(lf, c, res == 0 ? ENOSPC : (int)-res);
 		return;
 	}
+	if ((nl = memrchr(c->d + c->done, '\n', (size_t)res)) != NULL)
+		c->f->whole = c->off + (off_t)(nl - c->d) + 1;
 	c->done += (size_t)res;
 	lf->queued -= (size_t)res;
 	lf->st.bytes += (uint64_t)res;
@@ -1151,8 +1189,13 @@ lf_queue(struct logfile *lf, const char *p, size_t len)
 static void
 lf_drain(struct logfile *lf)
 {
+	bool	was = lf->draining;
+
+	lf->draining = true;
+	lf_submit(lf);
 	while (lf->qhead != NULL && uring_wait())
 		;
+	lf->draining = was;
 }
 
 void
@@ -1330,6 +1373,8 @@ logfile_close(struct logfile *lf)
 		free(c->mem);
 		free(c);
 	}
+	if (lf->tail_ev != NULL)
+		event_free(lf->tail_ev);
 	if (lf_all == NULL)
 		uring_stop();
 	free(lf->path);

@@ -15,7 +15,7 @@
 #include "sink.h"
 #include "xmalloc.h"
 
-#define SINK_LF_HIGH		(256 * 1024)
+#define SINK_LF_HIGH		(1024 * 1024)
 #define SINK_LF_DELAY_US	100000
 
 struct sink_logfile {

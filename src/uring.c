@@ -217,6 +217,7 @@ uring_pwrite(int fd, const void *p, size_t n, uint64_t off, uring_cb cb,
 	sqe->len = (uint32_t)n;
 	sqe->off = off;
 	sqe->user_data = (uint64_t)i;
+	sqe->flags = IOSQE_ASYNC;
 	ur.sq_array[idx] = idx;
 	atomic_store_explicit((_Atomic unsigned *)ur.sq_tail, tail + 1,
 	    memory_order_release);

@@ -1,10 +1,12 @@
 /* test-logfile-async.c - log files written through io_uring: the file
  * holds exactly what was handed over, in order, whatever the batch sizes
  * and alignments; rotation hands over a whole previous file; close waits. */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,66 @@ TEST(logfile_async_rotation_hands_over_whole_file)
 	logfile_close(lf);
 	CHECK_INT(stat(p, &sb), 0);
 	CHECK_INT((size_t)sb.st_size, b.len + 2);
+	buf_free(&b);
+	event_base_free(base);
+	ta_rmrf(dir);
+}
+
+/*
+ * A write error (the file size limit here, a full disk in production) in
+ * the middle of queued batches: the file keeps whole records only, even
+ * when the record cut in two began in a batch already written, and the
+ * loss is counted.
+ */
+TEST(logfile_async_error_leaves_whole_records)
+{
+	char			 dir[PATH_MAX], err[256], p[PATH_MAX];
+	struct event_base	*base = event_base_new();
+	struct logfile		*lf;
+	struct logfile_stats	 st;
+	struct rlimit		 old, lim;
+	struct buf		 all, b;
+	unsigned		 seq = 0;
+	char			*got;
+	size_t			 flen = 0;
+	int			 i;
+
+	ta_mkdir(dir, sizeof dir);
+	buf_init(&all);
+	buf_init(&b);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 3 * 4096;	/* a block boundary */
+	CHECK_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	lf = logfile_open(dir, "e.log", false, NULL, 0, NULL, base, err,
+	    sizeof err);
+	CHECK(lf != NULL);
+	if (lf == NULL)
+		return;
+	for (i = 0; i < 200; i++) {
+		buf_reset(&b);
+		ta_batch(&b, 250, &seq);
+		buf_add(&all, b.p, b.len);
+		logfile_write(lf, b.p, b.len, logfile_now());
+		nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+	}
+	logfile_sync(lf);
+	logfile_stats(lf, &st);
+	setrlimit(RLIMIT_FSIZE, &old);
+	snprintf(p, sizeof p, "%s/e.log", dir);
+	got = ta_slurp(p, &flen);
+	CHECK(got != NULL);
+	CHECK(flen > 0 && flen <= lim.rlim_cur);
+	/* A prefix of what was handed over, ending with a whole line. */
+	CHECK(got != NULL && flen <= all.len && memcmp(got, all.p, flen) == 0);
+	CHECK(flen > 0 && got != NULL && got[flen - 1] == '\n');
+	CHECK(st.lost_records > 0);
+	CHECK_INT(st.bytes, flen);
+	CHECK_INT(st.bytes + st.lost_bytes, all.len);
+	free(got);
+	logfile_close(lf);
+	buf_free(&all);
 	buf_free(&b);
 	event_base_free(base);
 	ta_rmrf(dir);
