@@ -1,11 +1,34 @@
 /* main.c - unit-test runner. */
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "test.h"
 
 static struct test	*tests, **tail = &tests;
 static int		 cur_failed;
+
+void
+test_tmpdir(char *out, size_t len, const char *prefix)
+{
+	const char	*t = getenv("TCPDP_TMP");
+
+	snprintf(out, len, "%s/%s.XXXXXX", t != NULL ? t : "/tmp", prefix);
+	if (mkdtemp(out) == NULL)
+		out[0] = '\0';
+}
+
+void
+test_rmrf(const char *dir)
+{
+	char	cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0) {
+		/* left for the test run's cleanup */
+	}
+}
 
 void
 test_register(struct test *t)

@@ -11,27 +11,6 @@
 #include "log.h"
 #include "test.h"
 
-static void
-tg_dir(char *out, size_t len)
-{
-	const char	*t = getenv("TCPDP_TMP");
-
-	snprintf(out, len, "%s/log.XXXXXX", t != NULL ? t : "/tmp");
-	if (mkdtemp(out) == NULL)
-		out[0] = '\0';
-}
-
-static void
-tg_rmrf(const char *dir)
-{
-	char	cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0) {
-		/* left for the test run's cleanup */
-	}
-}
-
 static size_t
 tg_read(const char *dir, const char *name, char *out, size_t cap)
 {
@@ -77,10 +56,10 @@ tg_cfg(struct config_log *c, char *dir, char *fmt)
 
 TEST(log_json_file)
 {
-	char			dir[PATH_MAX], buf[4096];
+	char			dir[256], buf[4096];
 	struct config_log	c;
 
-	tg_dir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "log");
 	tg_cfg(&c, dir, (char *)"json");
 	CHECK_INT(log_open(&c, NULL), 0);
 	rec_cstr(log_fields(), "dumper", "hex");
@@ -99,15 +78,15 @@ TEST(log_json_file)
 	    "\"error\":\"x\\\\\"y\"\\}\n$"));
 	if (!tg_match(buf, "^\\{\"level\":\"info\""))
 		printf("got: %s\n", buf);
-	tg_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(log_ltsv_file)
 {
-	char			dir[PATH_MAX], buf[4096];
+	char			dir[256], buf[4096];
 	struct config_log	c;
 
-	tg_dir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "log");
 	tg_cfg(&c, dir, (char *)"LTSV");
 	CHECK_INT(log_open(&c, NULL), 0);
 	rec_cstr(log_fields(), "dumper", "mysql");
@@ -117,15 +96,15 @@ TEST(log_ltsv_file)
 	tg_read(dir, "tcpdp.log", buf, sizeof buf);
 	CHECK(tg_match(buf, "^ts:[0-9-]{10}T[0-9:]{8}\\.[0-9]{3}Z\tlevel:warn\t"
 	    "caller:a.go:1\tmsg:hello\tdumper:mysql\tn:3\n$"));
-	tg_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(log_bad_settings)
 {
-	char			dir[PATH_MAX];
+	char			dir[256];
 	struct config_log	c;
 
-	tg_dir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "log");
 	tg_cfg(&c, dir, (char *)"xml");
 	CHECK_INT(log_open(&c, NULL), -1);
 	log_close();
@@ -140,7 +119,7 @@ TEST(log_bad_settings)
 	CHECK_INT(log_open(&c, NULL), 0);
 	log_close();
 	CHECK(access(dir, F_OK) == 0);
-	tg_rmrf(dir);
+	test_rmrf(dir);
 }
 
 /* Console lines go to a terminal: a message or a field quoting a peer or

@@ -20,27 +20,6 @@
 #include "test.h"
 #include "uring.h"
 
-static void
-ta_mkdir(char *out, size_t len)
-{
-	const char	*t = getenv("TCPDP_TMP");
-
-	snprintf(out, len, "%s/lfa.XXXXXX", t != NULL ? t : "/tmp");
-	if (mkdtemp(out) == NULL)
-		out[0] = '\0';
-}
-
-static void
-ta_rmrf(const char *dir)
-{
-	char	cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0) {
-		/* left for the test run's cleanup */
-	}
-}
-
 /* The whole file, or NULL. */
 static char *
 ta_slurp(const char *path, size_t *len)
@@ -93,7 +72,7 @@ ta_batch(struct buf *b, size_t n, unsigned *seq)
 
 TEST(logfile_async_file_equals_batches)
 {
-	char			 dir[PATH_MAX], err[256], p[PATH_MAX];
+	char			 dir[256], err[256], p[PATH_MAX];
 	struct event_base	*base = event_base_new();
 	struct logfile		*lf;
 	struct logfile_stats	 st;
@@ -107,7 +86,7 @@ TEST(logfile_async_file_equals_batches)
 	char			*got;
 	int			 fd;
 
-	ta_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lfa");
 	buf_init(&all);
 	buf_init(&b);
 	/* An existing file of an unaligned size: appended to. */
@@ -149,12 +128,12 @@ TEST(logfile_async_file_equals_batches)
 	buf_free(&all);
 	buf_free(&b);
 	event_base_free(base);
-	ta_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(logfile_async_rotation_hands_over_whole_file)
 {
-	char			 dir[PATH_MAX], err[256], p[PATH_MAX];
+	char			 dir[256], err[256], p[PATH_MAX];
 	struct event_base	*base = event_base_new();
 	struct logfile		*lf;
 	struct buf		 b;
@@ -164,7 +143,7 @@ TEST(logfile_async_rotation_hands_over_whole_file)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	ta_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lfa");
 	buf_init(&b);
 	lf = logfile_open(dir, "r.log", true, "minutely", -1, NULL, base, err,
 	    sizeof err);
@@ -188,7 +167,7 @@ TEST(logfile_async_rotation_hands_over_whole_file)
 	CHECK_INT((size_t)sb.st_size, b.len + 2);
 	buf_free(&b);
 	event_base_free(base);
-	ta_rmrf(dir);
+	test_rmrf(dir);
 }
 
 /*
@@ -199,7 +178,7 @@ TEST(logfile_async_rotation_hands_over_whole_file)
  */
 TEST(logfile_async_error_leaves_whole_records)
 {
-	char			 dir[PATH_MAX], err[256], p[PATH_MAX];
+	char			 dir[256], err[256], p[PATH_MAX];
 	struct event_base	*base = event_base_new();
 	struct logfile		*lf;
 	struct logfile_stats	 st;
@@ -210,7 +189,7 @@ TEST(logfile_async_error_leaves_whole_records)
 	size_t			 flen = 0;
 	int			 i;
 
-	ta_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lfa");
 	buf_init(&all);
 	buf_init(&b);
 	signal(SIGXFSZ, SIG_IGN);
@@ -248,5 +227,5 @@ TEST(logfile_async_error_leaves_whole_records)
 	buf_free(&all);
 	buf_free(&b);
 	event_base_free(base);
-	ta_rmrf(dir);
+	test_rmrf(dir);
 }

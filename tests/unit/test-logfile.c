@@ -14,28 +14,6 @@
 #include "logfile.h"
 #include "test.h"
 
-/* A fresh directory under TCPDP_TMP or /tmp. */
-static void
-tl_mkdir(char *out, size_t len)
-{
-	const char	*t = getenv("TCPDP_TMP");
-
-	snprintf(out, len, "%s/lf.XXXXXX", t != NULL ? t : "/tmp");
-	if (mkdtemp(out) == NULL)
-		out[0] = '\0';
-}
-
-static void
-tl_rmrf(const char *dir)
-{
-	char	cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0) {
-		/* left for the test run's cleanup */
-	}
-}
-
 static int
 tl_count(const char *dir, const char *prefix)
 {
@@ -163,7 +141,7 @@ TEST(logfile_period_local_time)
 
 TEST(logfile_rotation_names_symlink)
 {
-	char		 dir[PATH_MAX], err[256], link[PATH_MAX], p[PATH_MAX];
+	char		 dir[256], err[256], link[PATH_MAX], p[PATH_MAX];
 	struct logfile	*lf;
 	struct stat	 sb;
 	ssize_t		 n;
@@ -172,7 +150,7 @@ TEST(logfile_rotation_names_symlink)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	tl_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lf");
 	lf = logfile_open(dir, "dump.log", true, "minutely", -1, NULL, NULL,
 	    err, sizeof err);
 	CHECK(lf != NULL);
@@ -202,16 +180,16 @@ TEST(logfile_rotation_names_symlink)
 	CHECK_INT(sb.st_size, 4);
 	CHECK_INT(logfile_period_end(lf, t0 + 121), tl_utc(2026, 11, 26, 14, 1, 0));
 	logfile_close(lf);
-	tl_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(logfile_no_rotation_appends)
 {
-	char		 dir[PATH_MAX], err[256], p[PATH_MAX];
+	char		 dir[256], err[256], p[PATH_MAX];
 	struct logfile	*lf;
 	struct stat	 sb;
 
-	tl_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lf");
 	lf = logfile_open(dir, "tcpdp.log", false, "bogus", 7, NULL, NULL,
 	    err, sizeof err);
 	CHECK(lf != NULL);
@@ -233,15 +211,15 @@ TEST(logfile_no_rotation_appends)
 	CHECK_INT(sb.st_size, 14);
 	CHECK_INT(sb.st_mode & 0777, 0644 & ~0022);
 	CHECK_INT(tl_count(dir, ""), 3);	/* ., .. and the file */
-	tl_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(logfile_open_errors)
 {
-	char		 dir[PATH_MAX], err[256] = "", p[PATH_MAX];
+	char		 dir[256], err[256] = "", p[PATH_MAX];
 	struct logfile	*lf;
 
-	tl_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lf");
 	lf = logfile_open(dir, "x.log", true, "weekly", 7, NULL, NULL, err,
 	    sizeof err);
 	CHECK(lf == NULL);
@@ -259,14 +237,14 @@ TEST(logfile_open_errors)
 	    sizeof err);
 	CHECK(lf != NULL);
 	logfile_close(lf);
-	tl_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(logfile_retention_count)
 {
-	char	dir[PATH_MAX], p[PATH_MAX];
+	char	dir[256], p[PATH_MAX];
 
-	tl_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lf");
 	tl_touch(dir, "dump.log.20261120", 1);
 	tl_touch(dir, "dump.log.20261121", 1);
 	tl_touch(dir, "dump.log.20261122", 1);
@@ -289,15 +267,15 @@ TEST(logfile_retention_count)
 	CHECK_INT(logfile_retain(p, -1, 100), 0);
 	CHECK_INT(logfile_retain(p, 1, 100), 1);
 	CHECK(tl_exists(dir, "dump.log.20261123"));
-	tl_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(logfile_retention_age)
 {
-	char	dir[PATH_MAX], p[PATH_MAX];
+	char	dir[256], p[PATH_MAX];
 	time_t	now = 1800000000;
 
-	tl_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lf");
 	tl_touch(dir, "dump.log.20261101", now - 8 * 86400);
 	tl_touch(dir, "dump.log.20261102", now - 7 * 86400 - 1);
 	tl_touch(dir, "dump.log.20261110", now - 6 * 86400);
@@ -308,17 +286,17 @@ TEST(logfile_retention_age)
 	CHECK(!tl_exists(dir, "dump.log.20261102"));
 	CHECK(tl_exists(dir, "dump.log.20261110"));
 	CHECK(tl_exists(dir, "dump.log.20261111"));
-	tl_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(logfile_retention_on_rotation)
 {
-	char		 dir[PATH_MAX], err[256];
+	char		 dir[256], err[256];
 	struct logfile	*lf;
 	time_t		 t0 = tl_utc(2026, 11, 26, 10, 0, 0);
 	int		 i;
 
-	tl_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lf");
 	lf = logfile_open(dir, "d.log", true, "hourly", 3, NULL, NULL, err,
 	    sizeof err);
 	CHECK(lf != NULL);
@@ -332,23 +310,23 @@ TEST(logfile_retention_on_rotation)
 	CHECK(tl_exists(dir, "d.log.2026112614"));
 	CHECK(tl_exists(dir, "d.log.2026112615"));
 	logfile_close(lf);
-	tl_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(logfile_dir_removed)
 {
-	char		 dir[PATH_MAX], err[256], p[PATH_MAX];
+	char		 dir[256], err[256], p[PATH_MAX];
 	struct logfile	*lf;
 	struct stat	 sb;
 
-	tl_mkdir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "lf");
 	lf = logfile_open(dir, "d.log", false, NULL, 0, NULL, NULL, err,
 	    sizeof err);
 	CHECK(lf != NULL);
 	if (lf == NULL)
 		return;
 	CHECK_INT(logfile_write(lf, "a\n", 2, 100), 0);
-	tl_rmrf(dir);
+	test_rmrf(dir);
 	/* Within the same second the old descriptor is still used. */
 	CHECK_INT(logfile_write(lf, "b\n", 2, 100), 0);
 	/* The next check notices, makes the directory and a new file. */
@@ -357,5 +335,5 @@ TEST(logfile_dir_removed)
 	CHECK_INT(stat(p, &sb), 0);
 	CHECK_INT(sb.st_size, 2);
 	logfile_close(lf);
-	tl_rmrf(dir);
+	test_rmrf(dir);
 }

@@ -37,30 +37,9 @@ ts_lines(const char *dir, const char *name)
 	return n;
 }
 
-static void
-ts_dir(char *out, size_t len)
-{
-	const char	*t = getenv("TCPDP_TMP");
-
-	snprintf(out, len, "%s/sinklf.XXXXXX", t != NULL ? t : "/tmp");
-	if (mkdtemp(out) == NULL)
-		out[0] = '\0';
-}
-
-static void
-ts_rmrf(const char *dir)
-{
-	char	cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0) {
-		/* left for the test run's cleanup */
-	}
-}
-
 TEST(sink_logfile_period_batches)
 {
-	char		 dir[PATH_MAX], err[256];
+	char		 dir[256], err[256];
 	struct logfile	*lf;
 	struct sink	*s;
 	struct record	 r;
@@ -71,7 +50,7 @@ TEST(sink_logfile_period_batches)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	ts_dir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "sinklf");
 	logfile_clock = ts_clock;
 	ts_now = 1795737599;	/* 2026-11-26T23:59:59Z */
 	lf = logfile_open(dir, "dump.log", true, "minutely", -1, NULL, NULL,
@@ -99,18 +78,18 @@ TEST(sink_logfile_period_batches)
 	CHECK_INT(recs - recs0, 5);
 	rec_free(&r);
 	logfile_clock = saved;
-	ts_rmrf(dir);
+	test_rmrf(dir);
 }
 
 TEST(dumpsinks_config)
 {
-	char		dir[PATH_MAX], err[256];
+	char		dir[256], err[256];
 	struct config	cfg;
 	struct engine	eng;
 	struct sink	*s;
 	int		n;
 
-	ts_dir(dir, sizeof dir);
+	test_tmpdir(dir, sizeof dir, "sinklf");
 	/* config.c may not be linked in yet: only what dumpsinks reads. */
 	memset(&cfg, 0, sizeof cfg);
 	cfg.dump_log.dir = dir;
@@ -157,5 +136,5 @@ TEST(dumpsinks_config)
 	CHECK_INT(dumpsinks_add(&eng, &cfg, false, err, sizeof err), -1);
 	CHECK(strstr(err, "daily, hourly, minutely") != NULL);
 	engine_free(&eng);
-	ts_rmrf(dir);
+	test_rmrf(dir);
 }

@@ -19,6 +19,10 @@ void	test_fail(const char *file, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Hex string ("14 00 0a" or "14000a") to bytes; returns length. */
 size_t	test_unhex(const char *hex, uint8_t *out, size_t cap);
+/* A fresh directory PREFIX.XXXXXX under TCPDP_TMP or /tmp ("" on failure),
+ * and its removal (what fails is left to the test run's cleanup). */
+void	test_tmpdir(char *out, size_t len, const char *prefix);
+void	test_rmrf(const char *dir);
 
 #define TEST(n)								\
 	static void test_fn_##n(void);					\
