@@ -38,10 +38,11 @@ extern char **environ;
  * so a slow write never stalls the capture. The whole blocks of a batch are
  * written with O_DIRECT: a busy dump log (tens of MB/s of hex) otherwise
  * costs more kernel time filling new page-cache pages than the capture
- * itself, and evicts the database's own cached pages. The bytes before the
- * first block boundary and after the last go through the page cache, so
- * every record is in the file as soon as its write completes. 4096 covers
- * the offset, length and memory alignment of common devices.
+ * itself, and evicts the database's own cached pages. The bytes up to the
+ * first block boundary go through the page cache; a partial last block
+ * waits up to LF_TAIL_HOLD_US for the next batch to ride with, then goes
+ * through the page cache too. 4096 covers the offset, length and memory
+ * alignment of common devices.
  */
 #define LF_DIO_ALIGN		4096
 #define LF_CHUNK		(1024 * 1024)	/* bytes queued per write */

@@ -225,11 +225,10 @@ uring_pwrite(int fd, const void *p, size_t n, uint64_t off, uring_cb cb,
 	ur.inflight++;
 	/* The submission is only refused for want of memory or with a full
 	 * completion queue, which the slot count rules out: retry briefly. */
-	while ((r = uring_enter(1, 0, 0)) != 1) {
-		if (r == -1 && errno != EINTR && errno != EAGAIN &&
-		    errno != EBUSY)
+	while ((r = uring_enter(1, 0, 0)) == -1) {
+		if (errno != EINTR && errno != EAGAIN && errno != EBUSY)
 			fatalx("io_uring_enter: %s", strerror(errno));
-		if (r == -1 && errno == EBUSY)
+		if (errno == EBUSY)
 			uring_enter(0, 1, IORING_ENTER_GETEVENTS);
 	}
 	return 0;
