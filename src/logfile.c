@@ -59,15 +59,14 @@ struct lf_file {
 	int		 refs;		/* chunks, and the logfile while current */
 };
 
-/* Queued bytes of one file, whole records only. d sits at the same offset
+/* Queued bytes of one file. d sits at the same offset
  * from a block boundary in memory as in the file, so its whole blocks can
  * be written directly. */
 struct lf_chunk {
 	struct lf_chunk	*next;
 	struct lf_file	*f;
 	off_t		 off;		/* file offset of d[0] */
-	unsigned char	*mem;		/* LF_DIO_ALIGN-aligned */
-	size_t		 cap;		/* of mem */
+	unsigned char	*mem;		/* LF_CHUNK bytes, LF_DIO_ALIGN-aligned */
 	unsigned char	*d;
 	size_t		 len;
 	size_t		 done;		/* bytes of d written */
@@ -950,25 +949,22 @@ lf_file_put(struct lf_file *f)
 }
 
 static struct lf_chunk *
-lf_chunk_new(struct logfile *lf, size_t len)
+lf_chunk_new(struct logfile *lf)
 {
 	struct lf_chunk	*c;
 	struct lf_file	*f = lf->file;
-	size_t		 pad = (size_t)(f->qsize % LF_DIO_ALIGN), cap = LF_CHUNK;
+	size_t		 pad = (size_t)(f->qsize % LF_DIO_ALIGN);
 	void		*mem;
 
-	if (pad + len > cap)
-		cap = (pad + len + LF_DIO_ALIGN - 1) & ~(size_t)(LF_DIO_ALIGN - 1);
-	if (cap == LF_CHUNK && lf->spare != NULL) {
+	if (lf->spare != NULL) {
 		c = lf->spare;
 		lf->spare = c->next;
 		lf->nspare--;
 	} else {
 		c = xcalloc(1, sizeof *c);
-		if (posix_memalign(&mem, LF_DIO_ALIGN, cap) != 0)
+		if (posix_memalign(&mem, LF_DIO_ALIGN, LF_CHUNK) != 0)
 			fatalx("out of memory");
 		c->mem = mem;
-		c->cap = cap;
 	}
 	c->next = NULL;
 	c->f = f;
@@ -984,7 +980,7 @@ static void
 lf_chunk_free(struct logfile *lf, struct lf_chunk *c)
 {
 	lf_file_put(c->f);
-	if (c->cap == LF_CHUNK && lf->nspare < LF_SPARES) {
+	if (lf->nspare < LF_SPARES) {
 		c->next = lf->spare;
 		lf->spare = c;
 		lf->nspare++;
@@ -1164,24 +1160,35 @@ lf_written(void *arg, long res)
 	lf_submit(lf);
 }
 
+/* Chunks are all LF_CHUNK bytes (reused without page faults); a batch
+ * fills the last one and goes on in new ones. Records may straddle chunks:
+ * an error cuts back to the file's last whole record, wherever it is. */
 static void
 lf_queue(struct logfile *lf, const char *p, size_t len)
 {
 	struct lf_chunk	*c = lf->qtail;
+	size_t		 room, n;
 
-	if (c == NULL || c->busy || c->done > 0 || c->f != lf->file ||
-	    (size_t)(c->d - c->mem) + c->len + len > c->cap) {
-		c = lf_chunk_new(lf, len);
-		if (lf->qtail != NULL)
-			lf->qtail->next = c;
-		else
-			lf->qhead = c;
-		lf->qtail = c;
+	while (len > 0) {
+		if (c == NULL || c->busy || c->done > 0 ||
+		    c->f != lf->file ||
+		    (size_t)(c->d - c->mem) + c->len == LF_CHUNK) {
+			c = lf_chunk_new(lf);
+			if (lf->qtail != NULL)
+				lf->qtail->next = c;
+			else
+				lf->qhead = c;
+			lf->qtail = c;
+		}
+		room = LF_CHUNK - (size_t)(c->d - c->mem) - c->len;
+		n = len < room ? len : room;
+		memcpy(c->d + c->len, p, n);
+		c->len += n;
+		lf->file->qsize += (off_t)n;
+		lf->queued += n;
+		p += n;
+		len -= n;
 	}
-	memcpy(c->d + c->len, p, len);
-	c->len += len;
-	lf->file->qsize += (off_t)len;
-	lf->queued += len;
 	lf_submit(lf);
 }
 
