@@ -46,7 +46,7 @@ extern char **environ;
  */
 #define LF_DIO_ALIGN		4096
 #define LF_CHUNK		(1024 * 1024)	/* bytes queued per write */
-#define LF_QUEUE_MAX		(32 * 1024 * 1024) /* then the writer waits */
+#define LF_QUEUE_MAX		(64 * 1024 * 1024) /* then the writer waits */
 #define LF_SPARES		4	/* free chunks kept: no page faults */
 #define LF_TAIL_HOLD_US		50000	/* a partial block waits for more */
 
