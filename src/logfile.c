@@ -139,7 +139,9 @@ lf_real_clock(void)
 }
 
 time_t			(*logfile_clock)(void) = lf_real_clock;
-bool			 logfile_direct_io = true;
+/* Direct I/O for the whole blocks of queued batches; TCPDP_LOG_DIRECT=0
+ * turns it off (the file's content is the same either way). */
+static bool		 lf_direct_io = true;
 static int		 lf_clock_env_done;
 static time_t		 lf_test_epoch;
 static double		 lf_test_speed = 1;
@@ -364,7 +366,7 @@ logfile_open(const char *dir, const char *name, bool rotate,
 		return NULL;
 	}
 	if ((e = getenv("TCPDP_LOG_DIRECT")) != NULL && strcmp(e, "0") == 0)
-		logfile_direct_io = false;
+		lf_direct_io = false;
 	path = lf_abspath(dir, name);
 	d = lf_dirname(path);
 	if (lf_mkdirs(d) == -1 || stat(d, &sb) == -1) {
@@ -924,7 +926,7 @@ lf_file_new(int fd, const char *path)
 	if (fstat(fd, &a) == -1 || !S_ISREG(a.st_mode))
 		return f;	/* qsize unknown: no direct writes */
 	f->qsize = f->whole = a.st_size;
-	if (!logfile_direct_io)
+	if (!lf_direct_io)
 		return f;
 	/* Refused where the filesystem has no direct I/O; the path is
 	 * checked to still name the file just opened. */
@@ -1027,7 +1029,7 @@ lf_submit(struct logfile *lf)
 	o = c->off + (off_t)c->done;
 	n = c->len - c->done;
 	if (f->dfd != -1 && o % LF_DIO_ALIGN == 0 && n < LF_DIO_ALIGN &&
-	    c->next == NULL && !lf->draining && lf->base != NULL) {
+	    c->next == NULL && !lf->draining) {
 		/* A partial last block and nothing behind it: under load the
 		 * next batch comes within milliseconds and takes it along in
 		 * its direct write; otherwise it is written after a short

@@ -17,7 +17,8 @@
  * through io_uring (uring.h), in order, so a slow disk never stalls the
  * loop; past LF_QUEUE_MAX queued bytes the writer waits (back-pressure,
  * never a dropped line). Rotation waits for the previous file's writes
- * before its hook runs. Without a base, or without io_uring, writes are
+ * before its hook runs. Whole blocks go with O_DIRECT unless
+ * TCPDP_LOG_DIRECT=0. Without a base, or without io_uring, writes are
  * plain write(2) calls. */
 #ifndef TCPDP_LOGFILE_H
 #define TCPDP_LOGFILE_H
@@ -81,10 +82,6 @@ void		 logfile_stats(const struct logfile *, struct logfile_stats *);
  * starts and runs SPEED times faster than real time). */
 extern time_t	(*logfile_clock)(void);
 time_t		 logfile_now(void);
-
-/* Direct I/O for the whole blocks of queued batches (see logfile.c); on
- * unless TCPDP_LOG_DIRECT=0. The file's content is the same either way. */
-extern bool	logfile_direct_io;
 
 /* Suffix of the period holding t ("20261126", "2026112613", ...) and the
  * period's bounds; exposed for tests. */

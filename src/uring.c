@@ -188,12 +188,6 @@ uring_on(void)
 }
 
 int
-uring_inflight(void)
-{
-	return ur.inflight;
-}
-
-int
 uring_pwrite(int fd, const void *p, size_t n, uint64_t off, uring_cb cb,
     void *arg)
 {

@@ -39,7 +39,6 @@ void		 uring_reap(void);
 /* Blocks until at least one write has finished, then reaps. false, at
  * once, when nothing is in flight or when called from a callback. */
 bool		 uring_wait(void);
-int		 uring_inflight(void);
 /* Waits for every write, then tears the ring down (before the event base
  * goes away). */
 void		 uring_stop(void);
