@@ -1,4 +1,5 @@
 /* logfile.c - log files, rotation, retention and the rotation hook. */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -40,15 +41,24 @@ extern char **environ;
  * costs more kernel time filling new page-cache pages than the capture
  * itself, and evicts the database's own cached pages. The bytes up to the
  * first block boundary go through the page cache; a partial last block
- * waits up to LF_TAIL_HOLD_US for the next batch to ride with, then goes
+ * waits up to LF_HOLD_US for the next batch to ride with, then goes
  * through the page cache too. 4096 covers the offset, length and memory
  * alignment of common devices.
+ * A chunk is written when it is full, or LF_HOLD_US after it began to
+ * wait: the batches of a busy capture come every few milliseconds, a few
+ * hundred KB each, and a write of each would cost twice the kernel time
+ * per byte of 1 MB writes (with a worker wake-up and a device kick each).
  */
 #define LF_DIO_ALIGN		4096
 #define LF_CHUNK		(1024 * 1024)	/* bytes queued per write */
-#define LF_QUEUE_MAX		(64 * 1024 * 1024) /* then the writer waits */
+/* Then the writer waits. The disk can stall for a second (a device flush,
+ * a host busy elsewhere) while a hex dump comes at 80 MB/s: waiting stalls
+ * the capture too, whose ring is full in some 50 ms. */
+#define LF_QUEUE_MIN		((size_t)64 << 20)
+#define LF_QUEUE_RAM_SHIFT	6	/* or 1/64 of the RAM, */
+#define LF_QUEUE_CAP		((size_t)256 << 20)	/* up to this */
 #define LF_SPARES		4	/* free chunks kept: no page faults */
-#define LF_TAIL_HOLD_US		50000	/* a partial block waits for more */
+#define LF_HOLD_US		50000	/* a partial chunk or block waits */
 
 /* An open file; outlives rotation until its queued bytes are written. */
 struct lf_file {
@@ -72,6 +82,7 @@ struct lf_chunk {
 	size_t		 done;		/* bytes of d written */
 	bool		 busy;		/* a write of it is in flight */
 	bool		 dio;		/* that write is the direct one */
+	bool		 due;		/* has waited LF_HOLD_US: no more */
 };
 
 struct lf_hook {
@@ -107,7 +118,7 @@ struct logfile {
 	struct lf_chunk	*spare;		/* free LF_CHUNK ones, reused */
 	int		 nspare;
 	size_t		 queued;	/* bytes not yet written */
-	struct event	*tail_ev;	/* ends the wait of a held tail */
+	struct event	*hold_ev;	/* ends the wait of the last chunk */
 	bool		 draining;	/* hold nothing back */
 	char		*cur;		/* file open or written last, "" if none */
 	char		 suffix[16];	/* period of the next write */
@@ -964,7 +975,11 @@ lf_chunk_new(struct logfile *lf)
 		lf->nspare--;
 	} else {
 		c = xcalloc(1, sizeof *c);
-		if (posix_memalign(&mem, LF_DIO_ALIGN, LF_CHUNK) != 0)
+		/* Mapped, not malloc'ed: the memory of a backlog goes back to
+		 * the system as soon as the disk has caught up. */
+		mem = mmap(NULL, LF_CHUNK, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
 			fatalx("out of memory");
 		c->mem = mem;
 	}
@@ -974,7 +989,7 @@ lf_chunk_new(struct logfile *lf)
 	c->off = f->qsize;
 	c->d = c->mem + pad;
 	c->len = c->done = 0;
-	c->busy = c->dio = false;
+	c->busy = c->dio = c->due = false;
 	return c;
 }
 
@@ -988,23 +1003,66 @@ lf_chunk_free(struct logfile *lf, struct lf_chunk *c)
 		lf->nspare++;
 		return;
 	}
-	free(c->mem);
+	munmap(c->mem, LF_CHUNK);
 	free(c);
 }
 
 static void	lf_written(void *, long);
 static void	lf_submit(struct logfile *);
 
+static size_t
+lf_queue_max(void)
+{
+	static size_t	 max;
+	long		 pages, psize;
+	size_t		 ram;
+
+	if (max != 0)
+		return max;
+	max = LF_QUEUE_MIN;
+	pages = sysconf(_SC_PHYS_PAGES);
+	psize = sysconf(_SC_PAGESIZE);
+	if (pages > 0 && psize > 0) {
+		ram = (size_t)pages * (size_t)psize >> LF_QUEUE_RAM_SHIFT;
+		if (ram > max)
+			max = ram < LF_QUEUE_CAP ? ram : LF_QUEUE_CAP;
+	}
+	return max;
+}
+
 static void
-lf_tail_cb(evutil_socket_t fd, short what, void *arg)
+lf_hold_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct logfile	*lf = arg;
 
 	(void)fd;
 	(void)what;
-	lf->draining = true;
+	if (lf->qtail != NULL)
+		lf->qtail->due = true;
 	lf_submit(lf);
-	lf->draining = false;
+}
+
+/* The last chunk waits while it is not full (more batches will fill it),
+ * or while it holds only a partial block (the next batch takes it along in
+ * its direct write); the wait ends LF_HOLD_US after it began. */
+static bool
+lf_hold(struct logfile *lf, const struct lf_chunk *c, off_t o, size_t n)
+{
+	struct timeval	 tv;
+
+	if (c->next != NULL || c->due || lf->draining)
+		return false;
+	if ((size_t)(c->d - c->mem) + c->len == LF_CHUNK &&
+	    (c->f->dfd == -1 || o % LF_DIO_ALIGN != 0 || n >= LF_DIO_ALIGN))
+		return false;
+	if (lf->hold_ev == NULL)
+		lf->hold_ev = evtimer_new(lf->base, lf_hold_cb, lf);
+	if (!evtimer_pending(lf->hold_ev, NULL)) {
+		tv.tv_sec = 0;
+		tv.tv_usec = LF_HOLD_US;
+		evtimer_add(lf->hold_ev, &tv);
+	}
+	return true;
 }
 
 /*
@@ -1017,7 +1075,6 @@ lf_submit(struct logfile *lf)
 {
 	struct lf_chunk	*c = lf->qhead, *nx;
 	struct lf_file	*f;
-	struct timeval	 tv;
 	off_t		 o;
 	size_t		 n, mis;
 	ssize_t		 w;
@@ -1028,21 +1085,11 @@ lf_submit(struct logfile *lf)
 	f = c->f;
 	o = c->off + (off_t)c->done;
 	n = c->len - c->done;
-	if (f->dfd != -1 && o % LF_DIO_ALIGN == 0 && n < LF_DIO_ALIGN &&
-	    c->next == NULL && !lf->draining) {
-		/* A partial last block and nothing behind it: under load the
-		 * next batch comes within milliseconds and takes it along in
-		 * its direct write; otherwise it is written after a short
-		 * wait, through the page cache. */
-		if (lf->tail_ev == NULL)
-			lf->tail_ev = evtimer_new(lf->base, lf_tail_cb, lf);
-		if (!evtimer_pending(lf->tail_ev, NULL)) {
-			tv.tv_sec = 0;
-			tv.tv_usec = LF_TAIL_HOLD_US;
-			evtimer_add(lf->tail_ev, &tv);
-		}
+	if (lf_hold(lf, c, o, n))
 		return;
-	}
+	/* The next chunk to wait starts its own LF_HOLD_US. */
+	if (lf->hold_ev != NULL)
+		evtimer_del(lf->hold_ev);
 	if (f->dfd != -1 && o % LF_DIO_ALIGN == 0 && n < LF_DIO_ALIGN &&
 	    (nx = c->next) != NULL && nx->f == f && nx->done == 0 &&
 	    nx->d - nx->mem == (ptrdiff_t)n) {
@@ -1147,6 +1194,7 @@ lf_written(void *arg, long res)
 	c->done += (size_t)res;
 	lf->queued -= (size_t)res;
 	lf->st.bytes += (uint64_t)res;
+	lf->st.writes++;
 	if (c->dio)
 		lf->st.direct_bytes += (uint64_t)res;
 	if (c->done == c->len) {
@@ -1280,7 +1328,7 @@ logfile_write(struct logfile *lf, const void *data, size_t len, time_t when)
 	if (lf->async) {
 		lf_queue(lf, p, len);
 		/* Back-pressure when the disk cannot keep up. */
-		while (lf->queued > LF_QUEUE_MAX && uring_wait())
+		while (lf->queued > lf_queue_max() && uring_wait())
 			;
 		uring_reap();
 		return 0;
@@ -1294,6 +1342,7 @@ logfile_write(struct logfile *lf, const void *data, size_t len, time_t when)
 			goto fail;
 		}
 		off += (size_t)n;
+		lf->st.writes++;
 	}
 	lf->st.bytes += len;
 	if (lf->failing)
@@ -1380,11 +1429,11 @@ logfile_close(struct logfile *lf)
 	lf_closefd(lf);
 	while ((c = lf->spare) != NULL) {
 		lf->spare = c->next;
-		free(c->mem);
+		munmap(c->mem, LF_CHUNK);
 		free(c);
 	}
-	if (lf->tail_ev != NULL)
-		event_free(lf->tail_ev);
+	if (lf->hold_ev != NULL)
+		event_free(lf->hold_ev);
 	if (lf_all == NULL)
 		uring_stop();
 	free(lf->path);
