@@ -57,7 +57,8 @@ extern char **environ;
 #define LF_QUEUE_MIN		((size_t)64 << 20)
 #define LF_QUEUE_RAM_SHIFT	6	/* or 1/64 of the RAM, */
 #define LF_QUEUE_CAP		((size_t)256 << 20)	/* up to this */
-#define LF_SPARES		4	/* free chunks kept: no page faults */
+#define LF_SPARES		4	/* free chunks kept when idle */
+#define LF_TRIM_SECS		5	/* then the others go */
 #define LF_HOLD_US		50000	/* a partial chunk or block waits */
 
 /* An open file; outlives rotation until its queued bytes are written. */
@@ -119,6 +120,7 @@ struct logfile {
 	int		 nspare;
 	size_t		 queued;	/* bytes not yet written */
 	struct event	*hold_ev;	/* ends the wait of the last chunk */
+	struct event	*trim_ev;	/* unmaps spare chunks after a backlog */
 	bool		 draining;	/* hold nothing back */
 	char		*cur;		/* file open or written last, "" if none */
 	char		 suffix[16];	/* period of the next write */
@@ -982,6 +984,7 @@ lf_chunk_new(struct logfile *lf)
 		if (mem == MAP_FAILED)
 			fatalx("out of memory");
 		c->mem = mem;
+		lf->st.queue_mem += LF_CHUNK;
 	}
 	c->next = NULL;
 	c->f = f;
@@ -993,18 +996,48 @@ lf_chunk_new(struct logfile *lf)
 	return c;
 }
 
+/* Unmaps the free chunks beyond LF_SPARES. */
+static void
+lf_trim(struct logfile *lf)
+{
+	struct lf_chunk	*c;
+
+	while (lf->nspare > LF_SPARES) {
+		c = lf->spare;
+		lf->spare = c->next;
+		lf->nspare--;
+		munmap(c->mem, LF_CHUNK);
+		free(c);
+		lf->st.queue_mem -= LF_CHUNK;
+	}
+}
+
+static void
+lf_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	lf_trim(arg);
+}
+
+/* Written chunks are kept for reuse (a fresh mapping costs its page faults
+ * and zeroing, which doubled the CPU per MB of a disk-bound hex dump whose
+ * queue filled again after every pause); those beyond LF_SPARES go back to
+ * the system LF_TRIM_SECS after the queue last emptied. */
 static void
 lf_chunk_free(struct logfile *lf, struct lf_chunk *c)
 {
+	struct timeval	tv = { LF_TRIM_SECS, 0 };
+
 	lf_file_put(c->f);
-	if (lf->nspare < LF_SPARES) {
-		c->next = lf->spare;
-		lf->spare = c;
-		lf->nspare++;
+	c->next = lf->spare;
+	lf->spare = c;
+	lf->nspare++;
+	if (lf->nspare <= LF_SPARES || lf->qhead != NULL || lf->base == NULL)
 		return;
-	}
-	munmap(c->mem, LF_CHUNK);
-	free(c);
+	if (lf->trim_ev == NULL)
+		lf->trim_ev = evtimer_new(lf->base, lf_trim_cb, lf);
+	evtimer_add(lf->trim_ev, &tv);
 }
 
 static void	lf_written(void *, long);
@@ -1434,6 +1467,8 @@ logfile_close(struct logfile *lf)
 	}
 	if (lf->hold_ev != NULL)
 		event_free(lf->hold_ev);
+	if (lf->trim_ev != NULL)
+		event_free(lf->trim_ev);
 	if (lf_all == NULL)
 		uring_stop();
 	free(lf->path);

@@ -41,6 +41,7 @@ struct logfile_stats {
 	uint64_t	bytes;		/* written to disk */
 	uint64_t	direct_bytes;	/* of which with O_DIRECT */
 	uint64_t	writes;		/* write calls that wrote something */
+	uint64_t	queue_mem;	/* bytes mapped for the queue now */
 	uint64_t	lost_bytes;	/* dropped by write errors */
 	uint64_t	lost_records;
 	uint64_t	rotations;	/* new files opened */
