@@ -65,6 +65,36 @@ ta_run(struct event_base *base, long ms)
 	event_base_dispatch(base);
 }
 
+/* What every test here sets up: a directory, a loop, two buffers. */
+struct ta {
+	char			 dir[256];
+	struct event_base	*base;
+	struct buf		 all;	/* everything handed over */
+	struct buf		 b;	/* the batch at hand */
+	unsigned		 seq;	/* of the next line */
+};
+
+static void
+ta_begin(struct ta *t)
+{
+	test_tmpdir(t->dir, sizeof t->dir, "lfa");
+	t->base = event_base_new();
+	buf_init(&t->all);
+	buf_init(&t->b);
+	t->seq = 0;
+}
+
+static void
+ta_end(struct ta *t, struct logfile *lf)
+{
+	if (lf != NULL)
+		logfile_close(lf);
+	buf_free(&t->all);
+	buf_free(&t->b);
+	event_base_free(t->base);
+	test_rmrf(t->dir);
+}
+
 /* Batches of whole lines, n bytes or a little more. */
 static void
 ta_batch(struct buf *b, size_t n, unsigned *seq)
@@ -83,102 +113,92 @@ ta_batch(struct buf *b, size_t n, unsigned *seq)
 
 TEST(logfile_async_file_equals_batches)
 {
-	char			 dir[256], err[256], p[PATH_MAX];
-	struct event_base	*base = event_base_new();
+	struct ta		 t;
+	char			 err[256], p[PATH_MAX];
 	struct logfile		*lf;
 	struct logfile_stats	 st;
-	struct buf		 all, b;
 	/* Sizes around the chunk and block sizes, and tiny ones. */
 	static const size_t	 sizes[] = { 1, 4000, 300000, 5000, 1048000,
 	    3 * 1048576 + 17, 40, 4096, 8191, 262144, 700000, 100, 2000000,
 	    3, 65536, 1048576, 12345 };
-	unsigned		 seq = 0;
 	size_t			 i, flen = 0, pre = 1000, prelen;
 	char			*got;
 	int			 fd;
 
-	test_tmpdir(dir, sizeof dir, "lfa");
-	buf_init(&all);
-	buf_init(&b);
+	ta_begin(&t);
 	/* An existing file of an unaligned size: appended to. */
-	ta_batch(&all, pre, &seq);
-	prelen = all.len;
-	snprintf(p, sizeof p, "%s/d.log", dir);
+	ta_batch(&t.all, pre, &t.seq);
+	prelen = t.all.len;
+	snprintf(p, sizeof p, "%s/d.log", t.dir);
 	fd = open(p, O_WRONLY | O_CREAT, 0644);
-	CHECK(fd != -1 && write(fd, all.p, all.len) == (ssize_t)all.len);
+	CHECK(fd != -1 && write(fd, t.all.p, t.all.len) == (ssize_t)t.all.len);
 	close(fd);
-	lf = logfile_open(dir, "d.log", false, NULL, 0, NULL, base, err,
+	lf = logfile_open(t.dir, "d.log", false, NULL, 0, NULL, t.base, err,
 	    sizeof err);
 	CHECK(lf != NULL);
 	if (lf == NULL)
-		return;
+		goto out;
 	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-		buf_reset(&b);
-		ta_batch(&b, sizes[i], &seq);
-		buf_add(&all, b.p, b.len);
-		CHECK_INT(logfile_write(lf, b.p, b.len, logfile_now()), 0);
+		buf_reset(&t.b);
+		ta_batch(&t.b, sizes[i], &t.seq);
+		buf_add(&t.all, t.b.p, t.b.len);
+		CHECK_INT(logfile_write(lf, t.b.p, t.b.len, logfile_now()), 0);
 		/* Let some completions come through the loop, not all. */
 		if (i % 3 == 0)
-			event_base_loop(base, EVLOOP_NONBLOCK);
+			event_base_loop(t.base, EVLOOP_NONBLOCK);
 	}
 	logfile_sync(lf);
 	logfile_stats(lf, &st);
 	got = ta_slurp(p, &flen);
 	CHECK(got != NULL);
-	CHECK_INT(flen, all.len);
-	CHECK(got != NULL && flen == all.len &&
-	    memcmp(got, all.p, all.len) == 0);
-	CHECK_INT((size_t)st.bytes, all.len - prelen);
-	if (uring_on() && ta_dio_ok(dir))
-		CHECK(st.direct_bytes > all.len / 2);
+	CHECK_INT(flen, t.all.len);
+	CHECK(got != NULL && flen == t.all.len &&
+	    memcmp(got, t.all.p, t.all.len) == 0);
+	CHECK_INT((size_t)st.bytes, t.all.len - prelen);
+	if (uring_on() && ta_dio_ok(t.dir))
+		CHECK(st.direct_bytes > t.all.len / 2);
 	else
 		printf("  (io_uring or O_DIRECT unavailable here: %s path)\n",
 		    uring_on() ? "buffered" : "synchronous");
 	free(got);
-	logfile_close(lf);
-	buf_free(&all);
-	buf_free(&b);
-	event_base_free(base);
-	test_rmrf(dir);
+out:
+	ta_end(&t, lf);
 }
 
 TEST(logfile_async_rotation_hands_over_whole_file)
 {
-	char			 dir[256], err[256], p[PATH_MAX];
-	struct event_base	*base = event_base_new();
+	struct ta		 t;
+	char			 err[256], p[PATH_MAX];
 	struct logfile		*lf;
-	struct buf		 b;
 	struct stat		 sb;
-	unsigned		 seq = 0;
 	time_t			 t0 = 1795000000 - 1795000000 % 60;
 
+	ta_begin(&t);
 	setenv("TZ", "UTC", 1);
 	tzset();
-	test_tmpdir(dir, sizeof dir, "lfa");
-	buf_init(&b);
-	lf = logfile_open(dir, "r.log", true, "minutely", -1, NULL, base, err,
-	    sizeof err);
+	lf = logfile_open(t.dir, "r.log", true, "minutely", -1, NULL, t.base,
+	    err, sizeof err);
 	CHECK(lf != NULL);
 	if (lf == NULL)
-		return;
-	ta_batch(&b, 3 * 1048576, &seq);
-	CHECK_INT(logfile_write(lf, b.p, b.len, t0 + 5), 0);
+		goto out;
+	ta_batch(&t.b, 3 * 1048576, &t.seq);
+	CHECK_INT(logfile_write(lf, t.b.p, t.b.len, t0 + 5), 0);
 	snprintf(p, sizeof p, "%s", logfile_current(lf));
 	/* The next period's first write: the previous file is complete
 	 * before the new one is announced (hook, retention). */
 	CHECK_INT(logfile_write(lf, "x\n", 2, t0 + 65), 0);
 	CHECK_INT(stat(p, &sb), 0);
-	CHECK_INT((size_t)sb.st_size, b.len);
+	CHECK_INT((size_t)sb.st_size, t.b.len);
 	CHECK(strcmp(p, logfile_current(lf)) != 0);
 	/* Close waits for what is queued. */
-	CHECK_INT(logfile_write(lf, b.p, b.len, t0 + 66), 0);
+	CHECK_INT(logfile_write(lf, t.b.p, t.b.len, t0 + 66), 0);
 	snprintf(p, sizeof p, "%s", logfile_current(lf));
 	logfile_close(lf);
+	lf = NULL;
 	CHECK_INT(stat(p, &sb), 0);
-	CHECK_INT((size_t)sb.st_size, b.len + 2);
-	buf_free(&b);
-	event_base_free(base);
-	test_rmrf(dir);
+	CHECK_INT((size_t)sb.st_size, t.b.len + 2);
+out:
+	ta_end(&t, lf);
 }
 
 /*
@@ -189,60 +209,54 @@ TEST(logfile_async_rotation_hands_over_whole_file)
  */
 TEST(logfile_async_error_leaves_whole_records)
 {
-	char			 dir[256], err[256], p[PATH_MAX];
-	struct event_base	*base = event_base_new();
+	struct ta		 t;
+	char			 err[256], p[PATH_MAX];
 	struct logfile		*lf;
 	struct logfile_stats	 st;
 	struct rlimit		 old, lim;
-	struct buf		 all, b;
-	unsigned		 seq = 0;
 	char			*got;
 	size_t			 flen = 0;
 	int			 i;
 
-	test_tmpdir(dir, sizeof dir, "lfa");
-	buf_init(&all);
-	buf_init(&b);
+	ta_begin(&t);
 	signal(SIGXFSZ, SIG_IGN);
 	getrlimit(RLIMIT_FSIZE, &old);
 	lim = old;
 	lim.rlim_cur = 3 * 4096;	/* a block boundary */
 	CHECK_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	lf = logfile_open(dir, "e.log", false, NULL, 0, NULL, base, err,
+	lf = logfile_open(t.dir, "e.log", false, NULL, 0, NULL, t.base, err,
 	    sizeof err);
 	CHECK(lf != NULL);
 	if (lf == NULL)
-		return;
+		goto out;
 	for (i = 0; i < 200; i++) {
-		buf_reset(&b);
-		ta_batch(&b, 250, &seq);
-		buf_add(&all, b.p, b.len);
-		logfile_write(lf, b.p, b.len, logfile_now());
+		buf_reset(&t.b);
+		ta_batch(&t.b, 250, &t.seq);
+		buf_add(&t.all, t.b.p, t.b.len);
+		logfile_write(lf, t.b.p, t.b.len, logfile_now());
 		nanosleep(&(struct timespec){ 0, 200000 }, NULL);
 		/* A small queue waits LF_HOLD_US: let it go now and then,
 		 * so the failing write is not the first. */
 		if (i % 50 == 49)
-			ta_run(base, 60);
+			ta_run(t.base, 60);
 	}
 	logfile_sync(lf);
 	logfile_stats(lf, &st);
 	setrlimit(RLIMIT_FSIZE, &old);
-	snprintf(p, sizeof p, "%s/e.log", dir);
+	snprintf(p, sizeof p, "%s/e.log", t.dir);
 	got = ta_slurp(p, &flen);
 	CHECK(got != NULL);
 	CHECK(flen > 0 && flen <= lim.rlim_cur);
 	/* A prefix of what was handed over, ending with a whole line. */
-	CHECK(got != NULL && flen <= all.len && memcmp(got, all.p, flen) == 0);
+	CHECK(got != NULL && flen <= t.all.len &&
+	    memcmp(got, t.all.p, flen) == 0);
 	CHECK(flen > 0 && got != NULL && got[flen - 1] == '\n');
 	CHECK(st.lost_records > 0);
 	CHECK_INT(st.bytes, flen);
-	CHECK_INT(st.bytes + st.lost_bytes, all.len);
+	CHECK_INT(st.bytes + st.lost_bytes, t.all.len);
 	free(got);
-	logfile_close(lf);
-	buf_free(&all);
-	buf_free(&b);
-	event_base_free(base);
-	test_rmrf(dir);
+out:
+	ta_end(&t, lf);
 }
 
 static size_t
@@ -271,47 +285,41 @@ ta_ms(const struct timespec *a)
  */
 TEST(logfile_async_busy_log_writes_whole_chunks)
 {
-	char			 dir[256], err[256], p[PATH_MAX];
-	struct event_base	*base = event_base_new();
+	struct ta		 t;
+	char			 err[256], p[PATH_MAX];
 	struct logfile		*lf;
 	struct logfile_stats	 st;
-	struct buf		 all, b;
 	struct timespec		 t0;
-	unsigned		 seq = 0;
 	size_t			 flen = 0, small;
-	uint64_t		 peak;
 	char			*got;
 	int			 i;
 
-	test_tmpdir(dir, sizeof dir, "lfa");
-	buf_init(&all);
-	buf_init(&b);
-	lf = logfile_open(dir, "w.log", false, NULL, 0, NULL, base, err,
+	ta_begin(&t);
+	lf = logfile_open(t.dir, "w.log", false, NULL, 0, NULL, t.base, err,
 	    sizeof err);
 	CHECK(lf != NULL);
 	if (lf == NULL)
-		return;
-	snprintf(p, sizeof p, "%s/w.log", dir);
+		goto out;
+	snprintf(p, sizeof p, "%s/w.log", t.dir);
 	if (!uring_on()) {
 		printf("  (io_uring unavailable here: synchronous path)\n");
 		goto out;
 	}
 	for (i = 0; i < 20; i++) {
-		buf_reset(&b);
-		ta_batch(&b, 300000, &seq);
-		buf_add(&all, b.p, b.len);
-		CHECK_INT(logfile_write(lf, b.p, b.len, logfile_now()), 0);
-		event_base_loop(base, EVLOOP_NONBLOCK);
+		buf_reset(&t.b);
+		ta_batch(&t.b, 300000, &t.seq);
+		buf_add(&t.all, t.b.p, t.b.len);
+		CHECK_INT(logfile_write(lf, t.b.p, t.b.len, logfile_now()), 0);
+		event_base_loop(t.base, EVLOOP_NONBLOCK);
 		nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
 	}
 	/* A backlog: 12 MB at once, more than the disk takes at once. */
-	buf_reset(&b);
-	ta_batch(&b, 12 * 1048576, &seq);
-	buf_add(&all, b.p, b.len);
-	CHECK_INT(logfile_write(lf, b.p, b.len, logfile_now()), 0);
+	buf_reset(&t.b);
+	ta_batch(&t.b, 12 * 1048576, &t.seq);
+	buf_add(&t.all, t.b.p, t.b.len);
+	CHECK_INT(logfile_write(lf, t.b.p, t.b.len, logfile_now()), 0);
 	logfile_stats(lf, &st);
-	peak = st.queue_mem;
-	CHECK(peak >= 12 * 1048576);
+	CHECK(st.queue_mem >= 12 * 1048576);
 	logfile_sync(lf);
 	logfile_stats(lf, &st);
 	/* 18 MB: 18 chunks, a page-cache write of a last partial block
@@ -319,36 +327,32 @@ TEST(logfile_async_busy_log_writes_whole_chunks)
 	CHECK(st.writes <= 22);
 	if (st.writes > 22)
 		printf("  %llu writes for %zu bytes\n",
-		    (unsigned long long)st.writes, all.len);
+		    (unsigned long long)st.writes, t.all.len);
 	/* The backlog's memory is kept a while for the next one, then
 	 * goes back but for a few chunks. */
 	CHECK(st.queue_mem >= 8 * 1048576);
-	ta_run(base, 5300);
+	ta_run(t.base, 5300);
 	logfile_stats(lf, &st);
 	CHECK(st.queue_mem <= 4 * 1048576);
 
 	/* Quiet: nothing written within 10 ms, all of it soon after. */
-	small = all.len;
-	buf_reset(&b);
-	ta_batch(&b, 10000, &seq);
-	buf_add(&all, b.p, b.len);
+	small = t.all.len;
+	buf_reset(&t.b);
+	ta_batch(&t.b, 10000, &t.seq);
+	buf_add(&t.all, t.b.p, t.b.len);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	CHECK_INT(logfile_write(lf, b.p, b.len, logfile_now()), 0);
+	CHECK_INT(logfile_write(lf, t.b.p, t.b.len, logfile_now()), 0);
 	nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-	event_base_loop(base, EVLOOP_NONBLOCK);
+	event_base_loop(t.base, EVLOOP_NONBLOCK);
 	CHECK_INT(ta_size(p), small);
-	while (ta_size(p) < all.len && ta_ms(&t0) < 3000)
-		ta_run(base, 5);
-	CHECK_INT(ta_size(p), all.len);
+	while (ta_size(p) < t.all.len && ta_ms(&t0) < 3000)
+		ta_run(t.base, 5);
+	CHECK_INT(ta_size(p), t.all.len);
 	CHECK(ta_ms(&t0) >= 40);
 	got = ta_slurp(p, &flen);
-	CHECK(got != NULL && flen == all.len &&
-	    memcmp(got, all.p, all.len) == 0);
+	CHECK(got != NULL && flen == t.all.len &&
+	    memcmp(got, t.all.p, t.all.len) == 0);
 	free(got);
 out:
-	logfile_close(lf);
-	buf_free(&all);
-	buf_free(&b);
-	event_base_free(base);
-	test_rmrf(dir);
+	ta_end(&t, lf);
 }
