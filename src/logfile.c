@@ -977,8 +977,8 @@ lf_chunk_new(struct logfile *lf)
 		lf->nspare--;
 	} else {
 		c = xcalloc(1, sizeof *c);
-		/* Mapped, not malloc'ed: the memory of a backlog goes back to
-		 * the system as soon as the disk has caught up. */
+		/* Mapped, not malloc'ed: the memory of a backlog can go back
+		 * to the system (lf_chunk_free). */
 		mem = mmap(NULL, LF_CHUNK, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (mem == MAP_FAILED)
@@ -1033,8 +1033,12 @@ lf_chunk_free(struct logfile *lf, struct lf_chunk *c)
 	c->next = lf->spare;
 	lf->spare = c;
 	lf->nspare++;
-	if (lf->nspare <= LF_SPARES || lf->qhead != NULL || lf->base == NULL)
+	if (lf->nspare <= LF_SPARES || lf->qhead != NULL)
 		return;
+	if (lf->base == NULL) {
+		lf_trim(lf);
+		return;
+	}
 	if (lf->trim_ev == NULL)
 		lf->trim_ev = evtimer_new(lf->base, lf_trim_cb, lf);
 	evtimer_add(lf->trim_ev, &tv);

@@ -15,8 +15,8 @@
  *
  * Opened with an event base, a log file queues batches and writes them
  * through io_uring (uring.h), in order, so a slow disk never stalls the
- * loop; past LF_QUEUE_MAX queued bytes the writer waits (back-pressure,
- * never a dropped line). Rotation waits for the previous file's writes
+ * loop; past 1/64 of the RAM (64 MB to 256 MB) queued the writer waits
+ * (back-pressure, never a dropped line). Rotation waits for the previous file's writes
  * before its hook runs. Whole blocks go with O_DIRECT unless
  * TCPDP_LOG_DIRECT=0. Without a base, or without io_uring, writes are
  * plain write(2) calls. */

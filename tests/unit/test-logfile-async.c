@@ -95,6 +95,21 @@ ta_end(struct ta *t, struct logfile *lf)
 	test_rmrf(t->dir);
 }
 
+/* Opens NAME in the test's directory (checked). */
+static struct logfile *
+ta_open(struct ta *t, const char *name, bool rotate, const char *period)
+{
+	char		 err[256];
+	struct logfile	*lf;
+
+	lf = logfile_open(t->dir, name, rotate, period, -1, NULL,
+	    t->base, err, sizeof err);
+	CHECK(lf != NULL);
+	if (lf == NULL)
+		printf("  %s\n", err);
+	return lf;
+}
+
 /* Batches of whole lines, n bytes or a little more. */
 static void
 ta_batch(struct buf *b, size_t n, unsigned *seq)
@@ -114,7 +129,7 @@ ta_batch(struct buf *b, size_t n, unsigned *seq)
 TEST(logfile_async_file_equals_batches)
 {
 	struct ta		 t;
-	char			 err[256], p[PATH_MAX];
+	char			 p[PATH_MAX];
 	struct logfile		*lf;
 	struct logfile_stats	 st;
 	/* Sizes around the chunk and block sizes, and tiny ones. */
@@ -133,10 +148,7 @@ TEST(logfile_async_file_equals_batches)
 	fd = open(p, O_WRONLY | O_CREAT, 0644);
 	CHECK(fd != -1 && write(fd, t.all.p, t.all.len) == (ssize_t)t.all.len);
 	close(fd);
-	lf = logfile_open(t.dir, "d.log", false, NULL, 0, NULL, t.base, err,
-	    sizeof err);
-	CHECK(lf != NULL);
-	if (lf == NULL)
+	if ((lf = ta_open(&t, "d.log", false, NULL)) == NULL)
 		goto out;
 	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		buf_reset(&t.b);
@@ -168,7 +180,7 @@ out:
 TEST(logfile_async_rotation_hands_over_whole_file)
 {
 	struct ta		 t;
-	char			 err[256], p[PATH_MAX];
+	char			 p[PATH_MAX];
 	struct logfile		*lf;
 	struct stat		 sb;
 	time_t			 t0 = 1795000000 - 1795000000 % 60;
@@ -176,10 +188,7 @@ TEST(logfile_async_rotation_hands_over_whole_file)
 	ta_begin(&t);
 	setenv("TZ", "UTC", 1);
 	tzset();
-	lf = logfile_open(t.dir, "r.log", true, "minutely", -1, NULL, t.base,
-	    err, sizeof err);
-	CHECK(lf != NULL);
-	if (lf == NULL)
+	if ((lf = ta_open(&t, "r.log", true, "minutely")) == NULL)
 		goto out;
 	ta_batch(&t.b, 3 * 1048576, &t.seq);
 	CHECK_INT(logfile_write(lf, t.b.p, t.b.len, t0 + 5), 0);
@@ -210,7 +219,7 @@ out:
 TEST(logfile_async_error_leaves_whole_records)
 {
 	struct ta		 t;
-	char			 err[256], p[PATH_MAX];
+	char			 p[PATH_MAX];
 	struct logfile		*lf;
 	struct logfile_stats	 st;
 	struct rlimit		 old, lim;
@@ -224,10 +233,7 @@ TEST(logfile_async_error_leaves_whole_records)
 	lim = old;
 	lim.rlim_cur = 3 * 4096;	/* a block boundary */
 	CHECK_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	lf = logfile_open(t.dir, "e.log", false, NULL, 0, NULL, t.base, err,
-	    sizeof err);
-	CHECK(lf != NULL);
-	if (lf == NULL)
+	if ((lf = ta_open(&t, "e.log", false, NULL)) == NULL)
 		goto out;
 	for (i = 0; i < 200; i++) {
 		buf_reset(&t.b);
@@ -286,7 +292,7 @@ ta_ms(const struct timespec *a)
 TEST(logfile_async_busy_log_writes_whole_chunks)
 {
 	struct ta		 t;
-	char			 err[256], p[PATH_MAX];
+	char			 p[PATH_MAX];
 	struct logfile		*lf;
 	struct logfile_stats	 st;
 	struct timespec		 t0;
@@ -295,10 +301,7 @@ TEST(logfile_async_busy_log_writes_whole_chunks)
 	int			 i;
 
 	ta_begin(&t);
-	lf = logfile_open(t.dir, "w.log", false, NULL, 0, NULL, t.base, err,
-	    sizeof err);
-	CHECK(lf != NULL);
-	if (lf == NULL)
+	if ((lf = ta_open(&t, "w.log", false, NULL)) == NULL)
 		goto out;
 	snprintf(p, sizeof p, "%s/w.log", t.dir);
 	if (!uring_on()) {
